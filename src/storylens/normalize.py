@@ -1,0 +1,294 @@
+"""Text repair for scraped articles, with an offset map back to the original.
+
+``normalize`` runs these stages, in order, over the original text:
+
+1. characters: drop BOM, zero-width characters and soft hyphens; turn CR/CRLF into LF,
+   tabs and no-break spaces into spaces; PTB-style quote pairs (two backticks,
+   two apostrophes) into curly double quotes; collapse runs of spaces.
+2. lines: a line that ends without closing punctuation and is followed by a line
+   starting in lower case was broken mid-sentence (a link removed by the scraper):
+   the break becomes a space and a ``joined_line`` repair is recorded. Blank lines
+   and other breaks are kept as paragraph breaks.
+3. flags (nothing is changed): a last line that stops mid-sentence is ``truncated``;
+   a line that stops mid-sentence before a new paragraph, or a gap such as
+   "using to conduct" or "the ." where link text was dropped, is ``dropped_text``.
+
+Every character of the normalised text remembers the original characters it came
+from, so any span found later maps back exactly: ``to_original``.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+
+from .model import Repair, Span
+
+_DELETE = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"}
+_SPACES = {
+    "\t",
+    "\u00a0",
+    "\u2009",
+    "\u202f",
+    "\u2007",
+    "\u2002",
+    "\u2003",
+    "\u3000",
+    "\x0b",
+    "\x0c",
+}
+# closing punctuation after which a line break is a real break
+_TERMINAL = set(".!?:;\"”’'»)]…—–-|*")
+# words a sentence does not end on: a last line ending in one was cut off
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "about",
+        "as",
+        "than",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "this",
+        "these",
+        "those",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "my",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "said",
+        "says",
+        "told",
+    ]
+)
+_DROPPED_GAP = re.compile(
+    r"\b(?:using|employing|utili[sz]ing)\s+to\s+[a-z]+"  # "the practice of using to conduct"
+    r"|\b(?:the|a|an|of|to|by|with|from|at|on|in)\s+[.,;:](?=\s|$)",  # "according to ."
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The repaired text of one article and the way back to its original."""
+
+    original: str
+    text: str
+    starts: array = field(repr=False)  # original start of each normalised character
+    ends: array = field(repr=False)  # original end (exclusive) of each normalised character
+    repairs: tuple[Repair, ...] = ()
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised ``[start, end)`` to the original text."""
+        n = len(self.text)
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        if start == end:
+            pos = self.starts[start] if start < n else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def span(self, start: int, end: int) -> Span:
+        """A :class:`Span` in original offsets for normalised ``[start, end)``."""
+        s, e = self.to_original(start, end)
+        return Span(s, e, self.original[s:e])
+
+    def from_original(self, pos: int) -> int:
+        """The normalised index of the first character at or after original ``pos``."""
+        import bisect
+
+        return bisect.bisect_left(self.starts, pos)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts = array("l")
+        self.ends = array("l")
+
+    def add(self, ch: str, start: int, end: int) -> None:
+        self.chars.append(ch)
+        self.starts.append(start)
+        self.ends.append(end)
+
+
+def _clean_characters(original: str) -> _Builder:
+    """Stage 1: character-level cleaning with one map entry per output character."""
+    b = _Builder()
+    i, n = 0, len(original)
+    while i < n:
+        ch = original[i]
+        if ch in _DELETE:
+            i += 1
+            continue
+        if ch == "\r":
+            end = i + 2 if original.startswith("\r\n", i) else i + 1
+            b.add("\n", i, end)
+            i = end
+            continue
+        if ch == "`" and original.startswith("``", i):
+            b.add("\u201c", i, i + 2)
+            i += 2
+            continue
+        if ch == "'" and original.startswith("''", i):
+            b.add("\u201d", i, i + 2)
+            i += 2
+            continue
+        if ch in _SPACES:
+            ch = " "
+        if ch == " " and b.chars and b.chars[-1] == " ":
+            b.ends[-1] = i + 1  # fold the run into one space
+            i += 1
+            continue
+        if ch == "\n" and b.chars and b.chars[-1] == " ":
+            # trailing space before a line break: drop it, keep the break
+            b.chars.pop()
+            b.starts.pop()
+            b.ends.pop()
+        b.add(ch, i, i + 1)
+        i += 1
+    return b
+
+
+def _line_ends_open(line: str) -> bool:
+    stripped = line.rstrip()
+    return bool(stripped) and stripped[-1] not in _TERMINAL
+
+
+def _last_word(line: str) -> str:
+    words = re.findall(r"[\w’']+|,", line)
+    return words[-1].lower() if words else ""
+
+
+def _looks_cut(line: str) -> bool:
+    """A line that stops mid-sentence: ends on a comma or a function word, or is long and open."""
+    if not _line_ends_open(line):
+        return False
+    last = _last_word(line)
+    return last == "," or last in _FUNCTION_WORDS or len(line.split()) >= 10
+
+
+def normalize(original: str) -> Normalized:
+    """Repair ``original`` and keep the map back to it (see the module docstring)."""
+    b = _clean_characters(original)
+    text = "".join(b.chars)
+    repairs: list[Repair] = []
+
+    # Stage 2: join lines broken mid-sentence.
+    chars = list(text)
+    lines = text.split("\n")
+    pos = 0
+    line_starts = []
+    for line in lines:
+        line_starts.append(pos)
+        pos += len(line) + 1
+    for k in range(len(lines) - 1):
+        line, nxt = lines[k], lines[k + 1]
+        if not line.strip() or not nxt.strip():
+            continue
+        first = nxt.lstrip()[0]
+        if _line_ends_open(line) and (
+            first.islower() or first.isdigit() and not line.rstrip()[-1].isdigit()
+        ):
+            brk = line_starts[k] + len(line)
+            chars[brk] = " "
+            repairs.append(
+                Repair("joined_line", b.starts[brk], b.ends[brk], "line broken mid-sentence joined")
+            )
+    text = "".join(chars)
+
+    # Stage 3: flags on the repaired lines.
+    joined_lines = text.split("\n")
+    content = [(i, ln) for i, ln in enumerate(joined_lines) if ln.strip()]
+    pos = 0
+    starts_of = []
+    for ln in joined_lines:
+        starts_of.append(pos)
+        pos += len(ln) + 1
+    if len(content) > 1:
+        last_idx, last_line = content[-1]
+        if _looks_cut(last_line):
+            s = starts_of[last_idx] + (len(last_line) - len(last_line.lstrip()))
+            e = starts_of[last_idx] + len(last_line.rstrip())
+            repairs.append(
+                Repair("truncated", b.starts[s], b.ends[e - 1], "text ends mid-sentence")
+            )
+        for idx, line in content[1:-1]:
+            if _looks_cut(line):
+                e = starts_of[idx] + len(line.rstrip())
+                words = line.rstrip().rsplit(" ", 1)
+                s = e - len(words[-1])
+                repairs.append(
+                    Repair(
+                        "dropped_text",
+                        b.starts[s],
+                        b.ends[e - 1],
+                        "line stops mid-sentence before a new paragraph",
+                    )
+                )
+    for m in _DROPPED_GAP.finditer(text):
+        repairs.append(
+            Repair(
+                "dropped_text",
+                b.starts[m.start()],
+                b.ends[m.end() - 1],
+                "words missing here (dropped link text?)",
+            )
+        )
+    repairs.sort(key=lambda r: (r.start, r.end, r.kind))
+    return Normalized(
+        original=original, text=text, starts=b.starts, ends=b.ends, repairs=tuple(repairs)
+    )
+
+
+def truncated_from(norm: Normalized) -> int | None:
+    """Normalised offset where a truncated last line begins, if the text was cut off."""
+    for r in norm.repairs:
+        if r.kind == "truncated":
+            return norm.from_original(r.start)
+    return None
+
+
+__all__ = ["Normalized", "normalize", "truncated_from"]
