@@ -43,7 +43,7 @@ def test_complete_last_line_is_not_flagged() -> None:
 
 
 def test_dropped_link_text_is_flagged() -> None:
-    text = "The navy kept the practice of using to patrol the coast.\nIt said so."
+    text = "The navy kept up the practice of using to patrol the coast.\nIt said so."
     flags = [r for r in normalize(text).repairs if r.kind == "dropped_text"]
     assert [text[r.start : r.end] for r in flags] == ["using to patrol"]
 
