@@ -1,0 +1,100 @@
+"""Quotation-mark pairing over repaired text: which stretches are inside quotes.
+
+Rules, in order:
+
+- double marks: curly pairs open and close; a straight ``"`` opens after a space,
+  a line start or an opening bracket/dash and closes otherwise;
+- single marks ``‘ ’`` (and straight ``'`` at a word edge) count only outside double
+  quotes, so apostrophes ("it’s") and nested quotes stay inside their quote;
+- a quote still open at the end of a paragraph continues when the next paragraph
+  opens with a mark (the newspaper convention for multi-paragraph quotes); otherwise
+  it is closed there and recorded as unbalanced;
+- a closing mark with no opening one is recorded as unbalanced and ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_DOUBLE_OPEN = "\u201c\u201e\u00ab"
+_DOUBLE_CLOSE = "\u201d\u00bb"
+_OPEN_CONTEXT = " \n\t([{\u2014\u2013-/:;,"
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """One quoted stretch ``[start, end)`` including its marks (end may lack a mark)."""
+
+    start: int
+    end: int
+    unbalanced: bool = False
+    continues: bool = False  # the quote carries on into the next paragraph
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.start + 1, self.end - (0 if self.unbalanced else 1)
+
+
+def _opens_here(text: str, i: int) -> bool:
+    return i == 0 or text[i - 1] in _OPEN_CONTEXT or text[i - 1] in _DOUBLE_OPEN
+
+
+def _closes_later(text: str, pos: int, window: int = 600) -> bool:
+    """Whether the next double mark after ``pos`` closes a quote (before a blank-line run of two)."""
+    for j in range(pos, min(len(text), pos + window)):
+        ch = text[j]
+        if ch in _DOUBLE_CLOSE:
+            return True
+        if ch in _DOUBLE_OPEN:
+            return False
+        if ch == '"':
+            return not _opens_here(text, j)
+        if ch == "\n" and text.startswith("\n\n", j) and j > pos:
+            return False
+    return False
+
+
+def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
+    """Quoted stretches of ``text`` and the positions of stray closing marks."""
+    quotes: list[QuoteMarks] = []
+    stray: list[int] = []
+    open_at: int | None = None
+    single_at: int | None = None
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            if open_at is not None:
+                nxt = i + 1
+                while nxt < n and text[nxt] in " \n":
+                    nxt += 1
+                continues = nxt < n and text[nxt] in _DOUBLE_OPEN + '"'
+                if not continues and _closes_later(text, nxt):
+                    i += 1  # a break inside one quote (the closing mark comes first): carry on
+                    continue
+                quotes.append(QuoteMarks(open_at, i, unbalanced=not continues, continues=continues))
+                open_at = None
+            if single_at is not None:
+                single_at = None  # an unclosed single mark was an apostrophe or a stray
+        elif open_at is None and (ch in _DOUBLE_OPEN or (ch == '"' and _opens_here(text, i))):
+            open_at = i
+            single_at = None
+        elif open_at is not None and (ch in _DOUBLE_CLOSE or ch == '"'):
+            quotes.append(QuoteMarks(open_at, i + 1))
+            open_at = None
+        elif open_at is None and (ch in _DOUBLE_CLOSE or ch == '"'):
+            stray.append(i)
+        elif open_at is None and single_at is None and ch in "\u2018'" and _opens_here(text, i):
+            if i + 1 < n and text[i + 1].isalnum() or (i + 1 < n and text[i + 1] in '\u201c"'):
+                single_at = i
+        elif open_at is None and single_at is not None and ch in "\u2019'":
+            after = text[i + 1] if i + 1 < n else " "
+            if not after.isalnum():
+                if i - single_at > 12:  # short ones are usually 'scare' marks or abbreviations
+                    quotes.append(QuoteMarks(single_at, i + 1))
+                single_at = None
+        i += 1
+    if open_at is not None:
+        quotes.append(QuoteMarks(open_at, n, unbalanced=True))
+    return quotes, stray

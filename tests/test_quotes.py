@@ -1,0 +1,158 @@
+"""Quote extraction on made-up articles: every quote form, speakers, and offsets."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storylens.extract.marks import find_quotes
+from storylens.model import Article
+from storylens.pipeline import analyze
+
+
+def _quotes(text: str) -> list:
+    (result,) = list(analyze([Article(id="t", text=text)]))
+    for q in result.quotes:
+        for span in (q.content, q.source, q.cue):
+            if span is not None:
+                assert text[span.start : span.end] == span.text
+    return list(result.quotes)
+
+
+def _find(quotes: list, words: str):
+    return next(q for q in quotes if words in q.content.text)
+
+
+def test_curly_quote_with_full_name_resolved_from_surname() -> None:
+    text = (
+        "Harbour master Lena Okafor closed the port of Vellin on Tuesday.\n"
+        "\u201cThe storm surge is higher than anything we have recorded here,\u201d Okafor said.\n"
+    )
+    q = _find(_quotes(text), "storm surge")
+    assert q.direct and q.speaker == "Lena Okafor"
+    assert q.source.text == "Okafor" and q.cue.text == "said"
+
+
+def test_straight_quotes_and_inverted_said() -> None:
+    text = 'The ferry will not sail this week.\n"We cannot risk the crossing in these winds," said captain Ivo Brandt.\n'
+    q = _find(_quotes(text), "risk the crossing")
+    assert q.direct and q.speaker == "Ivo Brandt"
+
+
+def test_split_quote_is_one_statement_covering_both_parts() -> None:
+    text = (
+        "Mayor Ana Pell spoke after the vote.\n"
+        "\u201cWe waited ten years for this bridge,\u201d Pell said. \u201cNow we have to build it well.\u201d\n"
+    )
+    quotes = [q for q in _quotes(text) if q.direct]
+    assert len(quotes) == 1
+    assert "ten years" in quotes[0].content.text and "build it well" in quotes[0].content.text
+    assert quotes[0].speaker == "Ana Pell"
+
+
+def test_pronoun_speaker_goes_to_nearest_person() -> None:
+    text = (
+        "Teacher Marta Silvano led the protest outside the Vellin school board.\n"
+        "\u201cOur classrooms flood every spring and nobody comes to fix them,\u201d she said.\n"
+    )
+    assert _find(_quotes(text), "classrooms flood").speaker == "Marta Silvano"
+
+
+def test_colon_introduced_and_dash_forms() -> None:
+    text = (
+        "Councillor Pieter Vos told the meeting:\n"
+        "\u201cThe budget leaves the north district without a single new bus route.\u201d\n"
+        "\u201cNobody asked the people who ride these buses every day.\u201d -- Sara Lind\n"
+    )
+    quotes = _quotes(text)
+    assert _find(quotes, "north district").speaker == "Pieter Vos"
+    assert _find(quotes, "Nobody asked").speaker == "Sara Lind"
+
+
+def test_multi_paragraph_quote_keeps_its_speaker() -> None:
+    text = (
+        "Engineer Tomas Reyes described the collapse.\n"
+        "\u201cThe first support gave way just after midnight, and the second one followed within minutes.\n"
+        "\u201cBy the time the crews arrived, the whole east span was in the river,\u201d Reyes said.\n"
+    )
+    quotes = [q for q in _quotes(text) if q.direct]
+    assert quotes and all(q.speaker == "Tomas Reyes" for q in quotes)
+    assert any("first support" in q.content.text for q in quotes)
+
+
+def test_unbalanced_mark_is_recorded_not_fatal() -> None:
+    text = "Director Hana Ilic said the plan was final.\n\u201cWe will not change course now, whatever the council decides, Ilic said.\n\nThe council meets on Friday."
+    quotes = _quotes(text)
+    q = _find(quotes, "change course")
+    assert q.unbalanced
+    assert "council meets" not in q.content.text
+
+
+def test_indirect_attributions() -> None:
+    text = (
+        "Port director Elif Demir said that the new cranes would double capacity by 2030.\n"
+        "According to the port authority, the expansion will cost 40 million euros.\n"
+        "Demir told reporters the unions had agreed to the new shifts.\n"
+    )
+    quotes = _quotes(text)
+    said = _find(quotes, "double capacity")
+    assert not said.direct and said.speaker == "Elif Demir"
+    assert said.content.text.startswith("the new cranes")
+    according = _find(quotes, "expansion will cost")
+    assert according.source is not None and "port authority" in according.source.text
+    told = _find(quotes, "unions had agreed")
+    assert told.speaker == "Elif Demir" and told.cue.text == "told"
+
+
+def test_title_resolves_to_person_introduced_with_it() -> None:
+    text = (
+        "Vellin President Rosa Almeida rejected the loan offer on Monday.\n"
+        "The Vellin president said she would not accept conditions on the island's budget.\n"
+    )
+    assert _find(_quotes(text), "accept conditions").speaker == "Rosa Almeida"
+
+
+def test_organisation_noun_resolves_to_nearest_organisation() -> None:
+    text = (
+        "The Coastal Policy Institute published a study of the harbour last month.\n"
+        "\u201cWithout new sea walls, the lower town will flood twice a year by 2040,\u201d the institute said.\n"
+    )
+    assert _find(_quotes(text), "sea walls").speaker == "Coastal Policy Institute"
+
+
+def test_quote_marks_pairing_rules() -> None:
+    text = "He said \u201cyes\u201d and left.\nShe wrote \u201cnever\n\nNew paragraph.\n\nAnother \u201d stray."
+    quotes, stray = find_quotes(text)
+    assert (quotes[0].start, quotes[0].end) == (8, 13)
+    assert quotes[1].unbalanced
+    assert stray
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "He said",
+                "\u201c",
+                "\u201d",
+                '"',
+                "\u2018",
+                "\u2019",
+                "Ana Pell",
+                "according to",
+                "the",
+                "plan",
+                ",",
+                ".",
+                "\n",
+                "\n\n",
+                "she told reporters that",
+                "--",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_extraction_never_crashes_and_spans_are_exact(parts: list[str]) -> None:
+    _quotes(" ".join(parts))
