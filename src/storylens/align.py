@@ -1,0 +1,124 @@
+"""Cross-outlet alignment: which statements in different articles tell the same fact.
+
+``align`` scores each statement against its nearest neighbours in every other
+article (embedding cosine from all-MiniLM-L6-v2, plus the share of content words
+and named entities they have in common, minus a penalty when both give numbers and
+none agree), keeps pairs above ``MATCH`` that are also mutual best matches (or
+clearly above the threshold), and joins them into facts with a union-find. Each
+article contributes its best statement per fact.
+
+Thresholds were set on the seed pair and checked on the recession story
+(benchmarks/compare_speed.py prints the aligned facts).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .features import same_quantity
+from .statements import Statement
+
+MATCH = 0.55  # pair score to call two statements the same fact (seeds + recession runs)
+STRONG = 0.70  # above this a pair need not be a mutual best match
+NEIGHBOURS = 4  # candidates looked at per statement and other article
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: int
+    b: int
+    score: float
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def pair_score(cos: float, a: Statement, b: Statement) -> float:
+    """Similarity of two statements: meaning, shared words and names, and agreeing numbers."""
+    score = (
+        0.55 * cos
+        + 0.3 * _jaccard(a.words, b.words)
+        + 0.15 * _jaccard(a.entities, b.entities)
+        + 0.1
+    )
+    if a.verb and a.verb == b.verb and a.verb not in ("be", "have", "say"):
+        score += 0.05  # same main verb: "designated" / "designated"
+    elif a.actor and b.actor and a.actor != b.actor:
+        score -= 0.05  # different doers of different acts
+    if a.numbers and b.numbers:
+        agree = any(same_quantity(x, y) for x in a.numbers for y in b.numbers)
+        score += 0.06 if agree else -0.06
+    return score
+
+
+def candidate_pairs(statements: Sequence[Statement], vectors: np.ndarray) -> list[Pair]:
+    """Scored pairs between articles, from each statement's nearest neighbours."""
+    n = len(statements)
+    if n < 2:
+        return []
+    articles = np.array([s.article for s in statements])
+    by_article: dict[str, np.ndarray] = {
+        a: np.flatnonzero(articles == a) for a in dict.fromkeys(articles)
+    }
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    scored: dict[tuple[int, int], float] = {}
+    for start in range(0, n, 512):  # blocks keep memory flat for large stories
+        block = vectors[start : start + 512] @ vectors.T
+        for row, sims in enumerate(block):
+            i = start + row
+            for art, idx in by_article.items():
+                if art == statements[i].article:
+                    continue
+                local = sims[idx]
+                k = min(NEIGHBOURS, len(idx))
+                top = idx[np.argpartition(-local, k - 1)[:k]] if k < len(idx) else idx
+                for j in top:
+                    key = (min(i, int(j)), max(i, int(j)))
+                    if key not in scored:
+                        scored[key] = pair_score(float(sims[j]), statements[i], statements[int(j)])
+                    s = scored[key]
+                    if s > best.get((i, art), (-1.0, -1))[0]:
+                        best[(i, art)] = (s, int(j))
+    pairs = []
+    for (i, j), s in scored.items():
+        if s < MATCH:
+            continue
+        mutual = (
+            best.get((i, statements[j].article), (0, -1))[1] == j
+            and best.get((j, statements[i].article), (0, -1))[1] == i
+        )
+        if mutual or s >= STRONG:
+            pairs.append(Pair(i, j, s))
+    return pairs
+
+
+def group_facts(statements: Sequence[Statement], pairs: Sequence[Pair]) -> list[list[int]]:
+    """Union pairs into facts (best pairs first), one statement per article per fact."""
+    parent = list(range(len(statements)))
+    members: dict[int, dict[str, int]] = {
+        i: {statements[i].article: i} for i in range(len(statements))
+    }
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in sorted(pairs, key=lambda p: -p.score):
+        ra, rb = find(p.a), find(p.b)
+        if ra == rb:
+            continue
+        if set(members[ra]) & set(members[rb]):
+            continue  # would put two statements of one article in a fact
+        parent[rb] = ra
+        members[ra].update(members.pop(rb))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(statements)):
+        groups[find(i)].append(i)
+    return sorted(groups.values(), key=lambda g: min(g))

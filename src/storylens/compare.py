@@ -1,0 +1,177 @@
+"""Compare articles claim by claim: the stages behind ``storylens compare``.
+
+``compare_articles`` (one story) runs: analysis (:mod:`storylens.pipeline`) ->
+statements (:mod:`storylens.statements`) -> embeddings -> alignment into facts
+(:mod:`storylens.align`) -> statuses and omissions -> conflicts
+(:mod:`storylens.conflicts`) -> quote groups (:mod:`storylens.quotegroups`) ->
+sourcing (:mod:`storylens.sourcing`), and returns one :class:`StoryReport`.
+``compare`` first groups the inputs into stories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .align import candidate_pairs, group_facts
+from .conflicts import find_conflicts
+from .errors import ReportError
+from .model import Article, Fact, Omission, Rejection, Report, StatementRef, StoryReport
+from .nlp import load_embedder
+from .pipeline import Analyzed, analyze
+from .quotegroups import group_quotes
+from .sourcing import sourcing_differences
+from .statements import Statement, statements_of
+
+STORY_LINK = 0.45  # title+lead cosine that puts two articles in one story (seeds, demo, recession)
+
+
+def _story_id(articles: Sequence[Article]) -> str:
+    first = sorted(a.id for a in articles)[0]
+    return "s-" + hashlib.sha256(first.encode()).hexdigest()[:10]
+
+
+def _title(articles: Sequence[Article], results: Sequence[Analyzed]) -> str:
+    for a in articles:
+        if a.title:
+            return a.title
+    for r in results:
+        if r.sentences:
+            return r.sentences[0].text[:120]
+    return "untitled story"
+
+
+def _status(n_articles: int, total: int, conflicting: bool) -> str:
+    if conflicting:
+        return "conflicting"
+    if n_articles == 1:
+        return "unique"
+    return "agreed" if n_articles == total else "partial"
+
+
+def compare_articles(
+    articles: Sequence[Article],
+    analyzed: Sequence[Analyzed] | None = None,
+    timings: dict[str, float] | None = None,
+) -> StoryReport:
+    """The claim-by-claim report for articles that tell one story."""
+    if not articles:
+        raise ReportError("no articles to compare; give at least one readable article")
+    clock = time.perf_counter()
+    results = list(analyzed) if analyzed is not None else list(analyze(articles))
+    t_parse = time.perf_counter() - clock
+    texts = {r.article.id: r.article.text for r in results}
+    maps = {r.article.id: r.norm.to_original for r in results}
+    statements: list[Statement] = [s for r in results for s in statements_of(r)]
+    clock = time.perf_counter()
+    vectors = (
+        load_embedder().embed([s.text for s in statements])
+        if statements
+        else np.zeros((0, 384), dtype=np.float32)
+    )
+    t_embed = time.perf_counter() - clock
+    clock = time.perf_counter()
+    groups = group_facts(statements, candidate_pairs(statements, vectors))
+    total = len({s.article for s in statements})
+    facts, conflicts = [], []
+    for n, members in enumerate(groups, 1):
+        fact_id = f"f{n}"
+        stmts = [
+            statements[i]
+            for i in sorted(
+                members,
+                key=lambda i: (list(texts).index(statements[i].article), statements[i].start),
+            )
+        ]
+        found = find_conflicts(fact_id, stmts, texts, maps)
+        conflicts.extend(found)
+        n_articles = len({s.article for s in stmts})
+        context = all(s.context for s in stmts)
+        refs = tuple(StatementRef(s.article, s.start, s.end, s.text, s.context) for s in stmts)
+        facts.append(Fact(fact_id, _status(n_articles, total, bool(found)), refs, context))  # type: ignore[arg-type]
+    omissions = _omissions(facts, [r.article.id for r in results])
+    quotes = group_quotes([q for r in results for q in r.quotes], texts)
+    sources = tuple(s for r in results for s in r.sources)
+    repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
+    t_align = time.perf_counter() - clock
+    if timings is not None:
+        timings.update(parse=t_parse, embed=t_embed, align=t_align)
+    extra: dict[str, Any] = {
+        "sourcing_differences": sourcing_differences([r.article.id for r in results], sources),
+        "statements": len(statements),
+    }
+    return StoryReport(
+        id=_story_id(articles),
+        title=_title(articles, results),
+        articles=tuple(r.article for r in results),
+        facts=tuple(facts),
+        quotes=tuple(quotes),
+        conflicts=tuple(conflicts),
+        sources=sources,
+        omissions=tuple(omissions),
+        repairs=repairs,
+        extra=extra,
+    )
+
+
+def _omissions(facts: Sequence[Fact], articles: Sequence[str]) -> list[Omission]:
+    """Per article: facts at least two others report (or, with two articles, the other's facts)."""
+    out = []
+    for article in articles:
+        missing = []
+        for fact in facts:
+            reporters = {s.article for s in fact.statements}
+            if article in reporters:
+                continue
+            needed = 1 if len(articles) == 2 else 2
+            if len(reporters) >= needed:
+                missing.append(fact.id)
+        out.append(Omission(article, tuple(missing)))
+    return out
+
+
+def group_stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
+    """A simple grouping of articles into stories: single-link on title + lead embeddings."""
+    if len(results) <= 1:
+        return [list(results)]
+    leads = [((r.article.title or "") + " " + r.norm.text[:600]).strip() for r in results]
+    vectors = load_embedder().embed(leads)
+    sims = vectors @ vectors.T
+    parent = list(range(len(results)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i in range(len(results)):
+        for j in range(i + 1, len(results)):
+            if sims[i, j] >= STORY_LINK:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[Analyzed]] = {}
+    for i, r in enumerate(results):
+        groups.setdefault(find(i), []).append(r)
+    return list(groups.values())
+
+
+def compare(
+    articles: Sequence[Article],
+    rejected: Sequence[Rejection] = (),
+    progress: Callable[[Article], None] | None = None,
+    group: bool = True,
+) -> Report:
+    """Group ``articles`` into stories and compare each story's articles."""
+    if not articles:
+        raise ReportError(
+            "no readable articles were given" + (f" ({len(rejected)} rejected)" if rejected else "")
+        )
+    results = list(analyze(articles, progress=progress))
+    stories = group_stories(results) if group else [results]
+    reports = [compare_articles([r.article for r in story], story) for story in stories]
+    reports.sort(key=lambda s: -len(s.articles))
+    return Report(stories=tuple(reports), rejected=tuple(rejected))

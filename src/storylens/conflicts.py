@@ -1,0 +1,122 @@
+"""Conflicts between aligned statements, by rules that can be explained in one line.
+
+For two statements of one fact from different articles:
+
+- ``number``: both count the same thing (same unit, same counted noun, or the only
+  number on each side) and the values differ beyond rounding;
+- ``date``: both give a calendar date and the days differ (weekday names are compared
+  only with weekday names);
+- ``actor``: the main verbs' named subjects differ ("Trump designated" vs "the State
+  Department designated") and neither name contains the other;
+- ``negation``: one states what the other denies.
+
+Not conflicts (tests keep them so): different units (percent vs dollars), rounded
+numbers ("about 10,000" vs "9,800"), one date written two ways ("May 3" / "3 May"),
+a number present on one side only (extra detail, not disagreement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .features import Number, same_quantity
+from .model import Conflict, ConflictValue
+from .statements import Statement
+
+
+def _value(
+    s: Statement, start: int, end: int, norm_offsets: bool, text_of: dict[str, str], maps: dict
+) -> ConflictValue:
+    if norm_offsets:
+        start, end = maps[s.article](start, end)
+    return ConflictValue(s.article, text_of[s.article][start:end], start, end)
+
+
+def _comparable(a: Number, b: Number, a_all: Sequence[Number], b_all: Sequence[Number]) -> bool:
+    if a.unit != b.unit:
+        return False
+    if a.noun and b.noun:
+        return a.noun == b.noun or a.noun.rstrip("s") == b.noun.rstrip("s")
+    return (
+        len([n for n in a_all if n.unit == a.unit]) == 1
+        and len([n for n in b_all if n.unit == b.unit]) == 1
+    )
+
+
+def find_conflicts(
+    fact_id: str, statements: Sequence[Statement], text_of: dict[str, str], maps: dict
+) -> list[Conflict]:
+    """Conflicts among one fact's statements (at most one of each kind per pair)."""
+    out: list[Conflict] = []
+    for i, a in enumerate(statements):
+        for b in statements[i + 1 :]:
+            if a.article == b.article:
+                continue
+            out.extend(_pair_conflicts(fact_id, a, b, text_of, maps))
+    return out
+
+
+def _pair_conflicts(
+    fact_id: str, a: Statement, b: Statement, text_of: dict[str, str], maps: dict
+) -> list[Conflict]:
+    found: list[Conflict] = []
+    for x in a.numbers:
+        match = next((y for y in b.numbers if _comparable(x, y, a.numbers, b.numbers)), None)
+        if (
+            match is not None
+            and not same_quantity(x, match)
+            and not any(same_quantity(x, y) for y in b.numbers)
+        ):
+            va = _value(a, x.start, x.end, True, text_of, maps)
+            vb = _value(b, match.start, match.end, True, text_of, maps)
+            what = f" {x.noun}" if x.noun else ""
+            found.append(
+                Conflict(
+                    "number",
+                    fact_id,
+                    (va, vb),
+                    f"{a.article} gives {va.value}{what}, {b.article} gives {vb.value}",
+                )
+            )
+            break
+    if a.dates and b.dates:
+        da = {(d.month, d.day) for d in a.dates}
+        db = {(d.month, d.day) for d in b.dates}
+        if not da & db:
+            x, y = a.dates[0], b.dates[0]
+            va = _value(a, x.start, x.end, True, text_of, maps)
+            vb = _value(b, y.start, y.end, True, text_of, maps)
+            found.append(
+                Conflict(
+                    "date",
+                    fact_id,
+                    (va, vb),
+                    f"{a.article} dates it {va.value}, {b.article} {vb.value}",
+                )
+            )
+    if a.actor and b.actor and a.actor_span and b.actor_span:
+        la, lb = a.actor.lower(), b.actor.lower()
+        if la not in lb and lb not in la:
+            va = ConflictValue(a.article, a.actor, *a.actor_span)
+            vb = ConflictValue(b.article, b.actor, *b.actor_span)
+            found.append(
+                Conflict(
+                    "actor",
+                    fact_id,
+                    (va, vb),
+                    f"{a.article} says {a.actor} did it, {b.article} says {b.actor}",
+                )
+            )
+    if a.negated != b.negated:
+        neg, pos = (a, b) if a.negated else (b, a)
+        vn = ConflictValue(neg.article, "denies", neg.start, neg.end)
+        vp = ConflictValue(pos.article, "affirms", pos.start, pos.end)
+        found.append(
+            Conflict(
+                "negation",
+                fact_id,
+                (vp, vn),
+                f"{pos.article} states it, {neg.article} states the opposite",
+            )
+        )
+    return found

@@ -1,0 +1,238 @@
+"""Statements: the units of comparison, one claim each, with their comparable details.
+
+A statement is a sentence, split further at semicolons when both sides carry a verb.
+Cut-off sentences (a truncated last line) and lines without a verb (headlines,
+bylines) are not statements. Each statement keeps its numbers, dates, entities, the
+named actor of its main verb, and whether that verb is negated.
+
+Context: a statement that sets background rather than reporting the story's news
+("Since taking office, ...", "Last year ...", "had previously ...") is marked
+``context``; it is still aligned, and reports show it apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .extract.speakers import NameIndex
+from .features import DateMention, Number, dates_in, negated, numbers_in, weekdays_in
+from .pipeline import Analyzed
+
+_CONTEXT = re.compile(
+    r"^(?:Since\b|Earlier\b|Previously\b|Last (?:year|month|week)\b|Back in\b|In (?:the )?(?:past|recent (?:years|months))\b|Following\b|Over the (?:past|last)\b)"
+    r"|\b(?:had (?:previously|already|earlier|long)|has long|earlier this (?:year|month)|in recent (?:years|months))\b",
+)
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "not",
+        "also",
+        "than",
+        "then",
+        "there",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "while",
+        "after",
+        "before",
+        "over",
+        "under",
+        "about",
+        "said",
+        "says",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    article: str
+    start: int  # original offsets
+    end: int
+    text: str
+    norm_start: int
+    norm_end: int
+    context: bool
+    words: frozenset[str]
+    entities: frozenset[str]
+    numbers: tuple[Number, ...]
+    dates: tuple[DateMention, ...]
+    weekdays: tuple[str, ...]
+    actor: str | None
+    actor_span: tuple[int, int] | None  # original offsets
+    negated: bool
+    quote_share: float  # share of the statement inside a direct quote
+    verb: str = ""  # lemma of the main verb
+    span: Any = field(default=None, compare=False, repr=False)
+
+
+def _content_words(span: Any) -> frozenset[str]:
+    return frozenset(
+        t.lemma_.lower() for t in span if t.is_alpha and t.lower_ not in _STOP and len(t) > 2
+    )
+
+
+def _entities(span: Any, names: NameIndex) -> frozenset[str]:
+    out = set()
+    for ent in span.ents:
+        if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"):
+            name = names.resolve_name(ent.text) if ent.label_ in ("PERSON", "ORG") else ent.text
+            if name:
+                out.add(name.lower().removeprefix("the ").removeprefix("u.s. "))
+    return frozenset(out)
+
+
+def _actor(span: Any, names: NameIndex) -> tuple[str | None, Any]:
+    """The named subject of the main verb, pronouns resolved to the nearest earlier person."""
+    root = span.root
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in ("he", "she"):
+                m = names.previous(child.idx, ("PERSON",))
+                return (m.name if m else None), child
+            for ent in span.ents:
+                if ent.start <= child.i < ent.end and ent.label_ in (
+                    "PERSON",
+                    "ORG",
+                    "GPE",
+                    "NORP",
+                ):
+                    return names.resolve_name(ent.text), ent
+            sub = span.doc[child.left_edge.i : child.i + 1]
+            for ent in sub.ents:
+                if ent.label_ in ("PERSON", "ORG"):
+                    return names.resolve_name(ent.text), ent
+            return None, child
+    return None, None
+
+
+def _clauses(sent: Any) -> list[Any]:
+    """A sentence, split at semicolons when each side has a verb."""
+    parts, start = [], sent.start
+    for tok in sent:
+        if tok.text == ";" and tok.i > start:
+            parts.append(sent.doc[start : tok.i + 1])
+            start = tok.i + 1
+    parts.append(sent.doc[start : sent.end])
+    if len(parts) > 1 and all(any(t.pos_ in ("VERB", "AUX") for t in p) for p in parts):
+        return [p for p in parts if len(p) > 0]
+    return [sent]
+
+
+def statements_of(result: Analyzed) -> list[Statement]:
+    """The statements of one analysed article, in text order."""
+    norm, doc = result.norm, result.doc
+    names = NameIndex.from_doc(doc)
+    truncated_at = next((r.start for r in norm.repairs if r.kind == "truncated"), None)
+    inside = [False] * (len(norm.text) + 1)
+    for q in result.quotes:
+        if q.direct:
+            s = norm.from_original(q.content.start)
+            e = norm.from_original(q.content.end)
+            for i in range(s, min(e, len(inside))):
+                inside[i] = True
+    out: list[Statement] = []
+    for sent in doc.sents:
+        for clause in _clauses(sent):
+            words = [t for t in clause if not t.is_space]
+            if len(words) < 4 or not any(t.pos_ in ("VERB", "AUX") for t in words):
+                continue
+            s_char, e_char = words[0].idx, words[-1].idx + len(words[-1].text)
+            span = norm.span(s_char, e_char)
+            if truncated_at is not None and span.end > truncated_at:
+                continue  # a cut-off line is not a fact
+            actor, actor_obj = _actor(clause, names)
+            actor_span = None
+            if actor_obj is not None:
+                a_start = (
+                    actor_obj.start_char if hasattr(actor_obj, "start_char") else actor_obj.idx
+                )
+                a_end = (
+                    actor_obj.end_char
+                    if hasattr(actor_obj, "end_char")
+                    else actor_obj.idx + len(actor_obj.text)
+                )
+                a = norm.span(a_start, a_end)
+                actor_span = (a.start, a.end)
+            text_norm = norm.text[s_char:e_char]
+            share = sum(1 for i in range(s_char, e_char) if inside[i]) / max(1, e_char - s_char)
+            out.append(
+                Statement(
+                    id=f"{result.article.id}#{len(out) + 1}",
+                    article=result.article.id,
+                    start=span.start,
+                    end=span.end,
+                    text=span.text,
+                    norm_start=s_char,
+                    norm_end=e_char,
+                    context=bool(_CONTEXT.search(text_norm)),
+                    words=_content_words(clause),
+                    entities=_entities(clause, names),
+                    numbers=tuple(numbers_in(text_norm, s_char)),
+                    dates=tuple(dates_in(text_norm, s_char)),
+                    weekdays=tuple(weekdays_in(text_norm)),
+                    actor=actor,
+                    actor_span=actor_span,
+                    negated=negated(clause),
+                    quote_share=share,
+                    verb=clause.root.lemma_.lower(),
+                    span=clause,
+                )
+            )
+    return out
