@@ -52,7 +52,13 @@ def pair_score(cos: float, a: Statement, b: Statement) -> float:
         score -= 0.05  # different doers of different acts
     if a.numbers and b.numbers:
         agree = any(same_quantity(x, y) for x in a.numbers for y in b.numbers)
-        score += 0.06 if agree else -0.06
+        counted = any(x.noun and x.noun == y.noun for x in a.numbers for y in b.numbers)
+        if agree:
+            score += 0.06
+        elif counted:
+            score += 0.04  # the same thing counted differently: one fact, maybe a conflict
+        else:
+            score -= 0.06  # numbers about different things: likely different events
     return score
 
 

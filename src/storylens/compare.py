@@ -41,7 +41,8 @@ def _title(articles: Sequence[Article], results: Sequence[Analyzed]) -> str:
             return a.title
     for r in results:
         if r.sentences:
-            return r.sentences[0].text[:120]
+            first = " ".join(r.sentences[0].text.split())
+            return first if len(first) <= 100 else first[:100].rsplit(" ", 1)[0] + "…"
     return "untitled story"
 
 
@@ -103,6 +104,7 @@ def compare_articles(
     extra: dict[str, Any] = {
         "sourcing_differences": sourcing_differences([r.article.id for r in results], sources),
         "statements": len(statements),
+        "article_quotes": [q.to_dict() for r in results for q in r.quotes],
     }
     return StoryReport(
         id=_story_id(articles),

@@ -83,9 +83,9 @@ def _pair_conflicts(
         da = {(d.month, d.day) for d in a.dates}
         db = {(d.month, d.day) for d in b.dates}
         if not da & db:
-            x, y = a.dates[0], b.dates[0]
-            va = _value(a, x.start, x.end, True, text_of, maps)
-            vb = _value(b, y.start, y.end, True, text_of, maps)
+            da0, db0 = a.dates[0], b.dates[0]
+            va = _value(a, da0.start, da0.end, True, text_of, maps)
+            vb = _value(b, db0.start, db0.end, True, text_of, maps)
             found.append(
                 Conflict(
                     "date",
@@ -107,7 +107,7 @@ def _pair_conflicts(
                     f"{a.article} says {a.actor} did it, {b.article} says {b.actor}",
                 )
             )
-    if a.negated != b.negated:
+    if a.negated != b.negated and a.verb == b.verb:
         neg, pos = (a, b) if a.negated else (b, a)
         vn = ConflictValue(neg.article, "denies", neg.start, neg.end)
         vp = ConflictValue(pos.article, "affirms", pos.start, pos.end)

@@ -116,13 +116,19 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
         except ValueError:
             continue
         noun = ""
-        nm = re.match(r"\s*(?:[A-Za-z-]+\s+){0,2}?([a-z]+s)\b", text[m.end() :])
+        nm = re.match(
+            r"\s*(?:[A-Za-z-]+\s+){0,2}?([a-z]{3,})\b",
+            text[(m.end(3) if m.group(3) else m.end(2)) :],
+        )
         if nm:
             noun = nm.group(1)
         approximate = bool(_ROUNDING.search(text[: m.start()]))
-        out.append(Number(value, unit, offset + m.start(), offset + m.end(), approximate, noun))
+        end = m.end(3) if m.group(3) else m.end(2)
+        out.append(Number(value, unit, offset + m.start(), offset + end, approximate, noun))
     for m in re.finditer(
-        r"\b(" + "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 100) + r")\s+([a-z]+s)\b",
+        r"\b("
+        + "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 100)
+        + r")\s+([a-z]{3,})\b",
         text,
         re.IGNORECASE,
     ):
@@ -167,12 +173,25 @@ def same_quantity(a: Number, b: Number) -> bool:
     return diff <= 0.02 and hi >= 1000
 
 
-def negated(tokens: Any) -> bool:
-    """Whether the main verb of a clause is negated."""
-    for tok in tokens:
-        if tok.dep_ == "ROOT":
-            return (
-                any(c.dep_ == "neg" or c.lower_ in _NEGATION for c in tok.children)
-                or tok.lower_ in _NEGATION
-            )
-    return False
+_REPORTING = frozenset(
+    {"say", "tell", "add", "report", "state", "announce", "confirm", "write", "note", "claim"}
+)
+
+
+def main_verb(span: Any) -> Any:
+    """The verb a clause is about: its root, or under "X said (that) ..." the reported verb."""
+    root = span.root
+    if root.lemma_.lower() in _REPORTING:
+        for child in root.children:
+            if child.dep_ == "ccomp":
+                return child
+    return root
+
+
+def negated(span: Any) -> bool:
+    """Whether the main verb of a clause is negated ("had not passed", "never accepted")."""
+    verb = main_verb(span)
+    return (
+        any(c.dep_ == "neg" or c.lower_ in _NEGATION for c in verb.children)
+        or verb.lower_ in _NEGATION
+    )

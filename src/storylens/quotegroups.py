@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from .extract.marks import find_quotes
 from .model import Quote, QuoteGroup, QuoteVariant
@@ -146,7 +147,7 @@ def group_quotes(quotes: Sequence[Quote], texts: dict[str, str]) -> list[QuoteGr
             )
         variants.sort(key=lambda v: (list(texts).index(v.article), v.start))
         first = variants[0]
-        worst, diff = "identical", ()
+        worst, diff = "identical", cast(tuple[dict[str, Any], ...], ())
         for other in variants[1:]:
             if other.article == first.article:
                 continue

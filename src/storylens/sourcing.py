@@ -38,9 +38,11 @@ def sourcing_differences(
     by_article = {a: [s for s in sources if s.article == a] for a in articles}
     names: dict[str, str] = {}
     for s in sources:
-        if s.kind != "anonymous" or True:
-            names.setdefault(s.name.lower(), s.name)
-    out = []
+        if s.kind == "anonymous" or any(c.isupper() for c in s.name):
+            names.setdefault(
+                s.name.lower(), s.name
+            )  # unnamed common nouns ("drivers") say little here
+    out: list[dict[str, Any]] = []
     for key, name in names.items():
         per = {a: _standing(name, by_article[a]) for a in articles}
         standings = {v[0] if v else "absent" for v in per.values()}
@@ -62,7 +64,9 @@ def sourcing_differences(
                 "_rank": rank,
             }
         )
-    out.sort(key=lambda d: (d.pop("_rank"), d["source"].lower()))
+    out.sort(key=lambda d: (int(d["_rank"]), str(d["source"]).lower()))
+    for d in out:
+        del d["_rank"]
     return out
 
 

@@ -17,12 +17,60 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .extract.speakers import NameIndex
-from .features import DateMention, Number, dates_in, negated, numbers_in, weekdays_in
+from .features import (
+    DateMention,
+    Number,
+    dates_in,
+    main_verb,
+    negated,
+    numbers_in,
+    weekdays_in,
+)
 from .pipeline import Analyzed
 
 _CONTEXT = re.compile(
     r"^(?:Since\b|Earlier\b|Previously\b|Last (?:year|month|week)\b|Back in\b|In (?:the )?(?:past|recent (?:years|months))\b|Following\b|Over the (?:past|last)\b)"
     r"|\b(?:had (?:previously|already|earlier|long)|has long|earlier this (?:year|month)|in recent (?:years|months))\b",
+)
+# common nouns that name a doer worth comparing ("the county council" vs "the state police")
+_AGENT_NOUNS = frozenset(
+    [
+        "council",
+        "police",
+        "government",
+        "ministry",
+        "department",
+        "agency",
+        "army",
+        "military",
+        "navy",
+        "court",
+        "commission",
+        "committee",
+        "authority",
+        "authorities",
+        "company",
+        "firm",
+        "office",
+        "administration",
+        "board",
+        "union",
+        "mayor",
+        "governor",
+        "president",
+        "minister",
+        "officials",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "prosecutors",
+        "investigators",
+        "guard",
+        "coastguard",
+        "service",
+        "regulator",
+        "inspectors",
+    ]
 )
 _STOP = frozenset(
     [
@@ -158,6 +206,21 @@ def _actor(span: Any, names: NameIndex) -> tuple[str | None, Any]:
             for ent in sub.ents:
                 if ent.label_ in ("PERSON", "ORG"):
                     return names.resolve_name(ent.text), ent
+            lemma = child.lemma_.lower()
+            for prep in child.children:  # "a spokesperson for Harlow Steel" speaks for Harlow Steel
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "of"):
+                    for ent in span.doc[prep.i : prep.right_edge.i + 1].ents:
+                        if ent.label_ in ("ORG", "PERSON", "GPE"):
+                            return names.resolve_name(ent.text), ent
+            titled = names.titles.get(lemma)
+            if titled is not None:
+                return titled, child
+            if lemma in _AGENT_NOUNS:
+                words = [t for t in sub if t.pos_ not in ("DET", "PRON", "PUNCT")]
+                if words:
+                    return " ".join(t.text for t in words).lower(), span.doc[
+                        words[0].i : child.i + 1
+                    ]
             return None, child
     return None, None
 
@@ -211,6 +274,7 @@ def statements_of(result: Analyzed) -> list[Statement]:
                 a = norm.span(a_start, a_end)
                 actor_span = (a.start, a.end)
             text_norm = norm.text[s_char:e_char]
+            dates = dates_in(text_norm, s_char)
             share = sum(1 for i in range(s_char, e_char) if inside[i]) / max(1, e_char - s_char)
             out.append(
                 Statement(
@@ -224,14 +288,18 @@ def statements_of(result: Analyzed) -> list[Statement]:
                     context=bool(_CONTEXT.search(text_norm)),
                     words=_content_words(clause),
                     entities=_entities(clause, names),
-                    numbers=tuple(numbers_in(text_norm, s_char)),
-                    dates=tuple(dates_in(text_norm, s_char)),
+                    numbers=tuple(
+                        n
+                        for n in numbers_in(text_norm, s_char)
+                        if not any(d.start <= n.start < d.end for d in dates)
+                    ),
+                    dates=tuple(dates),
                     weekdays=tuple(weekdays_in(text_norm)),
                     actor=actor,
                     actor_span=actor_span,
                     negated=negated(clause),
                     quote_share=share,
-                    verb=clause.root.lemma_.lower(),
+                    verb=main_verb(clause).lemma_.lower(),
                     span=clause,
                 )
             )

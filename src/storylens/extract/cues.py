@@ -300,6 +300,8 @@ OUTLET_WORDS = frozenset(
         "independent",
         "monitor",
         "digital",
+        "courier",
+        "ledger",
     ]
 )
 ANONYMOUS_PATTERNS = (

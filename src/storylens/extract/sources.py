@@ -30,6 +30,9 @@ _VIA = re.compile(
     r"\b(?:[Ii]n|[Dd]uring)\s+an?\s+(?:[\w.-]+\s+){0,3}(interview|appearance|statement|email|post|op-ed|letter)"
     r"\s+(?:with|to|on|in)\s+((?:The\s+)?[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,4})"
 )
+_UNNAMED = re.compile(
+    r"\b(?:officials?|sources?|person|people|aides?|insiders?|diplomats?)\b", re.IGNORECASE
+)
 _PROVIDED_TO = re.compile(
     r"\b(statement|comments?|remarks)\s+(?:provided|given|sent|emailed)\s+to\b", re.IGNORECASE
 )
@@ -90,6 +93,9 @@ def _looks_outlet(name: str) -> bool:
         "axios",
         "telegraph",
         "guardian",
+        "courier",
+        "ledger",
+        "wire",
     }
     return any(w in strong for w in words)
 
@@ -110,7 +116,10 @@ def extract_sources(
     for quote in quotes:
         if not quote.speaker:
             continue
-        e = entry(quote.speaker, _kind_of(quote.speaker, index))
+        kind = _kind_of(quote.speaker, index)
+        if not any(c.isupper() for c in quote.speaker) and _UNNAMED.search(quote.speaker):
+            kind = "anonymous"  # "two officials familiar with ...", "a person close to ..."
+        e = entry(quote.speaker, kind)
         e.quotes += 1
         if quote.source is not None:
             e.mentions.append(quote.source)
