@@ -24,7 +24,8 @@ from .statements import Statement
 
 MATCH = 0.55  # pair score to call two statements the same fact (seeds + recession runs)
 STRONG = 0.70  # above this a pair need not be a mutual best match
-NEIGHBOURS = 4  # candidates looked at per statement and other article
+GROUP_MIN = 0.55  # mean cosine two facts need to merge (recession story run)
+NEIGHBOURS = 12  # nearest statements (in any other article) scored per statement
 
 
 @dataclass(frozen=True)
@@ -63,48 +64,62 @@ def pair_score(cos: float, a: Statement, b: Statement) -> float:
 
 
 def candidate_pairs(statements: Sequence[Statement], vectors: np.ndarray) -> list[Pair]:
-    """Scored pairs between articles, from each statement's nearest neighbours."""
+    """Scored pairs between articles, from each statement's ``NEIGHBOURS`` nearest statements.
+
+    Similarities are computed in blocks of rows (memory stays flat); the Python work
+    per statement is bounded by ``NEIGHBOURS``, so it grows linearly with the number of
+    statements while the matrix product grows with its square (numpy, small constant).
+    """
     n = len(statements)
     if n < 2:
         return []
     articles = np.array([s.article for s in statements])
-    by_article: dict[str, np.ndarray] = {
-        a: np.flatnonzero(articles == a) for a in dict.fromkeys(articles)
-    }
+    k = min(NEIGHBOURS, n - 1)
     best: dict[tuple[int, str], tuple[float, int]] = {}
     scored: dict[tuple[int, int], float] = {}
-    for start in range(0, n, 512):  # blocks keep memory flat for large stories
+    for start in range(0, n, 512):
         block = vectors[start : start + 512] @ vectors.T
-        for row, sims in enumerate(block):
-            i = start + row
-            for art, idx in by_article.items():
-                if art == statements[i].article:
+        rows = np.arange(block.shape[0])
+        block[
+            articles[start : start + 512, None] == articles[None, :]
+        ] = -2.0  # never the same article
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        for row in rows:
+            i = start + int(row)
+            for j in top[row]:
+                j = int(j)
+                sim = float(block[row, j])
+                if sim <= -1.0:
                     continue
-                local = sims[idx]
-                k = min(NEIGHBOURS, len(idx))
-                top = idx[np.argpartition(-local, k - 1)[:k]] if k < len(idx) else idx
-                for j in top:
-                    key = (min(i, int(j)), max(i, int(j)))
-                    if key not in scored:
-                        scored[key] = pair_score(float(sims[j]), statements[i], statements[int(j)])
-                    s = scored[key]
-                    if s > best.get((i, art), (-1.0, -1))[0]:
-                        best[(i, art)] = (s, int(j))
+                key = (min(i, j), max(i, j))
+                if key not in scored:
+                    scored[key] = pair_score(sim, statements[i], statements[j])
+                sc = scored[key]
+                art = statements[j].article
+                if sc > best.get((i, art), (-1.0, -1))[0]:
+                    best[(i, art)] = (sc, j)
     pairs = []
-    for (i, j), s in scored.items():
-        if s < MATCH:
+    for (i, j), sc in scored.items():
+        if sc < MATCH:
             continue
         mutual = (
             best.get((i, statements[j].article), (0, -1))[1] == j
             and best.get((j, statements[i].article), (0, -1))[1] == i
         )
-        if mutual or s >= STRONG:
-            pairs.append(Pair(i, j, s))
+        if mutual or sc >= STRONG:
+            pairs.append(Pair(i, j, sc))
     return pairs
 
 
-def group_facts(statements: Sequence[Statement], pairs: Sequence[Pair]) -> list[list[int]]:
-    """Union pairs into facts (best pairs first), one statement per article per fact."""
+def group_facts(
+    statements: Sequence[Statement], pairs: Sequence[Pair], vectors: np.ndarray | None = None
+) -> list[list[int]]:
+    """Union pairs into facts (best pairs first), one statement per article per fact.
+
+    Two growing facts merge only when their statements are, on average, still alike
+    (mean cosine at least ``GROUP_MIN``): without it, chains of loose matches in a large
+    story join statements that only share a topic.
+    """
     parent = list(range(len(statements)))
     members: dict[int, dict[str, int]] = {
         i: {statements[i].article: i} for i in range(len(statements))
@@ -122,6 +137,11 @@ def group_facts(statements: Sequence[Statement], pairs: Sequence[Pair]) -> list[
             continue
         if set(members[ra]) & set(members[rb]):
             continue  # would put two statements of one article in a fact
+        if vectors is not None and len(members[ra]) + len(members[rb]) > 2:
+            a_idx = list(members[ra].values())
+            b_idx = list(members[rb].values())
+            if float((vectors[a_idx] @ vectors[b_idx].T).mean()) < GROUP_MIN:
+                continue
         parent[rb] = ra
         members[ra].update(members.pop(rb))
     groups: dict[int, list[int]] = defaultdict(list)

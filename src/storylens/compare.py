@@ -67,7 +67,9 @@ def compare_articles(
     t_parse = time.perf_counter() - clock
     texts = {r.article.id: r.article.text for r in results}
     maps = {r.article.id: r.norm.to_original for r in results}
+    clock = time.perf_counter()
     statements: list[Statement] = [s for r in results for s in statements_of(r)]
+    t_statements = time.perf_counter() - clock
     clock = time.perf_counter()
     vectors = (
         load_embedder().embed([s.text for s in statements])
@@ -76,7 +78,9 @@ def compare_articles(
     )
     t_embed = time.perf_counter() - clock
     clock = time.perf_counter()
-    groups = group_facts(statements, candidate_pairs(statements, vectors))
+    pairs = candidate_pairs(statements, vectors)
+    linked = {(p.a, p.b): p.score for p in pairs} | {(p.b, p.a): p.score for p in pairs}
+    groups = group_facts(statements, pairs, vectors)
     total = len({s.article for s in statements})
     facts, conflicts = [], []
     for n, members in enumerate(groups, 1):
@@ -88,7 +92,13 @@ def compare_articles(
                 key=lambda i: (list(texts).index(statements[i].article), statements[i].start),
             )
         ]
-        found = find_conflicts(fact_id, stmts, texts, maps)
+        direct = [
+            (statements[a], statements[b], linked[(a, b)])
+            for a in members
+            for b in members
+            if a < b and (a, b) in linked
+        ]
+        found = find_conflicts(fact_id, direct, texts, maps)
         conflicts.extend(found)
         n_articles = len({s.article for s in stmts})
         context = all(s.context for s in stmts)
@@ -100,7 +110,9 @@ def compare_articles(
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
     t_align = time.perf_counter() - clock
     if timings is not None:
-        timings.update(parse=t_parse, embed=t_embed, align=t_align)
+        timings.update(
+            parse=t_parse, embed=t_embed, align=t_align + t_statements, statements=len(statements)
+        )
     extra: dict[str, Any] = {
         "sourcing_differences": sourcing_differences([r.article.id for r in results], sources),
         "statements": len(statements),

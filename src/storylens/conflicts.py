@@ -6,9 +6,12 @@ For two statements of one fact from different articles:
   number on each side) and the values differ beyond rounding;
 - ``date``: both give a calendar date and the days differ (weekday names are compared
   only with weekday names);
-- ``actor``: the main verbs' named subjects differ ("Trump designated" vs "the State
-  Department designated") and neither name contains the other;
-- ``negation``: one states what the other denies.
+- ``actor``: the same main verb with named subjects that differ ("Trump designated" vs
+  "the State Department designated") and neither name contains the other;
+- ``negation``: one states what the other denies, with the same main verb (and, for
+  "be"/"have", the same subject).
+
+Only statements matched to each other directly are compared, and questions never are.
 
 Not conflicts (tests keep them so): different units (percent vs dollars), rounded
 numbers ("about 10,000" vs "9,800"), one date written two ways ("May 3" / "3 May"),
@@ -33,34 +36,56 @@ def _value(
 
 
 def _comparable(a: Number, b: Number, a_all: Sequence[Number], b_all: Sequence[Number]) -> bool:
+    """Two numbers count the same thing: same unit, each the only one of its unit in its
+    statement (several prices or rates in one sentence are ambiguous), and the same
+    counted noun (or neither names one)."""
     if a.unit != b.unit:
+        return False
+    if (
+        sum(1 for n in a_all if n.unit == a.unit) != 1
+        or sum(1 for n in b_all if n.unit == b.unit) != 1
+    ):
         return False
     if a.noun and b.noun:
         return a.noun == b.noun or a.noun.rstrip("s") == b.noun.rstrip("s")
-    return (
-        len([n for n in a_all if n.unit == a.unit]) == 1
-        and len([n for n in b_all if n.unit == b.unit]) == 1
-    )
+    return not a.noun and not b.noun  # one names what it counts, the other does not: not comparable
 
 
 def find_conflicts(
-    fact_id: str, statements: Sequence[Statement], text_of: dict[str, str], maps: dict
+    fact_id: str,
+    pairs: Sequence[tuple[Statement, Statement, float]],
+    text_of: dict[str, str],
+    maps: dict,
 ) -> list[Conflict]:
-    """Conflicts among one fact's statements (at most one of each kind per pair)."""
+    """Conflicts between statements of one fact that were matched to each other directly.
+
+    Only direct matches are compared: a fact grown through a chain of matches can hold
+    statements that are related but not about the same thing.
+    """
     out: list[Conflict] = []
-    for i, a in enumerate(statements):
-        for b in statements[i + 1 :]:
-            if a.article == b.article:
-                continue
-            out.extend(_pair_conflicts(fact_id, a, b, text_of, maps))
+    for a, b, score in pairs:
+        if a.article != b.article and not (
+            a.text.rstrip().endswith("?") or b.text.rstrip().endswith("?")
+        ):
+            out.extend(_pair_conflicts(fact_id, a, b, text_of, maps, close=score >= CLOSE))
     return out
 
 
+# pair score above which two statements are close enough for their numbers to be compared
+# (set on the recession story, where looser matches paired different prices and rates)
+CLOSE = 0.57
+
+
 def _pair_conflicts(
-    fact_id: str, a: Statement, b: Statement, text_of: dict[str, str], maps: dict
+    fact_id: str,
+    a: Statement,
+    b: Statement,
+    text_of: dict[str, str],
+    maps: dict,
+    close: bool = True,
 ) -> list[Conflict]:
     found: list[Conflict] = []
-    for x in a.numbers:
+    for x in a.numbers if close else ():
         match = next((y for y in b.numbers if _comparable(x, y, a.numbers, b.numbers)), None)
         if (
             match is not None
@@ -94,7 +119,7 @@ def _pair_conflicts(
                     f"{a.article} dates it {va.value}, {b.article} {vb.value}",
                 )
             )
-    if a.actor and b.actor and a.actor_span and b.actor_span:
+    if a.actor and b.actor and a.actor_span and b.actor_span and a.verb == b.verb:
         la, lb = a.actor.lower(), b.actor.lower()
         if la not in lb and lb not in la:
             va = ConflictValue(a.article, a.actor, *a.actor_span)
@@ -107,7 +132,11 @@ def _pair_conflicts(
                     f"{a.article} says {a.actor} did it, {b.article} says {b.actor}",
                 )
             )
-    if a.negated != b.negated and a.verb == b.verb:
+    if (
+        a.negated != b.negated
+        and a.verb == b.verb
+        and (a.verb not in ("be", "have") or (a.actor is not None and a.actor == b.actor))
+    ):
         neg, pos = (a, b) if a.negated else (b, a)
         vn = ConflictValue(neg.article, "denies", neg.start, neg.end)
         vp = ConflictValue(pos.article, "affirms", pos.start, pos.end)

@@ -188,7 +188,7 @@ def _entities(span: Any, names: NameIndex) -> frozenset[str]:
 
 def _actor(span: Any, names: NameIndex) -> tuple[str | None, Any]:
     """The named subject of the main verb, pronouns resolved to the nearest earlier person."""
-    root = span.root
+    root = main_verb(span)
     for child in root.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             if child.lower_ in ("he", "she"):
