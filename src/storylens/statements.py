@@ -1,8 +1,8 @@
 """Statements: the units of comparison, one claim each, with their comparable details.
 
 A statement is a sentence, split further at semicolons when both sides carry a verb.
-Cut-off sentences (a truncated last line) and lines without a verb (headlines,
-bylines) are not statements. Each statement keeps its numbers, dates, entities, the
+Cut-off sentences (a truncated last line), questions and lines without a verb
+(headlines, bylines) are not statements. Each statement keeps its numbers, dates, entities, the
 named actor of its main verb, and whether that verb is negated.
 
 Context: a statement that sets background rather than reporting the story's news
@@ -238,6 +238,12 @@ def _clauses(sent: Any) -> list[Any]:
     return [sent]
 
 
+def _is_question(words: list[Any]) -> bool:
+    """A clause ending in a question mark (before any closing quotes)."""
+    tail = [t.text for t in words if t.text not in ('"', "”", "'", "’", ")")]
+    return bool(tail) and tail[-1].endswith("?")
+
+
 def statements_of(result: Analyzed) -> list[Statement]:
     """The statements of one analysed article, in text order."""
     norm, doc = result.norm, result.doc
@@ -256,6 +262,8 @@ def statements_of(result: Analyzed) -> list[Statement]:
             words = [t for t in clause if not t.is_space]
             if len(words) < 4 or not any(t.pos_ in ("VERB", "AUX") for t in words):
                 continue
+            if _is_question(words):
+                continue  # "Is the economy in a recession?" asks, it does not claim
             s_char, e_char = words[0].idx, words[-1].idx + len(words[-1].text)
             span = norm.span(s_char, e_char)
             if truncated_at is not None and span.end > truncated_at:
