@@ -107,6 +107,17 @@ SPEECH_VERBS = frozenset(
         "laugh",
         "grumble",
         "mutter",
+        "point",
+        "interject",
+        "quip",
+        "recount",
+        "concur",
+        "boast",
+        "marvel",
+        "acknowledge",
+        "assure",
+        "vent",
+        "predict",
     ]
 )
 

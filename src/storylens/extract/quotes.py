@@ -216,6 +216,15 @@ def _embedded(art: _Article, q: QuoteMarks) -> bool:
     )
 
 
+def _next_paragraph(art: _Article, prev_end: int, start: int) -> bool:
+    """A quote opening the paragraph right after the previous quote's paragraph."""
+    if start == 0 or art.text[start - 1] != "\n":
+        return False
+    gap = art.text[prev_end:start]
+    breaks = [i for i, ch in enumerate(gap) if ch == "\n"]
+    return bool(breaks) and "\n" not in gap[: breaks[0]] and gap[breaks[0] :].strip() == ""
+
+
 def _words_between(art: _Article, start: int, end: int) -> int:
     """Words outside quotes between two positions."""
     return (
@@ -247,7 +256,12 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             and prev.direct
             and (
                 (cue is not None and prev.cue is not None and cue.i == prev.cue.i)
-                or (frame is None and _words_between(art, prev.end, q.start) <= 15)
+                or (
+                    frame is None
+                    and "\n" not in art.text[prev.end : q.start]
+                    and _words_between(art, prev.end, q.start) <= 15
+                )
+                or (frame is None and _next_paragraph(art, prev.end, q.start))
             )
         ):
             prev.end = q.end
@@ -271,6 +285,26 @@ def _direct_quotes(art: _Article) -> list[_Found]:
     return found
 
 
+def _clause_tokens(head: Any) -> list[Any]:
+    """The subtree of ``head`` without a conjoined verb of saying ("... and said B") and its "and"."""
+    cut: set[int] = set()
+    for t in head.subtree:
+        if (
+            t.dep_ == "conj"
+            and t.pos_ == "VERB"
+            and t.lemma_.lower() in CUE_VERBS
+            and t.i != head.i
+        ):
+            cut.update(x.i for x in t.subtree)
+            for sib in t.head.children:
+                if sib.dep_ == "cc" and sib.i < t.i:
+                    cut.add(sib.i)
+    toks = [t for t in head.subtree if t.i not in cut]
+    while toks and (toks[-1].is_punct and toks[-1].text not in "\"”’'" or toks[-1].dep_ == "cc"):
+        toks.pop()
+    return toks
+
+
 def _content_of(verb: Any, art: _Article) -> tuple[int, int] | None:
     """Character span of what ``verb`` attributes: its clause, infinitive or object."""
     lemma = verb.lemma_.lower()
@@ -279,7 +313,7 @@ def _content_of(verb: Any, art: _Article) -> tuple[int, int] | None:
             if child.dep_ == dep and child.i != verb.i:
                 toks = [
                     t
-                    for t in child.subtree
+                    for t in _clause_tokens(child)
                     if not (
                         t.dep_ == "mark"
                         and t.head.i == child.i
@@ -296,11 +330,12 @@ def _content_of(verb: Any, art: _Article) -> tuple[int, int] | None:
         and not (
             c.dep_ == "prep"
             and c.lower_ in ("on", "at", "in", "during", "after", "before", "since", "while")
+            and not _QUOTE_CHARS.search(art.text[c.idx : c.right_edge.idx + len(c.right_edge.text)])
         )
     ]
     if not rights:
         return None
-    toks = [t for c in rights for t in c.subtree]
+    toks = [t for c in rights for t in _clause_tokens(c)]
     start, last = min(t.idx for t in toks), max(toks, key=lambda t: t.idx)
     end = last.idx + len(last.text)
     if end < len(art.text) and art.text[end] in '\u201d"' and art.inside[end - 1]:
@@ -386,10 +421,43 @@ def _tok_span(norm: Normalized, obj: Any) -> Span | None:
     return norm.span(obj.idx, obj.idx + len(obj.text))
 
 
+_LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): (\S.{8,})$", re.MULTILINE)
+
+
+def _inside_label(art: _Article, f: _Found) -> bool:
+    """A quote inside a "Name: ..." line belongs to that line's attribution."""
+    line_start = art.text.rfind("\n", 0, f.start) + 1
+    m = _LABEL.match(art.text, line_start)
+    return m is not None and f.cue is None and m.start(2) <= f.start
+
+
+def _labelled(art: _Article, taken: list[_Found]) -> list[_Found]:
+    """Short lines of the form "Name: what they said", as in headlines ("Cruz: Trump Would ...")."""
+    found = []
+    for m in _LABEL.finditer(art.text):
+        body_start, body_end = m.start(2), m.end(2)
+        while body_end > body_start and art.text[body_end - 1] in " .":
+            body_end -= 1
+        if len(art.text[body_start:body_end].split()) > 30:
+            continue
+        if any(f.start <= body_start < f.end for f in taken):
+            continue
+        source = art.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if source is None or not any(e.label_ == "PERSON" for e in source.ents):
+            continue
+        cue = art.doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        direct = bool(_QUOTE_CHARS.search(art.text[body_start:body_end]))
+        found.append(
+            _Found(body_start, body_end, cue, source, direct, False, art.paragraph(body_start))
+        )
+    return found
+
+
 def extract_quotes(doc: Any, norm: Normalized, article_id: str) -> list[Quote]:
     """Quotes and attributions of one article (see the module docstring for the rules)."""
     art = _Article(doc, norm)
     direct = _direct_quotes(art)
+    direct = [f for f in direct if not _inside_label(art, f)] + _labelled(art, direct)
     indirect = _indirect(art, direct)
     found = sorted(direct + indirect, key=lambda f: f.start)
     speakers: list[tuple[int, str]] = []

@@ -1,0 +1,47 @@
+"""Quality floors on PolNeAR dev, just under the committed results (raise them, never lower them quietly).
+
+Run with --runslow; needs ../shared. The numbers come from benchmarks/quotes_eval.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# benchmarks/results/quotes_eval_dev.json at the time of writing:
+# all CONTENT_F1 0.634 SOURCE_ACC 0.905; direct CONTENT_F1 0.775 SOURCE_ACC 0.899
+FLOORS = {"all": (0.62, 0.89), "direct": (0.76, 0.88)}
+
+
+@pytest.mark.slow
+def test_polnear_dev_floors() -> None:
+    shared_path("data", "polnear", "dev", "gold_attributions.jsonl")
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "quotes_eval.py"),
+            "--split",
+            "dev",
+            "--no-write",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    scores = {}
+    for line in out.splitlines():
+        if "CONTENT_F1=" in line:
+            f1 = float(line.split("CONTENT_F1=")[1].split()[0])
+            acc = float(line.split("SOURCE_ACC=")[1].split()[0])
+            scores[line.split()[0]] = (f1, acc)
+    for key, (f1_floor, acc_floor) in FLOORS.items():
+        f1, acc = scores[key]
+        assert f1 >= f1_floor, f"{key} CONTENT_F1 {f1:.4f} fell below {f1_floor}"
+        assert acc >= acc_floor, f"{key} SOURCE_ACC {acc:.4f} fell below {acc_floor}"
