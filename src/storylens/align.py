@@ -57,6 +57,8 @@ def pair_score(cos: float, a: Statement, b: Statement) -> float:
         score += 0.05  # same main verb: "designated" / "designated"
     elif a.actor and b.actor and a.actor != b.actor:
         score -= 0.05  # different doers of different acts
+    if a.people and b.people and not a.people & b.people:
+        score -= 0.1  # each names people and none in common: two arrests, not one
     if a.numbers and b.numbers:
         agree = any(same_quantity(x, y) for x in a.numbers for y in b.numbers)
         counted = any(x.noun and x.noun == y.noun for x in a.numbers for y in b.numbers)

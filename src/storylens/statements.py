@@ -167,6 +167,7 @@ class Statement:
     negated: bool
     quote_share: float  # share of the statement inside a direct quote
     verb: str = ""  # lemma of the main verb
+    people: frozenset[str] = frozenset()  # named people and named objects, lower case
     span: Any = field(default=None, compare=False, repr=False)
 
 
@@ -174,6 +175,23 @@ def _content_words(span: Any) -> frozenset[str]:
     return frozenset(
         t.lemma_.lower() for t in span if t.is_alpha and t.lower_ not in _STOP and len(t) > 2
     )
+
+
+def _people(span: Any, names: NameIndex) -> frozenset[str]:
+    """Who or what the clause is about by name: surnames of the people it names, and the
+    proper nouns of its main verb's object ("arrested Ilse Marro"), lower case, so two
+    arrests of different people do not read as one fact."""
+    out = set()
+    for ent in span.ents:
+        if ent.label_ == "PERSON":
+            name = names.resolve_name(ent.text) or ent.text
+            words = [w for w in name.replace("\u2019s", "").replace("'s", "").split() if w]
+            if words:
+                out.add(words[-1].lower())
+    for child in main_verb(span).children:
+        if child.dep_ in ("dobj", "nsubjpass") and child.pos_ == "PROPN" and child.is_alpha:
+            out.add(child.lower_)  # the head of the name: "Marro" in "Ilse Marro"
+    return frozenset(out)
 
 
 def _entities(span: Any, names: NameIndex) -> frozenset[str]:
@@ -296,6 +314,7 @@ def statements_of(result: Analyzed) -> list[Statement]:
                     context=bool(_CONTEXT.search(text_norm)),
                     words=_content_words(clause),
                     entities=_entities(clause, names),
+                    people=_people(clause, names),
                     numbers=tuple(
                         n
                         for n in numbers_in(text_norm, s_char)
