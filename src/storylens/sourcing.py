@@ -17,18 +17,23 @@ from .model import Source
 
 
 def _standing(name: str, sources: Sequence[Source]) -> tuple[str, str] | None:
+    """How one article stands with a source; quoted (itself or through one of its people)
+    outranks cited, so an organisation named once and quoted through its spokesperson
+    reads as quoted."""
     key = name.lower()
+    cited: tuple[str, str] | None = None
     for s in sources:
         if s.name.lower() == key:
             if s.non_response is not None and not s.quotes:
                 return "did not respond", s.non_response.text
             if s.quotes:
                 return "quoted", f"{s.quotes} quote(s)" + (f", {s.via}" if s.via else "")
-            return "cited", s.via or s.kind
+            cited = ("cited", s.via or s.kind)
+            break
     for s in sources:
         if s.role and key in s.role.lower() and (s.quotes or s.via):
             return "quoted", f"through {s.name}, {s.role}" + (f" ({s.via})" if s.via else "")
-    return None
+    return cited
 
 
 def sourcing_differences(
