@@ -114,9 +114,9 @@ def test_candidate_pairs_score_a_bounded_number_of_neighbours(
     calls = []
     real = align.pair_score
 
-    def counting(cos: float, a: Statement, b: Statement) -> float:
+    def counting(cos: float, a: Statement, b: Statement, idf: dict | None = None) -> float:
         calls.append(1)
-        return real(cos, a, b)
+        return real(cos, a, b, idf)
 
     monkeypatch.setattr(align, "pair_score", counting)
     rng = np.random.default_rng(7)
