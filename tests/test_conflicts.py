@@ -87,3 +87,15 @@ def test_extra_detail_is_not_a_conflict() -> None:
 
 def test_years_and_times_are_not_counts() -> None:
     assert numbers_in("in 2019 at 10:30 a.m.") == []
+
+
+def test_a_record_span_is_a_rounded_number() -> None:
+    """Found on a real story: one outlet's "40-year high" is another's "41-year high"."""
+    forty, forty_one = numbers_in("a 40-year high")[0], numbers_in("a 41-year high")[0]
+    assert forty.approximate and same_quantity(forty, forty_one)
+    found = _conflicts(
+        "Bread prices in Tarsk reached a 40-year high of 12% in June.",
+        "Bread prices in Tarsk are running at a 41-year high of 12%.",
+    )
+    assert not [c for c in found if c.kind == "number"]
+    assert not numbers_in("14 years of records")[0].approximate

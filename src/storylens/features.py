@@ -69,6 +69,13 @@ _ROUNDING = re.compile(
 )
 
 
+# "a 40-year high": a rounded span (a June 2022 high last seen in late 1981 is told as a
+# 40-year and as a 41-year high by different outlets of the recession story)
+_SPAN_RECORD = re.compile(
+    r"[- ](?:year|month|decade)s?[- ](?:old )?(?:high|low|record|peak)", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class Number:
     value: float
@@ -126,7 +133,9 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
         )
         if nm:
             noun = nm.group(1)
-        approximate = bool(_ROUNDING.search(text[: m.start()]))
+        approximate = bool(_ROUNDING.search(text[: m.start()])) or bool(
+            _SPAN_RECORD.match(text[m.end() :])
+        )
         end = m.end(3) if m.group(3) else m.end(2)
         out.append(Number(value, unit, offset + m.start(), offset + end, approximate, noun))
     for m in re.finditer(
