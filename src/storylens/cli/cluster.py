@@ -1,0 +1,70 @@
+"""``storylens cluster``: group articles into stories, without a store."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..cluster import cluster_levels
+from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table
+
+
+@click.command()
+@INPUTS
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help='jsonl: {"id", "story", "topic", "duplicate_of"} per article; table: for reading.',
+)
+@click.option(
+    "--level",
+    type=click.Choice(["story", "topic"]),
+    default="story",
+    show_default=True,
+    help="What the jsonl 'story' field holds: the event (story) or the wider topic.",
+)
+@PROGRESS
+@click.pass_context
+def cluster(
+    ctx: click.Context, inputs: tuple[str, ...], fmt: str, level: str, progress: bool | None
+) -> None:
+    """Group the articles in INPUT... into stories, in the order read.
+
+    Each article joins an existing story or starts one; wire copies join their
+    original and are marked duplicate_of. Stories sit inside topics (the same
+    kind of news); --level topic prints the topic as the 'story' field.
+    """
+    batch = Batch(inputs)
+    articles = list(batch)
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def report(done: int) -> None:
+        if show:
+            click.echo(f"clustered {done}/{len(articles)}", err=True)
+
+    clusterer, rows = cluster_levels(articles, progress=report)
+    if fmt == "jsonl":
+        echo_jsonl(
+            {
+                "id": article_id,
+                "story": topic if level == "topic" else story,
+                "topic": topic,
+                "duplicate_of": clusterer.dedup.duplicate_of(article_id),
+            }
+            for article_id, story, topic in rows
+        )
+    else:
+        table = [
+            [article_id, story, topic, clusterer.dedup.duplicate_of(article_id) or ""]
+            for article_id, story, topic in rows
+        ]
+        echo_table(table, ["article", "story", "topic", "duplicate of"], [24, 16, 16, 24])
+    ctx.exit(batch.exit_code())
+
+
+def register(group: click.Group) -> None:
+    group.add_command(cluster)

