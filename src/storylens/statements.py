@@ -12,6 +12,7 @@ Context: a statement that sets background rather than reporting the story's news
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,12 +178,33 @@ def _content_words(span: Any) -> frozenset[str]:
     )
 
 
-def _people(span: Any, names: NameIndex) -> frozenset[str]:
+class _Ents:
+    """A document's entities, looked up by token range in log time.
+
+    spaCy's ``Span.ents`` rebuilds every entity of the document on each call, which made
+    statement extraction grow with the square of an article's length.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.ents = list(doc.ents)
+        self.starts = [e.start for e in self.ents]
+
+    def within(self, span: Any) -> list[Any]:
+        i = bisect.bisect_left(self.starts, span.start)
+        out = []
+        while i < len(self.ents) and self.ents[i].start < span.end:
+            if self.ents[i].end <= span.end:
+                out.append(self.ents[i])
+            i += 1
+        return out
+
+
+def _people(span: Any, names: NameIndex, ents: _Ents) -> frozenset[str]:
     """Who or what the clause is about by name: surnames of the people it names, and the
     proper nouns of its main verb's object ("arrested Ilse Marro"), lower case, so two
     arrests of different people do not read as one fact."""
     out = set()
-    for ent in span.ents:
+    for ent in ents.within(span):
         if ent.label_ == "PERSON":
             name = names.resolve_name(ent.text) or ent.text
             words = [w for w in name.replace("\u2019s", "").replace("'s", "").split() if w]
@@ -194,9 +216,9 @@ def _people(span: Any, names: NameIndex) -> frozenset[str]:
     return frozenset(out)
 
 
-def _entities(span: Any, names: NameIndex) -> frozenset[str]:
+def _entities(span: Any, names: NameIndex, ents: _Ents) -> frozenset[str]:
     out = set()
-    for ent in span.ents:
+    for ent in ents.within(span):
         if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"):
             name = names.resolve_name(ent.text) if ent.label_ in ("PERSON", "ORG") else ent.text
             if name:
@@ -204,7 +226,7 @@ def _entities(span: Any, names: NameIndex) -> frozenset[str]:
     return frozenset(out)
 
 
-def _actor(span: Any, names: NameIndex) -> tuple[str | None, Any]:
+def _actor(span: Any, names: NameIndex, ents: _Ents) -> tuple[str | None, Any]:
     """The named subject of the main verb, pronouns resolved to the nearest earlier person."""
     root = main_verb(span)
     for child in root.children:
@@ -212,7 +234,7 @@ def _actor(span: Any, names: NameIndex) -> tuple[str | None, Any]:
             if child.lower_ in ("he", "she"):
                 m = names.previous(child.idx, ("PERSON",))
                 return (m.name if m else None), child
-            for ent in span.ents:
+            for ent in ents.within(span):
                 if ent.start <= child.i < ent.end and ent.label_ in (
                     "PERSON",
                     "ORG",
@@ -221,13 +243,13 @@ def _actor(span: Any, names: NameIndex) -> tuple[str | None, Any]:
                 ):
                     return names.resolve_name(ent.text), ent
             sub = span.doc[child.left_edge.i : child.i + 1]
-            for ent in sub.ents:
+            for ent in ents.within(sub):
                 if ent.label_ in ("PERSON", "ORG"):
                     return names.resolve_name(ent.text), ent
             lemma = child.lemma_.lower()
             for prep in child.children:  # "a spokesperson for Harlow Steel" speaks for Harlow Steel
                 if prep.dep_ == "prep" and prep.lower_ in ("for", "of"):
-                    for ent in span.doc[prep.i : prep.right_edge.i + 1].ents:
+                    for ent in ents.within(span.doc[prep.i : prep.right_edge.i + 1]):
                         if ent.label_ in ("ORG", "PERSON", "GPE"):
                             return names.resolve_name(ent.text), ent
             titled = names.titles.get(lemma)
@@ -266,6 +288,7 @@ def statements_of(result: Analyzed) -> list[Statement]:
     """The statements of one analysed article, in text order."""
     norm, doc = result.norm, result.doc
     names = NameIndex.from_doc(doc)
+    ents = _Ents(doc)
     truncated_at = next((r.start for r in norm.repairs if r.kind == "truncated"), None)
     inside = [False] * (len(norm.text) + 1)
     for q in result.quotes:
@@ -286,7 +309,7 @@ def statements_of(result: Analyzed) -> list[Statement]:
             span = norm.span(s_char, e_char)
             if truncated_at is not None and span.end > truncated_at:
                 continue  # a cut-off line is not a fact
-            actor, actor_obj = _actor(clause, names)
+            actor, actor_obj = _actor(clause, names, ents)
             actor_span = None
             if actor_obj is not None:
                 a_start = (
@@ -313,8 +336,8 @@ def statements_of(result: Analyzed) -> list[Statement]:
                     norm_end=e_char,
                     context=bool(_CONTEXT.search(text_norm)),
                     words=_content_words(clause),
-                    entities=_entities(clause, names),
-                    people=_people(clause, names),
+                    entities=_entities(clause, names, ents),
+                    people=_people(clause, names, ents),
                     numbers=tuple(
                         n
                         for n in numbers_in(text_norm, s_char)
