@@ -173,6 +173,22 @@ def group_stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
     return list(groups.values())
 
 
+def _stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
+    """Stories by :func:`storylens.cluster.cluster_articles` (event-level stories, wire
+    copies with their original), or by :func:`group_stories` where that is not installed."""
+    try:
+        from .cluster import cluster_articles
+    except ImportError:
+        return group_stories(results)
+    by_id = {r.article.id: r for r in results}
+    if len(by_id) != len(results):
+        return group_stories(results)  # repeated ids: the clusterer's rows would be ambiguous
+    stories: dict[str, list[Analyzed]] = {}
+    for article_id, story in cluster_articles([r.article for r in results]):
+        stories.setdefault(story, []).append(by_id[article_id])
+    return list(stories.values())
+
+
 def compare(
     articles: Sequence[Article],
     rejected: Sequence[Rejection] = (),
@@ -185,7 +201,7 @@ def compare(
             "no readable articles were given" + (f" ({len(rejected)} rejected)" if rejected else "")
         )
     results = list(analyze(articles, progress=progress))
-    stories = group_stories(results) if group else [results]
+    stories = _stories(results) if group else [results]
     reports = [compare_articles([r.article for r in story], story) for story in stories]
     reports.sort(key=lambda s: -len(s.articles))
     return Report(stories=tuple(reports), rejected=tuple(rejected))
