@@ -1,0 +1,201 @@
+"""Story clustering speed: end to end on ECB+, and the cost of one add as the store grows.
+
+    python benchmarks/cluster_speed.py [--sizes 1000,10000,100000,1000000] [--adds 200]
+
+1. End to end: featurize + cluster all ECB+ articles in file order; articles/s and
+   the share of time spent in the models (language detection, embedding, NER).
+2. Add one article at N stored: a synthetic stream made from real ECB+ article
+   embeddings plus Gaussian noise (unit vectors again). Up to ``--full-max`` stored
+   articles the whole clusterer is filled (with the real articles' words and
+   entities cycled) and ``--adds`` further ``StoryClusterer.add`` calls are timed;
+   above it, stored vectors only: the ANN index is filled in bulk and the timed
+   step is its part of an add (search the 10 nearest, then insert).
+3. Memory per stored article: the ANN index's own count of bytes, and for the full
+   clusterer the Python heap growth measured with tracemalloc.
+
+Writes benchmarks/results/cluster_speed.{json,md}. Timings are wall clock on a
+shared 2-core machine: absolute numbers are noisy, ratios within one run are what
+to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT / "src"))
+
+from storylens.cluster import StoryClusterer, VectorIndex, featurize  # noqa: E402
+from storylens.cluster.clusterer import NEIGHBOURS  # noqa: E402
+from storylens.ingest import read_inputs  # noqa: E402
+
+
+def end_to_end(articles: list) -> tuple[dict, list]:
+    timings: dict[str, float] = {}
+
+    def timer(stage: str, seconds: float) -> None:
+        timings[stage] = timings.get(stage, 0.0) + seconds
+
+    started = time.perf_counter()
+    feats = []
+    for i in range(0, len(articles), 64):
+        feats.extend(featurize(articles[i : i + 64], timer=timer))
+    featurized = time.perf_counter()
+    clusterer = StoryClusterer()
+    for f in feats:
+        clusterer.add(f)
+    total = time.perf_counter() - started
+    models = timings.get("language", 0) + timings.get("embed", 0) + timings.get("ner", 0)
+    row = {
+        "articles": len(articles),
+        "total_s": total,
+        "articles_per_s": len(articles) / total,
+        "language_s": timings.get("language", 0.0),
+        "embed_s": timings.get("embed", 0.0),
+        "ner_s": timings.get("ner", 0.0),
+        "terms_minhash_s": timings.get("terms", 0.0),
+        "cluster_s": total - (featurized - started),
+        "model_share": models / total,
+    }
+    return row, feats
+
+
+def synthetic(base: np.ndarray, n: int, rng: np.random.Generator, noise: float) -> np.ndarray:
+    picks = base[rng.integers(0, len(base), n)]
+    out = picks + rng.normal(0.0, noise, picks.shape).astype(np.float32)
+    return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+def full_adds(feats: list, n: int, adds: int, rng: np.random.Generator, noise: float) -> dict:
+    base = np.array([f.vector for f in feats])
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    clusterer = StoryClusterer()
+    vectors = synthetic(base, n + adds, rng, noise)
+    for i in range(n):
+        f = feats[i % len(feats)]
+        clusterer.add(dataclasses.replace(f, id=f"syn-{i}", vector=vectors[i], signature=None))
+    heap = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    index_bytes = sum(ix.memory_bytes() for ix in clusterer._indexes.values())
+    times = []
+    for j in range(adds):
+        f = feats[(n + j) % len(feats)]
+        g = dataclasses.replace(f, id=f"add-{j}", vector=vectors[n + j], signature=None)
+        t = time.perf_counter()
+        clusterer.add(g)
+        times.append(time.perf_counter() - t)
+    return {
+        "stored": n,
+        "mode": "full clusterer",
+        "add_ms_median": 1000 * statistics.median(times),
+        "add_ms_p90": 1000 * float(np.percentile(times, 90)),
+        "python_heap_bytes_per_article": heap / n,
+        "index_bytes_per_article": index_bytes / n,
+    }
+
+
+def index_adds(base: np.ndarray, n: int, adds: int, rng: np.random.Generator, noise: float) -> dict:
+    index = VectorIndex(base.shape[1])
+    chunk = 50_000
+    built = time.perf_counter()
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        index.add_many(np.arange(start, start + m), synthetic(base, m, rng, noise))
+    build_s = time.perf_counter() - built
+    queries = synthetic(base, adds, rng, noise)
+    times = []
+    for j in range(adds):
+        t = time.perf_counter()
+        index.search(queries[j], NEIGHBOURS)
+        index.add(n + j, queries[j])
+        times.append(time.perf_counter() - t)
+    return {
+        "stored": n,
+        "mode": "vectors only (ANN search + insert)",
+        "add_ms_median": 1000 * statistics.median(times),
+        "add_ms_p90": 1000 * float(np.percentile(times, 90)),
+        "index_bytes_per_article": index.memory_bytes() / n,
+        "build_s": build_s,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000,1000000")
+    ap.add_argument("--full-max", type=int, default=10_000)
+    ap.add_argument("--adds", type=int, default=200)
+    ap.add_argument("--noise", type=float, default=0.03)
+    args = ap.parse_args()
+    data = SHARED / "data" / "ecbplus" / "articles.jsonl"
+    if not data.exists():
+        sys.exit(f"{data} not found: the evaluation data (../shared) is absent")
+    articles, _ = read_inputs([str(data)])
+    e2e, feats = end_to_end(articles)
+    print(json.dumps(e2e), flush=True)
+    rng = np.random.default_rng(7)
+    base = np.array([f.vector for f in feats])
+    growth = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        if n <= args.full_max:
+            row = full_adds(feats, n, args.adds, rng, args.noise)
+            print(json.dumps(row), flush=True)
+            growth.append(row)
+        row = index_adds(base, n, args.adds, rng, args.noise)
+        print(json.dumps(row), flush=True)
+        growth.append(row)
+    meta = {
+        "command": "python benchmarks/cluster_speed.py " + " ".join(sys.argv[1:]),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "note": "wall clock on a shared 2-core machine while other work ran: noisy",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "cluster_speed.json").write_text(
+        json.dumps({"meta": meta, "end_to_end": e2e, "growth": growth}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    lines = [
+        "# story clustering speed",
+        "",
+        f"Command: `{meta['command']}` ({meta['machine']}, Python {meta['python']}). "
+        f"{meta['note'].capitalize()}; ratios within the run are what to read.",
+        "",
+        "## End to end on ECB+ (featurize + cluster, file order)",
+        "",
+        "| articles | total s | articles/s | language s | embed s | NER s | words+MinHash s | clustering s | model share |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {e2e['articles']} | {e2e['total_s']:.1f} | {e2e['articles_per_s']:.1f} "
+        f"| {e2e['language_s']:.1f} | {e2e['embed_s']:.1f} | {e2e['ner_s']:.1f} "
+        f"| {e2e['terms_minhash_s']:.1f} | {e2e['cluster_s']:.1f} | {e2e['model_share']:.0%} |",
+        "",
+        "## Adding one article as the store grows (synthetic stream from real ECB+ vectors + noise)",
+        "",
+        "| stored | mode | add ms (median) | add ms (p90) | index bytes/article | Python heap bytes/article |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in growth:
+        heap = r.get("python_heap_bytes_per_article")
+        lines.append(
+            f"| {r['stored']:,} | {r['mode']} | {r['add_ms_median']:.3f} | {r['add_ms_p90']:.3f} "
+            f"| {r['index_bytes_per_article']:.0f} | {'' if heap is None else f'{heap:.0f}'} |"
+        )
+    lines.append("")
+    (RESULTS / "cluster_speed.md").write_text("\n".join(lines), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
