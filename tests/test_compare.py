@@ -112,3 +112,19 @@ def test_nothing_to_compare_says_how_to_fix() -> None:
         compare_articles([])
     with pytest.raises(ReportError, match="no readable articles"):
         compare([])
+
+
+def test_background_is_kept_apart_from_the_news() -> None:
+    story = compare_articles(
+        [
+            Article(
+                id="tide",
+                text="Since 2009, Nordale Freight has leased the Vellin warehouse from the port.\n"
+                + HARBOUR,
+            ),
+            Article(id="gazette", text=HARBOUR + "\n" + CREW),
+        ]
+    )
+    background = _fact(story, "Since 2009")
+    assert background.context and background.statements[0].context
+    assert not _fact(story, "Vellin harbour warehouse").context

@@ -53,6 +53,15 @@ def test_offsets_cite_original_text(report: dict[str, Any], texts: dict[str, str
     for c in story["conflicts"]:
         for v in c["values"]:
             assert 0 <= v["start"] < v["end"] <= len(texts[v["article"]])
+            cited = texts[v["article"]][v["start"] : v["end"]]
+            if c["kind"] in ("number", "date"):
+                assert cited == v["value"]
+            elif c["kind"] == "actor":  # the mention, which may be a pronoun for the name
+                assert (
+                    cited == v["value"]
+                    or cited.lower() in ("he", "she")
+                    or (cited in v["value"] or v["value"] in cited)
+                )
 
 
 def test_2_quotes_matched_across_outlets_with_wording(report: dict[str, Any]) -> None:
