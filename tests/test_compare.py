@@ -128,3 +128,21 @@ def test_background_is_kept_apart_from_the_news() -> None:
     background = _fact(story, "Since 2009")
     assert background.context and background.statements[0].context
     assert not _fact(story, "Vellin harbour warehouse").context
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Headline Only Here", "Another headline"],
+        ["x"],
+        ["\u201cAn opening quote that never closes. The mayor said 5 people.\n\n\n", "A; b; c."],
+        ["Le maire a dit que 12 personnes ont \u00e9t\u00e9 bless\u00e9es.", "The mayor said 12."],
+    ],
+)
+def test_odd_inputs_give_a_report_with_valid_offsets(texts: list[str]) -> None:
+    articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
+    story = compare_articles(articles)
+    for fact in story.facts:
+        for s in fact.statements:
+            assert texts[int(s.article[1:])][s.start : s.end] == s.text
+    assert {o.article for o in story.omissions} == {a.id for a in articles}
