@@ -25,6 +25,7 @@ def test_number_conflict_on_the_same_count() -> None:
     )
     assert [c.kind for c in found] == ["number"]
     assert {v.value for v in found[0].values} == {"14", "9"}
+    assert found[0].explanation == "A gives 14 people, B gives 9"  # outlets, not ids
 
 
 def test_date_conflict_and_same_date_written_two_ways() -> None:

@@ -67,6 +67,7 @@ def compare_articles(
     t_parse = time.perf_counter() - clock
     texts = {r.article.id: r.article.text for r in results}
     maps = {r.article.id: r.norm.to_original for r in results}
+    outlets = {r.article.id: r.article.outlet or r.article.id for r in results}
     clock = time.perf_counter()
     statements: list[Statement] = [s for r in results for s in statements_of(r)]
     t_statements = time.perf_counter() - clock
@@ -98,7 +99,7 @@ def compare_articles(
             for b in members
             if a < b and (a, b) in linked
         ]
-        found = find_conflicts(fact_id, direct, texts, maps)
+        found = find_conflicts(fact_id, direct, texts, maps, outlets)
         conflicts.extend(found)
         n_articles = len({s.article for s in stmts})
         context = all(s.context for s in stmts)

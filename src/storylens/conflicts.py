@@ -56,18 +56,20 @@ def find_conflicts(
     pairs: Sequence[tuple[Statement, Statement, float]],
     text_of: dict[str, str],
     maps: dict,
+    names: dict[str, str] | None = None,
 ) -> list[Conflict]:
     """Conflicts between statements of one fact that were matched to each other directly.
 
     Only direct matches are compared: a fact grown through a chain of matches can hold
-    statements that are related but not about the same thing.
+    statements that are related but not about the same thing. ``names`` (article id to
+    outlet) words the explanations; ids are used where an outlet is not known.
     """
     out: list[Conflict] = []
     for a, b, score in pairs:
         if a.article != b.article and not (
             a.text.rstrip().endswith("?") or b.text.rstrip().endswith("?")
         ):
-            out.extend(_pair_conflicts(fact_id, a, b, text_of, maps, close=score >= CLOSE))
+            out.extend(_pair_conflicts(fact_id, a, b, text_of, maps, score >= CLOSE, names or {}))
     return out
 
 
@@ -83,7 +85,10 @@ def _pair_conflicts(
     text_of: dict[str, str],
     maps: dict,
     close: bool = True,
+    names: dict[str, str] | None = None,
 ) -> list[Conflict]:
+    names = names or {}
+    na, nb = names.get(a.article, a.article), names.get(b.article, b.article)
     found: list[Conflict] = []
     for x in a.numbers if close else ():
         match = next((y for y in b.numbers if _comparable(x, y, a.numbers, b.numbers)), None)
@@ -100,7 +105,7 @@ def _pair_conflicts(
                     "number",
                     fact_id,
                     (va, vb),
-                    f"{a.article} gives {va.value}{what}, {b.article} gives {vb.value}",
+                    f"{na} gives {va.value}{what}, {nb} gives {vb.value}",
                 )
             )
             break
@@ -116,7 +121,7 @@ def _pair_conflicts(
                     "date",
                     fact_id,
                     (va, vb),
-                    f"{a.article} dates it {va.value}, {b.article} {vb.value}",
+                    f"{na} dates it {va.value}, {nb} {vb.value}",
                 )
             )
     if a.actor and b.actor and a.actor_span and b.actor_span and a.verb == b.verb:
@@ -129,7 +134,7 @@ def _pair_conflicts(
                     "actor",
                     fact_id,
                     (va, vb),
-                    f"{a.article} says {a.actor} did it, {b.article} says {b.actor}",
+                    f"{na} says {a.actor} did it, {nb} says {b.actor}",
                 )
             )
     if (
@@ -145,7 +150,8 @@ def _pair_conflicts(
                 "negation",
                 fact_id,
                 (vp, vn),
-                f"{pos.article} states it, {neg.article} states the opposite",
+                f"{names.get(pos.article, pos.article)} states it, "
+                f"{names.get(neg.article, neg.article)} states the opposite",
             )
         )
     return found
