@@ -1,0 +1,141 @@
+"""``storylens ingest``, ``stories`` and ``show``: the corpus kept in a store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from ..ingest import iter_inputs
+from ..model import Report
+from ..store import ENV_DB, IngestCounts, ingest, open_store
+from ._common import INPUTS, PROGRESS, echo_jsonl, echo_table
+
+DB = click.option(
+    "--db",
+    default=None,
+    envvar=ENV_DB,
+    help=f"SQLite file or postgresql:// URL (default: ${ENV_DB}, else storylens.db here).",
+)
+
+
+@click.command("ingest")
+@INPUTS
+@DB
+@click.option(
+    "--analyze/--no-analyze",
+    default=True,
+    show_default=True,
+    help="--no-analyze stores only what clustering needs (text, normalised text, features); "
+    "quotes and sources are then found when a story is shown.",
+)
+@PROGRESS
+@click.pass_context
+def ingest_command(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    db: str | None,
+    analyze: bool,
+    progress: bool | None,
+) -> None:
+    """Add the articles in INPUT... to the store and file each under its story.
+
+    Articles already stored (same id, or the same text) are counted as
+    duplicates and left alone, so running it again changes nothing; a run
+    that was stopped resumes where it left off. Exits 1 when some inputs were
+    rejected (each is printed on stderr and kept in the store).
+    """
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def tick(counts: IngestCounts) -> None:
+        click.echo(
+            f"\ringest: {counts.seen} read, {counts.new} new, {counts.duplicate} duplicate, "
+            f"{counts.rejected} rejected",
+            err=True,
+            nl=False,
+        )
+
+    with open_store(db) as store:
+        counts = ingest(
+            store, iter_inputs(inputs), analyze=analyze, progress=tick if show else None
+        )
+    if show:
+        click.echo("", err=True)
+    for rejection in counts.rejections:
+        click.echo(f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}", err=True)
+    click.echo(f"{counts.new} new, {counts.duplicate} duplicate, {counts.rejected} rejected")
+    ctx.exit(1 if counts.rejected else 0)
+
+
+@click.command()
+@DB
+@click.option(
+    "--since", default=None, help="Only stories updated on or after this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="At most this many stories."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+def stories(db: str | None, since: str | None, limit: int | None, fmt: str) -> None:
+    """List the stories in the store, most recently updated first."""
+    with open_store(db) as store:
+        rows = [s.to_dict() for s in store.stories(since=since, limit=limit)]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        echo_jsonl(rows)
+    else:
+        table = [
+            [r["id"], str(r["size"]), str(r["accounts"]), r["updated_at"][:19], r["title"]]
+            for r in rows
+        ]
+        echo_table(table, ["story", "articles", "accounts", "updated", "title"], [14, 8, 8, 19, 50])
+
+
+@click.command()
+@click.argument("story")
+@DB
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html"]),
+    default="md",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to this file instead of stdout.",
+)
+def show(story: str, db: str | None, fmt: str, output: str | None) -> None:
+    """The claim-by-claim comparison report for STORY (an id from `storylens stories`)."""
+    from ..compare import compare_articles
+    from .compare import _render
+
+    with open_store(db) as store:
+        current = store.story(story)
+        articles = store.story_articles(current.id)
+    report = replace(compare_articles(articles), id=current.id, title=current.title)
+    text = _render(Report(stories=(report,)), fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"report written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(ingest_command)
+    group.add_command(stories)
+    group.add_command(show)

@@ -1,0 +1,327 @@
+"""Idempotent, crash-safe ingest: read, analyse, cluster and store, article by article.
+
+``ingest(store, items)`` runs, for each window of :data:`WINDOW` inputs:
+
+1. rejections are recorded (once per origin and reason);
+2. each article is looked up by id and by content hash: already stored (same id
+   and text, or the same text under another id) counts as a duplicate and is
+   skipped; the same id with a different text is rejected (``id_conflict``);
+3. the window's features are computed in one batch (:func:`storylens.cluster.featurize`);
+4. new articles are analysed (:func:`storylens.pipeline.analyze`: normalisation,
+   spaCy, sentences, quotes, sources) unless ``analyze=False``;
+5. each new article is filed with the clusterer (:func:`file_article`) and
+   written, with its stage outputs and story, in its own transaction.
+
+A process killed at any point leaves whole articles only; the next run restores
+the clusterer from the store and goes on where it stopped. Features are computed
+over the same windows of the input as an uninterrupted run would use (the
+already-stored part of a half-done window is featurised again, not filed again),
+because the int8 embedder's output depends slightly on what shares its batch:
+so a resumed run files every article exactly as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Protocol
+
+from ..model import Article, Rejection
+from .rows import features_row, story_row
+from .store import Store, content_hash, dumps, now
+
+# Inputs per featurisation batch: the batch size of storylens.cluster.cluster_levels,
+# so a fresh store files articles as `storylens cluster` groups them.
+WINDOW = 64
+# Bump a stage's version when its output changes; old rows stay, keyed by version.
+STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "1", "sources": "1"}
+TITLE_CHARS = 100
+
+Timer = Callable[[str, float], None]
+
+
+class Clusterer(Protocol):
+    """What ingest needs of an incremental clusterer (:class:`storylens.cluster.StoryClusterer`)."""
+
+    @property
+    def stories(self) -> Mapping[str, Any]: ...
+
+    @property
+    def story_of(self) -> Sequence[str]: ...
+
+    @property
+    def topic_of(self) -> Sequence[str]: ...
+
+    def __len__(self) -> int: ...
+
+    def add(self, features: Any) -> Any: ...
+
+    def resolve(self, story_id: str) -> str: ...
+
+
+Featurizer = Callable[..., list[Any]]
+
+
+@dataclass
+class IngestCounts:
+    """What one ingest run did."""
+
+    new: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.duplicate + self.rejected
+
+    def to_dict(self) -> dict[str, int]:
+        return {"new": self.new, "duplicate": self.duplicate, "rejected": self.rejected}
+
+
+def restore_clusterer(store: Store) -> Clusterer:
+    """The real clusterer, as it stood after the last article the store holds."""
+    from ..cluster import from_state
+
+    return from_state(store.cluster_state())
+
+
+def story_title(article: Article) -> str:
+    if article.title and article.title.strip():
+        return " ".join(article.title.split())
+    first = next((line.strip() for line in article.text.splitlines() if line.strip()), "")
+    first = " ".join(first.split())
+    return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def file_article(
+    store: Store,
+    clusterer: Clusterer,
+    article: Article,
+    features: Any,
+    normalized_text: str,
+    outputs: Mapping[str, Any],
+) -> Any:
+    """Add one article to the clusterer and write everything about it in one transaction.
+
+    If the write fails the clusterer is ahead of the store: the caller must stop
+    (a later run restores the clusterer from the store).
+    """
+    assignment = clusterer.add(features)
+    seq = len(clusterer) - 1
+    at = now()
+    story = clusterer.resolve(assignment.story)
+    story_merges = [m for m in assignment.merges if m.level == "story"]
+    touched = {story} | {clusterer.resolve(m.into) for m in story_merges}
+    title = story_title(article)
+    stories = [story_row(clusterer.stories[s], title, at) for s in sorted(touched)]
+    history = []
+    if assignment.new_story:
+        history.append(_event("created", "story", assignment.story, None, article.id, None, "", at))
+    if assignment.new_topic:
+        history.append(_event("created", "topic", assignment.topic, None, article.id, None, "", at))
+    for m in assignment.merges:
+        history.append(
+            _event("merged", m.level, m.into, m.absorbed, m.article, m.score, m.reason, at)
+        )
+    store.file_article(
+        {
+            "article": {
+                "id": article.id,
+                "seq": seq,
+                "content_hash": content_hash(article.text),
+                "outlet": article.outlet,
+                "url": article.url,
+                "title": article.title,
+                "published": article.published,
+                "language": article.language or getattr(features, "language", None),
+                "origin": article.origin,
+                "text": article.text,
+                "normalized_text": normalized_text,
+                "ingested_at": at,
+            },
+            "outputs": [
+                {
+                    "article_id": article.id,
+                    "stage": stage,
+                    "version": STAGE_VERSIONS.get(stage, "1"),
+                    "payload": dumps(payload),
+                    "created_at": at,
+                }
+                for stage, payload in outputs.items()
+            ],
+            "features": features_row(features),
+            "stories": stories,
+            "member": {
+                "article_id": article.id,
+                "story_id": story,
+                "arrival_story": clusterer.story_of[seq],
+                "arrival_topic": clusterer.topic_of[seq],
+                "seq": seq,
+                "score": float(assignment.score),
+                "duplicate_of": assignment.duplicate_of,
+                "added_at": at,
+            },
+            "merged": [(m.absorbed, clusterer.resolve(m.into)) for m in story_merges],
+            "history": history,
+        }
+    )
+    return assignment
+
+
+def _event(
+    event: str,
+    level: str,
+    story: str,
+    other: str | None,
+    article: str,
+    score: float | None,
+    reason: str,
+    at: str,
+) -> dict[str, Any]:
+    return {
+        "event": event,
+        "level": level,
+        "story_id": story,
+        "other_id": other,
+        "article_id": article,
+        "score": score,
+        "reason": reason,
+        "at": at,
+    }
+
+
+def _windows(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _timed(items: Iterable[Any], stage: str, timer: Timer | None) -> Iterator[Any]:
+    """Yield from ``items``, charging the time spent producing each to ``stage``."""
+    it = iter(items)
+    while True:
+        clock = time.perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        finally:
+            if timer is not None:
+                timer(stage, time.perf_counter() - clock)
+        yield item
+
+
+def _analyses(
+    articles: Sequence[Article], analyze: bool, timer: Timer | None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(normalised text, stage outputs) for each article, in order."""
+    if not analyze:
+        from ..normalize import normalize
+
+        for article in articles:
+            clock = time.perf_counter()
+            norm = normalize(article.text)
+            if timer is not None:
+                timer("normalize", time.perf_counter() - clock)
+            yield norm.text, {"normalize": {"repairs": [r.to_dict() for r in norm.repairs]}}
+        return
+    from ..extract.quotes import extract_quotes
+    from ..extract.sources import extract_sources
+    from ..pipeline import analyze as run_analysis
+
+    for result in _timed(run_analysis(articles, extract=False), "parse", timer):
+        clock = time.perf_counter()
+        quotes = extract_quotes(result.doc, result.norm, result.article.id)
+        sources = extract_sources(result.doc, result.norm, result.article.id, quotes)
+        if timer is not None:
+            timer("extract", time.perf_counter() - clock)
+        yield (
+            result.norm.text,
+            {
+                "normalize": {"repairs": [r.to_dict() for r in result.norm.repairs]},
+                "sentences": [[s.start, s.end, s.paragraph, s.truncated] for s in result.sentences],
+                "quotes": [q.to_dict() for q in quotes],
+                "sources": [s.to_dict() for s in sources],
+            },
+        )
+
+
+def ingest(
+    store: Store,
+    items: Iterable[Article | Rejection],
+    *,
+    analyze: bool = True,
+    progress: Callable[[IngestCounts], None] | None = None,
+    timer: Timer | None = None,
+    featurizer: Featurizer | None = None,
+    clusterer: Clusterer | None = None,
+    window: int = WINDOW,
+) -> IngestCounts:
+    """Store every new article in ``items`` with its analysis and story; see the module doc."""
+    if featurizer is None:
+        from ..cluster import featurize
+
+        featurizer = featurize
+    if clusterer is None:
+        clock = time.perf_counter()
+        clusterer = restore_clusterer(store)
+        if timer is not None:
+            timer("restore", time.perf_counter() - clock)
+    counts = IngestCounts()
+
+    def reject(rejection: Rejection) -> None:
+        store.add_rejection(rejection)
+        counts.rejected += 1
+        counts.rejections.append(rejection)
+        if progress is not None:
+            progress(counts)
+
+    for chunk in _windows(items, window):
+        arts: list[Article] = []
+        for item in chunk:
+            if isinstance(item, Rejection):
+                reject(item)
+            else:
+                arts.append(item)
+        hashes = {a.id: content_hash(a.text) for a in arts}
+        by_id, by_hash = store.lookup(list(hashes), list(hashes.values()))
+        new: list[Article] = []
+        again: set[str] = set()  # stored by an earlier, interrupted run of this window
+        pending: set[str] = set()
+        for a in arts:
+            h = hashes[a.id]
+            if a.id in by_id and by_id[a.id] != h:
+                reject(
+                    Rejection(
+                        a.origin,
+                        "id_conflict",
+                        f"the store already holds a different article with id {a.id!r}; "
+                        "give this one another id",
+                    )
+                )
+                continue
+            if a.id in by_id:
+                again.add(a.id)
+            elif h not in by_hash and h not in pending:
+                pending.add(h)
+                new.append(a)
+                continue
+            counts.duplicate += 1
+            if progress is not None:
+                progress(counts)
+        if not new:
+            continue
+        batch = [a for a in arts if a.id in again or a in new]
+        features = {f.id: f for f in featurizer(batch, timer=timer)}
+        for article, (normalized, outputs) in zip(new, _analyses(new, analyze, timer), strict=True):
+            clock = time.perf_counter()
+            file_article(store, clusterer, article, features[article.id], normalized, outputs)
+            if timer is not None:
+                timer("cluster+store", time.perf_counter() - clock)
+            counts.new += 1
+            if progress is not None:
+                progress(counts)
+    return counts

@@ -1,0 +1,65 @@
+"""Versioned schema migrations, recorded in the ``schema_migrations`` table.
+
+Each migration is a function of a connection inside a transaction, listed in
+:data:`MIGRATIONS` with its version number; :func:`migrate` applies the ones a
+store has not seen yet, in order, and records each one. A store written by a
+newer storylens (a version this code does not know) is refused rather than
+guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from ..errors import StoreError
+from . import schema
+
+Migration = Callable[[Connection], None]
+
+
+def _initial(conn: Connection) -> None:
+    for table in schema.V1_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial schema", _initial),)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def applied_versions(conn: Connection) -> list[int]:
+    if not inspect(conn).has_table(schema.migrations.name):
+        return []
+    rows = conn.execute(select(schema.migrations.c.version).order_by(schema.migrations.c.version))
+    return [int(r[0]) for r in rows]
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Bring the store's schema up to :data:`SCHEMA_VERSION`; return the versions applied."""
+    with engine.begin() as conn:
+        schema.migrations.create(conn, checkfirst=True)
+    done: list[int] = []
+    with engine.begin() as conn:
+        known = applied_versions(conn)
+        if known and known[-1] > SCHEMA_VERSION:
+            raise StoreError(
+                f"this store has schema version {known[-1]} but this storylens knows only up to "
+                f"{SCHEMA_VERSION}; upgrade storylens (pip install -U storylens) to open it"
+            )
+    for version, name, step in MIGRATIONS:
+        if version in known:
+            continue
+        with engine.begin() as conn:
+            # re-check inside the transaction: another process may have just applied it
+            if version in applied_versions(conn):
+                continue
+            step(conn)
+            conn.execute(
+                schema.migrations.insert().values(
+                    version=version, name=name, applied_at=dt.datetime.now(dt.UTC).isoformat()
+                )
+            )
+        done.append(version)
+    return done
