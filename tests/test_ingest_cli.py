@@ -1,0 +1,102 @@
+"""``storylens ingest``, ``stories`` and ``show`` on the packaged made-up demo story."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storylens.cli import cli
+from storylens.cli.compare import demo_corpus
+from storylens.store import open_store
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CliRunner]:
+    """A store holding the demo story, ingested with full analysis, plus one rejected input."""
+    folder = tmp_path_factory.mktemp("cli")
+    empty = folder / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    db = folder / "demo.db"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["ingest", str(demo_corpus()), str(empty), "--db", str(db), "--progress"]
+    )
+    assert result.exit_code == 1, result.output  # one input was rejected
+    assert result.stdout.strip() == "4 new, 0 duplicate, 1 rejected"
+    assert "ingest: 5 read, 4 new, 0 duplicate, 1 rejected" in result.stderr
+    assert "rejected " + str(empty) in result.stderr
+    return db, runner
+
+
+def test_ingest_again_counts_duplicates(stored: tuple[Path, CliRunner]) -> None:
+    db, runner = stored
+    result = runner.invoke(cli, ["ingest", str(demo_corpus()), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "0 new, 4 duplicate, 0 rejected"
+
+
+def test_ingest_keeps_every_stage_output(stored: tuple[Path, CliRunner]) -> None:
+    db, _ = stored
+    with open_store(db) as store:
+        articles = store.articles()
+        assert len(articles) == 4
+        for article in articles:
+            for stage in ("normalize", "sentences", "quotes", "sources"):
+                assert store.stage_output(article.id, stage, "1") is not None, stage
+            for start, end, _, _ in store.stage_output(article.id, "sentences", "1"):
+                assert article.text[start:end].strip() == article.text[start:end]
+            for quote in store.stage_output(article.id, "quotes", "1"):
+                span = quote["content"]
+                assert article.text[span["start"] : span["end"]] == span["text"]
+
+
+def test_stories_formats(stored: tuple[Path, CliRunner]) -> None:
+    db, runner = stored
+    result = runner.invoke(cli, ["stories", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (story,) = json.loads(result.stdout)
+    assert story["size"] == 4 and story["title"]
+    lines = runner.invoke(cli, ["stories", "--db", str(db), "--format", "jsonl"]).stdout
+    assert [json.loads(line)["id"] for line in lines.splitlines()] == [story["id"]]
+    table = runner.invoke(cli, ["stories", "--db", str(db)]).stdout
+    assert story["id"] in table and "articles" in table.splitlines()[0]
+    later = runner.invoke(cli, ["stories", "--db", str(db), "--since", "2999-01-01"])
+    assert later.exit_code == 0 and "--------" in later.stdout and story["id"] not in later.stdout
+
+
+def test_show_renders_the_compare_report(stored: tuple[Path, CliRunner]) -> None:
+    db, runner = stored
+    (story,) = json.loads(
+        runner.invoke(cli, ["stories", "--db", str(db), "--format", "json"]).stdout
+    )
+    as_json = runner.invoke(cli, ["show", story["id"], "--db", str(db), "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    report = json.loads(as_json.stdout)
+    (shown,) = report["stories"]
+    assert shown["id"] == story["id"]
+    with open_store(db) as store:
+        texts = {a.id: a.text for a in store.articles()}
+    facts = shown["facts"]
+    assert facts
+    for fact in facts:
+        for ref in fact["statements"]:
+            assert texts[ref["article"]][ref["start"] : ref["end"]] == ref["text"]
+    md = runner.invoke(cli, ["show", story["id"], "--db", str(db)])
+    assert md.exit_code == 0 and md.stdout.startswith("# ")
+    html = runner.invoke(cli, ["show", story["id"], "--db", str(db), "--format", "html"])
+    assert html.exit_code == 0 and "<html" in html.stdout.lower()
+
+
+def test_unknown_story_and_db_from_environment(
+    stored: tuple[Path, CliRunner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, runner = stored
+    monkeypatch.setenv("STORYLENS_DB", str(db))
+    result = runner.invoke(cli, ["show", "s-nothing"])
+    assert result.exit_code == 2
+    assert "no story 's-nothing'" in result.output and "storylens stories" in result.output
+    listed = runner.invoke(cli, ["stories", "--format", "jsonl"])
+    assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == 1

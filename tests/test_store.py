@@ -1,0 +1,259 @@
+"""The store, the same suite on SQLite and on PostgreSQL.
+
+PostgreSQL runs when ``STORYLENS_TEST_PG_URL`` is set (``scripts/ci-postgres.sh``
+prints one); each test gets its own schema there. No models are loaded: the
+articles get hand-made features, and go through the real clusterer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from storylens.cluster import ArticleFeatures, StoryClusterer
+from storylens.cluster.clusterer import Assignment, Merge, StoryState
+from storylens.errors import InputError, StoreError
+from storylens.model import Article, Rejection
+from storylens.store import SCHEMA_VERSION, content_hash, ingest, open_store
+from storylens.store import schema as tables
+
+PG_URL = os.environ.get("STORYLENS_TEST_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need STORYLENS_TEST_PG_URL (see scripts/ci-postgres.sh)")
+    import sqlalchemy as sa
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {name}"))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
+
+
+TOPICS = ["ferry", "orchard", "tunnel"]
+
+
+def _vector(word: str) -> np.ndarray:
+    rng = np.random.default_rng(int(hashlib.sha1(word.encode()).hexdigest()[:8], 16))
+    v = rng.normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def fake_featurize(articles: Sequence[Article], timer: Any = None) -> list[ArticleFeatures]:
+    """Features without models: the vector of the first topic word the text names."""
+    out = []
+    for a in articles:
+        topic = next((t for t in TOPICS if t in a.text), "other")
+        words = {w.strip(".,").lower(): 1 for w in a.text.split() if len(w) > 3}
+        out.append(ArticleFeatures(id=a.id, vector=_vector(topic), space="en", terms=words))
+    return out
+
+
+def made_up(n: int, topic: str, start: int = 0) -> list[Article]:
+    return [
+        Article(
+            id=f"{topic}-{i}",
+            text=f"The {topic} in Ostvale made news again, report {i} says.\r\nÉtude № {i}: “ok”.",
+            outlet=f"Outlet {i % 3}",
+            title=f"The {topic} story" if i % 2 else None,
+            published="2031-05-0" + str(1 + i % 5),
+            origin=f"made-up:{i}",
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def _counts(db: str) -> dict[str, int]:
+    with open_store(db) as store:
+        return {name: store.count(name) for name in tables.metadata.tables}
+
+
+def test_migrations_are_recorded_once(db: str) -> None:
+    with open_store(db) as store:
+        assert store.count("schema_migrations") == SCHEMA_VERSION
+    with open_store(db) as store:  # reopening applies nothing again
+        assert store.count("schema_migrations") == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(db: str) -> None:
+    with open_store(db) as store, store.engine.begin() as conn:
+        conn.execute(tables.migrations.insert().values(version=999, name="future", applied_at="x"))
+    with pytest.raises(StoreError, match="upgrade storylens"):
+        open_store(db)
+
+
+def test_ingest_twice_changes_nothing(db: str) -> None:
+    articles = made_up(6, "ferry") + made_up(5, "orchard")
+    with open_store(db) as store:
+        first = ingest(store, articles, analyze=False, featurizer=fake_featurize)
+    assert first.to_dict() == {"new": 11, "duplicate": 0, "rejected": 0}
+    before = _counts(db)
+    with open_store(db) as store:
+        again = ingest(store, articles, analyze=False, featurizer=fake_featurize)
+        assert again.to_dict() == {"new": 0, "duplicate": 11, "rejected": 0}
+        stored = {a.id: a for a in store.articles()}
+    assert _counts(db) == before
+    # the original text comes back exactly, line endings and all; the language is filled in
+    for a in articles:
+        assert stored[a.id] == replace(a, language="en")
+
+
+def test_same_text_other_id_is_a_duplicate_and_changed_text_is_rejected(db: str) -> None:
+    (a,) = made_up(1, "tunnel")
+    copy = Article(id="copy", text=a.text)
+    changed = Article(id=a.id, text=a.text + " Updated.", origin="later.jsonl:1")
+    bad = Rejection("empty.txt", "empty", "the file is empty; give it some text")
+    with open_store(db) as store:
+        counts = ingest(store, [a, copy, bad], analyze=False, featurizer=fake_featurize)
+        assert counts.to_dict() == {"new": 1, "duplicate": 1, "rejected": 1}
+        counts = ingest(store, [changed, bad], analyze=False, featurizer=fake_featurize)
+        assert counts.to_dict() == {"new": 0, "duplicate": 0, "rejected": 2}
+        assert [r.reason for r in store.rejections()] == ["empty", "id_conflict"]
+        assert store.count("articles") == 1
+
+
+def test_stories_follow_the_clusterer_and_resume_exactly(db: str) -> None:
+    articles = [a for trio in zip(*(made_up(8, t) for t in TOPICS), strict=True) for a in trio]
+    one_go = StoryClusterer()
+    expected = [one_go.add(f).story for f in fake_featurize(articles)]
+    with open_store(db) as store:
+        ingest(store, articles[:10], analyze=False, featurizer=fake_featurize)
+    with open_store(db) as store:  # a new process: the clusterer is restored from the store
+        ingest(store, articles[10:], analyze=False, featurizer=fake_featurize)
+        members = store.memberships()
+        assert [members[a.id][0] for a in articles] == [one_go.resolve(s) for s in expected]
+        listed = store.stories()
+        assert sorted(s.size for s in listed) == [8, 8, 8]
+        ferry = store.story(members["ferry-0"][0])
+        assert ferry.title == "The ferry in Ostvale made news again, report 0 says."
+        assert [a.id for a in store.story_articles(ferry.id)] == [f"ferry-{i}" for i in range(8)]
+        assert store.stories(limit=2) == listed[:2]
+        assert store.stories(since="2999-01-01") == []
+        created = [h for h in store.history() if h["event"] == "created" and h["level"] == "story"]
+        assert len(created) == 3
+
+
+def test_stage_outputs_are_kept_by_stage_and_version(db: str) -> None:
+    (a,) = made_up(1, "ferry")
+    with open_store(db) as store:
+        ingest(store, [a], analyze=False, featurizer=fake_featurize)
+        assert store.stage_output(a.id, "normalize", "1") == {"repairs": []}
+        assert store.stage_output(a.id, "normalize", "0") is None
+
+
+class MergingClusterer:
+    """A trivial clusterer: one story per topic word; 'both' joins the first two stories."""
+
+    def __init__(self) -> None:
+        self.stories: dict[str, StoryState] = {}
+        self.story_of: list[str] = []
+        self.topic_of: list[str] = []
+        self.parent: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.story_of)
+
+    def resolve(self, story: str) -> str:
+        while story in self.parent:
+            story = self.parent[story]
+        return story
+
+    def add(self, f: ArticleFeatures) -> Assignment:
+        merges: tuple[Merge, ...] = ()
+        if f.id.startswith("both"):
+            into, gone = (self.resolve(s) for s in ("s-ferry", "s-orchard"))
+            self.parent[gone] = into
+            self.stories[into].size += self.stories.pop(gone).size
+            merges = (Merge("story", into, gone, f.id, 0.9, "matched both"),)
+            story = into
+        else:
+            story = self.resolve("s-" + f.id.split("-")[0])
+        new = story not in self.stories
+        if new:
+            self.stories[story] = StoryState(story, "t-1", f.id, len(self), entities=None)
+        self.stories[story].size += 1
+        self.story_of.append(story)
+        self.topic_of.append("t-1")
+        return Assignment(f.id, story, "t-1", new, len(self) == 1, 0.5, None, merges)
+
+
+def test_merged_story_ids_still_resolve(db: str) -> None:
+    articles = [*made_up(2, "ferry"), *made_up(3, "orchard"), Article("both-1", "ferry orchard")]
+    with open_store(db) as store:
+        ingest(
+            store,
+            articles,
+            analyze=False,
+            featurizer=fake_featurize,
+            clusterer=MergingClusterer(),
+        )
+        assert [s.id for s in store.stories()] == ["s-ferry"]
+        assert store.story("s-orchard").id == "s-ferry"
+        assert store.story("s-ferry").size == 6
+        assert len(store.story_articles("s-orchard")) == 6
+        merges = [h for h in store.history("s-orchard") if h["event"] == "merged"]
+        assert [(m["story_id"], m["other_id"], m["article_id"]) for m in merges] == [
+            ("s-ferry", "s-orchard", "both-1")
+        ]
+        with pytest.raises(InputError, match="storylens stories"):
+            store.story("s-nothing")
+
+
+def test_content_hash_ignores_whitespace_runs() -> None:
+    assert content_hash("a  b\nc") == content_hash("a b c") != content_hash("a b d")
+
+
+def test_sqlite_is_opened_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    with open_store(tmp_path / "x.db") as store, store.engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_default_target_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLENS_DB", str(tmp_path / "env.db"))
+    with open_store(None) as store:
+        assert store.name == str(tmp_path / "env.db")
+    monkeypatch.delenv("STORYLENS_DB")
+    monkeypatch.chdir(tmp_path)
+    with open_store(None) as store:
+        assert store.name == "storylens.db"
+    assert (tmp_path / "storylens.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("{tmp}", "is a folder"),
+        ("{tmp}/missing/x.db", "does not exist"),
+        ("mysql://u:p@127.0.0.1/db", "unsupported database"),
+        ("postgresql://u:secret@127.0.0.1:9/db", "is the server running"),
+    ],
+)
+def test_open_errors_say_how_to_fix(tmp_path: Path, target: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message) as info:
+        open_store(target.format(tmp=tmp_path))
+    assert "secret" not in str(info.value)
