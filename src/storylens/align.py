@@ -144,9 +144,18 @@ def word_weights(statements: Sequence[Statement]) -> dict[str, float]:
     return {w: math.log(1 + n / c) for w, c in df.items()}  # smoothed: tiny stories too
 
 
+def _terms(s: Statement) -> frozenset[str]:
+    inside = {w for e in s.entities if " " in e for w in e.split()}
+    return (s.words - inside) | s.entities
+
+
 def weighted_overlap(a: Statement, b: Statement, idf: dict[str, float]) -> float:
-    """Share of the two statements' word weight that they have in common."""
-    wa, wb = a.words | a.entities, b.words | b.entities
+    """Share of the two statements' word weight that they have in common.
+
+    A name counts once: "federal reserve" stands for its words, so a statement that
+    only names the Fed does not share three rare terms with every other that does.
+    """
+    wa, wb = _terms(a), _terms(b)
     union = sum(idf.get(w, 0.0) for w in wa | wb)
     return sum(idf.get(w, 0.0) for w in wa & wb) / union if union else 0.0
 
