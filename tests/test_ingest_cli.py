@@ -65,6 +65,10 @@ def test_stories_formats(stored: tuple[Path, CliRunner]) -> None:
     assert story["id"] in table and "articles" in table.splitlines()[0]
     later = runner.invoke(cli, ["stories", "--db", str(db), "--since", "2999-01-01"])
     assert later.exit_code == 0 and "--------" in later.stdout and story["id"] not in later.stdout
+    earlier = runner.invoke(cli, ["stories", "--db", str(db), "--since", "2000-01-01T00:00:00"])
+    assert story["id"] in earlier.stdout
+    wrong = runner.invoke(cli, ["stories", "--db", str(db), "--since", "last week"])
+    assert wrong.exit_code == 2 and "--since" in wrong.output
 
 
 def test_show_renders_the_compare_report(stored: tuple[Path, CliRunner]) -> None:

@@ -257,3 +257,20 @@ def test_open_errors_say_how_to_fix(tmp_path: Path, target: str, message: str) -
     with pytest.raises(StoreError, match=message) as info:
         open_store(target.format(tmp=tmp_path))
     assert "secret" not in str(info.value)
+
+
+def test_two_writers_cannot_both_file_the_same_arrival(db: str) -> None:
+    from storylens.store import restore_clusterer
+
+    first, second = open_store(db), open_store(db)
+    try:
+        a, b = restore_clusterer(first), restore_clusterer(second)
+        ingest(first, made_up(1, "ferry"), analyze=False, featurizer=fake_featurize, clusterer=a)
+        with pytest.raises(StoreError, match="one ingest per store"):
+            ingest(
+                second, made_up(1, "orchard"), analyze=False, featurizer=fake_featurize, clusterer=b
+            )
+        assert first.count("articles") == 1 and first.count("story_members") == 1
+    finally:
+        first.close()
+        second.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from dataclasses import replace
@@ -73,7 +74,10 @@ def ingest_command(
 @click.command()
 @DB
 @click.option(
-    "--since", default=None, help="Only stories updated on or after this date (YYYY-MM-DD)."
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+    default=None,
+    help="Only stories updated on or after this date or time (UTC), e.g. 2026-01-31.",
 )
 @click.option(
     "--limit", type=click.IntRange(min=1), default=None, help="At most this many stories."
@@ -85,10 +89,11 @@ def ingest_command(
     default="table",
     show_default=True,
 )
-def stories(db: str | None, since: str | None, limit: int | None, fmt: str) -> None:
+def stories(db: str | None, since: dt.datetime | None, limit: int | None, fmt: str) -> None:
     """List the stories in the store, most recently updated first."""
+    after = since.isoformat() if since else None
     with open_store(db) as store:
-        rows = [s.to_dict() for s in store.stories(since=since, limit=limit)]
+        rows = [s.to_dict() for s in store.stories(since=after, limit=limit)]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "jsonl":

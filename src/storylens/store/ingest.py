@@ -314,7 +314,8 @@ def ingest(
                 progress(counts)
         if not new:
             continue
-        batch = [a for a in arts if a.id in again or a in new]
+        wanted = again | {a.id for a in new}
+        batch = [a for a in arts if a.id in wanted]
         features = {f.id: f for f in featurizer(batch, timer=timer)}
         for article, (normalized, outputs) in zip(new, _analyses(new, analyze, timer), strict=True):
             clock = time.perf_counter()
