@@ -16,8 +16,10 @@ PG_PASSWORD="${STORYLENS_PG_PASSWORD:-storylens}"
 PG_DB="${STORYLENS_PG_DB:-storylens_test}"
 
 if [ "$(id -u)" != 0 ]; then
-  echo "ci-postgres.sh: run as root (it installs and starts the Debian postgresql server)" >&2
-  exit 2
+  # an empty last line: the PostgreSQL half of the store suite then skips, with its reason
+  echo "ci-postgres.sh: not root, so no PostgreSQL server is set up (run it as root)" >&2
+  echo ""
+  exit 0
 fi
 
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
