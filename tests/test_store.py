@@ -250,10 +250,12 @@ def test_default_target_comes_from_the_environment(
         ("{tmp}", "is a folder"),
         ("{tmp}/missing/x.db", "does not exist"),
         ("mysql://u:p@127.0.0.1/db", "unsupported database"),
+        ("{tmp}/junk.db", "is it a storylens database"),
         ("postgresql://u:secret@127.0.0.1:9/db", "is the server running"),
     ],
 )
 def test_open_errors_say_how_to_fix(tmp_path: Path, target: str, message: str) -> None:
+    (tmp_path / "junk.db").write_bytes(b"this is not a database file at all" * 100)
     with pytest.raises(StoreError, match=message) as info:
         open_store(target.format(tmp=tmp_path))
     assert "secret" not in str(info.value)

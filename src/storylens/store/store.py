@@ -146,7 +146,10 @@ def open_store(target: str | os.PathLike[str] | None = None) -> Store:
         raise StoreError(f"cannot open the store at {shown}: {exc.orig}; {hint}") from exc
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StoreError(f"cannot prepare the store at {shown}: {exc}") from exc
+        raise StoreError(
+            f"cannot prepare the store at {shown}: {getattr(exc, 'orig', None) or exc}; "
+            "is it a storylens database? give another --db, or move the file aside"
+        ) from exc
     return Store(engine, shown)
 
 
