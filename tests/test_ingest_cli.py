@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from storylens.cli import cli
 from storylens.cli.compare import demo_corpus
 from storylens.store import open_store
+from test_store import db  # noqa: F401  (the SQLite/PostgreSQL fixture, by name)
 
 
 @pytest.fixture(scope="module")
@@ -19,28 +20,28 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CliRunner]:
     folder = tmp_path_factory.mktemp("cli")
     empty = folder / "empty.txt"
     empty.write_text("", encoding="utf-8")
-    db = folder / "demo.db"
+    db_file = folder / "demo.db"
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["ingest", str(demo_corpus()), str(empty), "--db", str(db), "--progress"]
+        cli, ["ingest", str(demo_corpus()), str(empty), "--db", str(db_file), "--progress"]
     )
     assert result.exit_code == 1, result.output  # one input was rejected
     assert result.stdout.strip() == "4 new, 0 duplicate, 1 rejected"
     assert "ingest: 5 read, 4 new, 0 duplicate, 1 rejected" in result.stderr
     assert "rejected " + str(empty) in result.stderr
-    return db, runner
+    return db_file, runner
 
 
 def test_ingest_again_counts_duplicates(stored: tuple[Path, CliRunner]) -> None:
-    db, runner = stored
-    result = runner.invoke(cli, ["ingest", str(demo_corpus()), "--db", str(db)])
+    db_file, runner = stored
+    result = runner.invoke(cli, ["ingest", str(demo_corpus()), "--db", str(db_file)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "0 new, 4 duplicate, 0 rejected"
 
 
 def test_ingest_keeps_every_stage_output(stored: tuple[Path, CliRunner]) -> None:
-    db, _ = stored
-    with open_store(db) as store:
+    db_file, _ = stored
+    with open_store(db_file) as store:
         articles = store.articles()
         assert len(articles) == 4
         for article in articles:
@@ -54,53 +55,66 @@ def test_ingest_keeps_every_stage_output(stored: tuple[Path, CliRunner]) -> None
 
 
 def test_stories_formats(stored: tuple[Path, CliRunner]) -> None:
-    db, runner = stored
-    result = runner.invoke(cli, ["stories", "--db", str(db), "--format", "json"])
+    db_file, runner = stored
+    result = runner.invoke(cli, ["stories", "--db", str(db_file), "--format", "json"])
     assert result.exit_code == 0, result.output
     (story,) = json.loads(result.stdout)
     assert story["size"] == 4 and story["title"]
-    lines = runner.invoke(cli, ["stories", "--db", str(db), "--format", "jsonl"]).stdout
+    lines = runner.invoke(cli, ["stories", "--db", str(db_file), "--format", "jsonl"]).stdout
     assert [json.loads(line)["id"] for line in lines.splitlines()] == [story["id"]]
-    table = runner.invoke(cli, ["stories", "--db", str(db)]).stdout
+    table = runner.invoke(cli, ["stories", "--db", str(db_file)]).stdout
     assert story["id"] in table and "articles" in table.splitlines()[0]
-    later = runner.invoke(cli, ["stories", "--db", str(db), "--since", "2999-01-01"])
+    later = runner.invoke(cli, ["stories", "--db", str(db_file), "--since", "2999-01-01"])
     assert later.exit_code == 0 and "--------" in later.stdout and story["id"] not in later.stdout
-    earlier = runner.invoke(cli, ["stories", "--db", str(db), "--since", "2000-01-01T00:00:00"])
+    earlier = runner.invoke(
+        cli, ["stories", "--db", str(db_file), "--since", "2000-01-01T00:00:00"]
+    )
     assert story["id"] in earlier.stdout
-    wrong = runner.invoke(cli, ["stories", "--db", str(db), "--since", "last week"])
+    wrong = runner.invoke(cli, ["stories", "--db", str(db_file), "--since", "last week"])
     assert wrong.exit_code == 2 and "--since" in wrong.output
 
 
 def test_show_renders_the_compare_report(stored: tuple[Path, CliRunner]) -> None:
-    db, runner = stored
+    db_file, runner = stored
     (story,) = json.loads(
-        runner.invoke(cli, ["stories", "--db", str(db), "--format", "json"]).stdout
+        runner.invoke(cli, ["stories", "--db", str(db_file), "--format", "json"]).stdout
     )
-    as_json = runner.invoke(cli, ["show", story["id"], "--db", str(db), "--format", "json"])
+    as_json = runner.invoke(cli, ["show", story["id"], "--db", str(db_file), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     report = json.loads(as_json.stdout)
     (shown,) = report["stories"]
     assert shown["id"] == story["id"]
-    with open_store(db) as store:
+    with open_store(db_file) as store:
         texts = {a.id: a.text for a in store.articles()}
     facts = shown["facts"]
     assert facts
     for fact in facts:
         for ref in fact["statements"]:
             assert texts[ref["article"]][ref["start"] : ref["end"]] == ref["text"]
-    md = runner.invoke(cli, ["show", story["id"], "--db", str(db)])
+    md = runner.invoke(cli, ["show", story["id"], "--db", str(db_file)])
     assert md.exit_code == 0 and md.stdout.startswith("# ")
-    html = runner.invoke(cli, ["show", story["id"], "--db", str(db), "--format", "html"])
+    html = runner.invoke(cli, ["show", story["id"], "--db", str(db_file), "--format", "html"])
     assert html.exit_code == 0 and "<html" in html.stdout.lower()
 
 
 def test_unknown_story_and_db_from_environment(
     stored: tuple[Path, CliRunner], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db, runner = stored
-    monkeypatch.setenv("STORYLENS_DB", str(db))
+    db_file, runner = stored
+    monkeypatch.setenv("STORYLENS_DB", str(db_file))
     result = runner.invoke(cli, ["show", "s-nothing"])
     assert result.exit_code == 2
     assert "no story 's-nothing'" in result.output and "storylens stories" in result.output
     listed = runner.invoke(cli, ["stories", "--format", "jsonl"])
     assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == 1
+
+
+def test_ingest_and_list_on_either_database(db: str) -> None:  # noqa: F811
+    """The commands take a PostgreSQL URL as well as a file (``db`` from test_store)."""
+    runner = CliRunner()
+    args = ["ingest", str(demo_corpus()), "--db", db, "--no-analyze"]
+    assert runner.invoke(cli, args).stdout.strip() == "4 new, 0 duplicate, 0 rejected"
+    assert runner.invoke(cli, args).stdout.strip() == "0 new, 4 duplicate, 0 rejected"
+    listed = runner.invoke(cli, ["stories", "--db", db, "--format", "jsonl"])
+    assert listed.exit_code == 0, listed.output
+    assert [json.loads(line)["size"] for line in listed.stdout.splitlines()] == [4]
