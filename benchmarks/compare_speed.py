@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -71,6 +72,7 @@ def main() -> int:
     recession, rejected = read_inputs([str(SHARED / "data" / "recession" / "articles.jsonl")])
     load_spacy()
     load_embedder()
+    load_before = os.getloadavg()[0]
     rows = {"seeds": measure(seeds, args.repeat)}
     for n in (5, 10, 20, len(recession)):
         rows[f"recession_{n}"] = measure(recession[:n], args.repeat)
@@ -78,6 +80,7 @@ def main() -> int:
         "command": "python benchmarks/compare_speed.py",
         "machine": f"{platform.machine()}, {platform.python_version()}",
         "recession_rejected_empty": len(rejected),
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "rows": rows,
     }
     out = ROOT / "benchmarks" / "results"
@@ -86,7 +89,9 @@ def main() -> int:
     lines = [
         "# compare speed",
         "",
-        f"Command: `{result['command']}` ({result['machine']}; fastest of {args.repeat} runs per size).",
+        f"Command: `{result['command']}` ({result['machine']}; fastest of {args.repeat} runs per size;"
+        f" 1-minute load average {result['load_average_1min'][0]} before, "
+        f"{result['load_average_1min'][1]} after, on {os.cpu_count()} cores).",
         "",
         "| input | articles | statements | parse s | embed s | align s | render s | total s | ours/NLP | align ms/statement |",
         "|---|---|---|---|---|---|---|---|---|---|",
