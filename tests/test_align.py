@@ -125,3 +125,32 @@ def test_candidate_pairs_score_a_bounded_number_of_neighbours(
     statements: Sequence[Statement] = [_stub(i, f"a{i % 20}", {f"w{i}"}) for i in range(n)]
     align.candidate_pairs(statements, vectors)
     assert len(calls) <= n * align.NEIGHBOURS
+
+
+def test_many_outlets_sharing_only_the_topic_are_mostly_kept_apart() -> None:
+    """Five outlets: one shared fact, and one topic sentence each ("inflation", "the bank")."""
+    topic = [
+        "Inflation in Tarsk has worried the central bank for months.",
+        "Many shoppers in Tarsk blame inflation on the central bank.",
+        "The central bank of Tarsk says inflation will ease next year.",
+        "Inflation remains the central bank's biggest problem in Tarsk.",
+        "Economists in Tarsk expect inflation to test the central bank.",
+    ]
+    rate = [
+        "The Tarsk central bank raised its main rate to 7.5% on Thursday.",
+        "On Thursday the central bank of Tarsk lifted its key rate to 7.5%.",
+        "Tarsk's central bank increased the main interest rate to 7.5% on Thursday.",
+        "The central bank in Tarsk put its main rate up to 7.5% on Thursday.",
+        "Tarsk's central bank raised its key rate to 7.5% on Thursday.",
+    ]
+    report = _report(*(f"{r}\n{t}" for r, t in zip(rate, topic, strict=True)))
+    shared = next(f for f in report.facts if "7.5%" in f.statements[0].text)
+    assert shared.status == "agreed" and len(shared.statements) == 5
+    joined = sum(
+        len(f.statements)
+        for f in report.facts
+        if len(f.statements) > 1 and "inflation" in f.statements[0].text.lower()
+    )
+    # a quality floor: 3 today (the first three read alike); 5 before the bar rose with
+    # the number of outlets
+    assert joined <= 3
