@@ -77,7 +77,7 @@ def main() -> int:
     for n in (5, 10, 20, len(recession)):
         rows[f"recession_{n}"] = measure(recession[:n], args.repeat)
     result = {
-        "command": "python benchmarks/compare_speed.py",
+        "command": f"python benchmarks/compare_speed.py --repeat {args.repeat}",
         "machine": f"{platform.machine()}, {platform.python_version()}",
         "recession_rejected_empty": len(rejected),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
