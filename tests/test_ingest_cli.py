@@ -118,3 +118,31 @@ def test_ingest_and_list_on_either_database(db: str) -> None:  # noqa: F811
     listed = runner.invoke(cli, ["stories", "--db", db, "--format", "jsonl"])
     assert listed.exit_code == 0, listed.output
     assert [json.loads(line)["size"] for line in listed.stdout.splitlines()] == [4]
+
+
+def test_an_extractor_failure_stores_the_article_and_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import storylens.extract.quotes as quotes
+    from storylens.ingest import read_inputs
+    from storylens.store import ingest
+
+    real = quotes.extract_quotes
+    articles, _ = read_inputs([str(demo_corpus())])
+    broken = articles[1].id
+
+    def flaky(doc, norm, article_id):  # type: ignore[no-untyped-def]
+        if article_id == broken:
+            raise ValueError("made-up extractor bug")
+        return real(doc, norm, article_id)
+
+    monkeypatch.setattr(quotes, "extract_quotes", flaky)
+    with open_store(tmp_path / "s.db") as store:
+        counts = ingest(store, articles)
+        assert counts.to_dict() == {"new": 4, "duplicate": 0, "rejected": 0}
+        assert store.stage_output(broken, "errors", "1") == {
+            "extract": "ValueError: made-up extractor bug"
+        }
+        assert store.stage_output(broken, "quotes", "1") is None
+        assert store.stage_output(articles[0].id, "quotes", "1") is not None
+    assert "made-up extractor bug" in caplog.text

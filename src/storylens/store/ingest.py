@@ -22,6 +22,7 @@ so a resumed run files every article exactly as an uninterrupted one.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,10 +37,11 @@ from .store import Store, content_hash, dumps, now
 # so a fresh store files articles as `storylens cluster` groups them.
 WINDOW = 64
 # Bump a stage's version when its output changes; old rows stay, keyed by version.
-STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "1", "sources": "1"}
+STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "1", "sources": "1", "errors": "1"}
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
+log = logging.getLogger(__name__)
 
 
 class Clusterer(Protocol):
@@ -233,20 +235,28 @@ def _analyses(
     from ..pipeline import analyze as run_analysis
 
     for result in _timed(run_analysis(articles, extract=False), "parse", timer):
+        outputs: dict[str, Any] = {
+            "normalize": {"repairs": [r.to_dict() for r in result.norm.repairs]},
+            "sentences": [[s.start, s.end, s.paragraph, s.truncated] for s in result.sentences],
+        }
         clock = time.perf_counter()
-        quotes = extract_quotes(result.doc, result.norm, result.article.id)
-        sources = extract_sources(result.doc, result.norm, result.article.id, quotes)
+        try:
+            quotes = extract_quotes(result.doc, result.norm, result.article.id)
+            sources = extract_sources(result.doc, result.norm, result.article.id, quotes)
+        except Exception as exc:  # an extractor bug on one article must not stop the run
+            log.warning(
+                "article %s: quote and source extraction failed (%s: %s); stored without them",
+                result.article.id,
+                type(exc).__name__,
+                exc,
+            )
+            outputs["errors"] = {"extract": f"{type(exc).__name__}: {exc}"}
+        else:
+            outputs["quotes"] = [q.to_dict() for q in quotes]
+            outputs["sources"] = [s.to_dict() for s in sources]
         if timer is not None:
             timer("extract", time.perf_counter() - clock)
-        yield (
-            result.norm.text,
-            {
-                "normalize": {"repairs": [r.to_dict() for r in result.norm.repairs]},
-                "sentences": [[s.start, s.end, s.paragraph, s.truncated] for s in result.sentences],
-                "quotes": [q.to_dict() for q in quotes],
-                "sources": [s.to_dict() for s in sources],
-            },
-        )
+        yield result.norm.text, outputs
 
 
 def ingest(
