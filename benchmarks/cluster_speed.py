@@ -107,15 +107,28 @@ def full_adds(feats: list, n: int, adds: int, rng: np.random.Generator, noise: f
     }
 
 
+RECALL_PROBES = 50
+
+
 def index_adds(base: np.ndarray, n: int, adds: int, rng: np.random.Generator, noise: float) -> dict:
     index = VectorIndex(base.shape[1])
     chunk = 50_000
+    stored = np.zeros((n, base.shape[1]), dtype=np.float32)
     built = time.perf_counter()
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
-        index.add_many(np.arange(start, start + m), synthetic(base, m, rng, noise))
+        block = synthetic(base, m, rng, noise)
+        stored[start : start + m] = block
+        index.add_many(np.arange(start, start + m), block)
     build_s = time.perf_counter() - built
     queries = synthetic(base, adds, rng, noise)
+    # recall of the 10 nearest against an exact scan, before the timed inserts
+    hits = 0
+    probes = queries[:RECALL_PROBES]
+    for q in probes:
+        exact = set(np.argpartition(-(stored @ q), NEIGHBOURS)[:NEIGHBOURS])
+        hits += len(exact & {k for k, _ in index.search(q, NEIGHBOURS)})
+    recall = hits / (NEIGHBOURS * len(probes))
     times = []
     for j in range(adds):
         t = time.perf_counter()
@@ -129,6 +142,7 @@ def index_adds(base: np.ndarray, n: int, adds: int, rng: np.random.Generator, no
         "add_ms_p90": 1000 * float(np.percentile(times, 90)),
         "index_bytes_per_article": index.memory_bytes() / n,
         "build_s": build_s,
+        "recall_at_10": recall,
     }
 
 
@@ -183,16 +197,25 @@ def main() -> int:
         "",
         "## Adding one article as the store grows (synthetic stream from real ECB+ vectors + noise)",
         "",
-        "| stored | mode | add ms (median) | add ms (p90) | index bytes/article | Python heap bytes/article |",
-        "|---|---|---|---|---|---|",
+        "| stored | mode | add ms (median) | add ms (p90) | index bytes/article | Python heap bytes/article | ANN recall@10 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in growth:
         heap = r.get("python_heap_bytes_per_article")
         lines.append(
             f"| {r['stored']:,} | {r['mode']} | {r['add_ms_median']:.3f} | {r['add_ms_p90']:.3f} "
-            f"| {r['index_bytes_per_article']:.0f} | {'' if heap is None else f'{heap:.0f}'} |"
+            f"| {r['index_bytes_per_article']:.0f} | {'' if heap is None else f'{heap:.0f}'} "
+            f"| {r['recall_at_10']:.3f} |"
+            if "recall_at_10" in r
+            else f"| {r['index_bytes_per_article']:.0f} | {'' if heap is None else f'{heap:.0f}'} | |"
         )
-    lines.append("")
+    lines += [
+        "",
+        "Index bytes per article at small sizes include usearch's first allocation (about 16 MB);",
+        "the 100k and 1M rows show the steady cost. Python heap: the clusterer's own per-article",
+        "features (content words, entities, the vector) measured with tracemalloc.",
+        "",
+    ]
     (RESULTS / "cluster_speed.md").write_text("\n".join(lines), encoding="utf-8")
     return 0
 

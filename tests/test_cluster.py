@@ -232,3 +232,24 @@ def test_quality_floor_on_ecbplus_and_meantime() -> None:
     articles, _ = read_inputs([str(meantime / "articles.jsonl")])
     _, rows = cluster_levels(articles)
     assert _b3(rows, meantime / "gold_stories.jsonl", 2, "story") >= MEANTIME_TOPIC_FLOOR
+
+
+def test_every_story_id_ever_given_out_still_resolves() -> None:
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(4, 8))
+    words = [["Quell", "flood"], ["Vessa", "launch"], ["chess", "Ardmoor"], ["strike", "port"]]
+    c = StoryClusterer(ndim=8)
+    given: dict[str, str] = {}
+    for i in range(60):
+        k = int(rng.integers(0, 4))
+        vec = centres[k] + rng.normal(scale=0.6, size=8)
+        terms = {w: int(rng.integers(1, 3)) for w in words[k] + words[int(rng.integers(0, 4))]}
+        a = c.add(_features(f"a{i}", list(vec), terms))
+        given[a.article] = a.story
+        for article_id, story in given.items():
+            current = c.resolve(story)
+            assert current in c.stories
+            assert c.story_of_article(article_id) == current
+    assert sum(s.size for s in c.stories.values()) == 60
+    for m in c.merges:
+        assert c.resolve(m.absorbed) == c.resolve(m.into)

@@ -11,8 +11,8 @@ import numpy as np
 from ..errors import ModelError
 
 INDEX_INSTALL = "pip install usearch==2.26.6"
-# HNSW graph degree and search breadth: usearch defaults, which keep recall of the
-# 10 nearest above 0.95 on 384-d sentence vectors (benchmarks/cluster_speed.py).
+# HNSW graph degree and search breadth (usearch's defaults); their recall of the 10
+# nearest against an exact scan is measured in benchmarks/cluster_speed.py.
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 64
