@@ -146,3 +146,23 @@ def test_an_extractor_failure_stores_the_article_and_goes_on(
         assert store.stage_output(broken, "quotes", "1") is None
         assert store.stage_output(articles[0].id, "quotes", "1") is not None
     assert "made-up extractor bug" in caplog.text
+
+
+def test_articles_stored_without_analysis_are_analysed_by_a_later_run(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db_file = str(tmp_path / "later.db")
+    args = ["ingest", str(demo_corpus()), "--db", db_file]
+    assert runner.invoke(cli, [*args, "--no-analyze"]).exit_code == 0
+    with open_store(db_file) as store:
+        ids = [a.id for a in store.articles()]
+        assert all(store.stage_output(i, "quotes", "1") is None for i in ids)
+    second = runner.invoke(cli, args)
+    assert second.stdout.strip() == "0 new, 4 duplicate, 0 rejected"
+    assert "4 stored article(s) analysed again" in second.stderr
+    with open_store(db_file) as store:
+        assert all(store.stage_output(i, "quotes", "1") is not None for i in ids)
+        outputs = store.count("stage_outputs")
+    third = runner.invoke(cli, args)
+    assert "analysed again" not in third.stderr
+    with open_store(db_file) as store:
+        assert store.count("stage_outputs") == outputs

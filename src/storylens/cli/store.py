@@ -68,6 +68,8 @@ def ingest_command(
     for rejection in counts.rejections:
         click.echo(f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}", err=True)
     click.echo(f"{counts.new} new, {counts.duplicate} duplicate, {counts.rejected} rejected")
+    if counts.analyzed:
+        click.echo(f"{counts.analyzed} stored article(s) analysed again", err=True)
     ctx.exit(1 if counts.rejected else 0)
 
 

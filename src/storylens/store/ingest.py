@@ -8,7 +8,10 @@
    skipped; the same id with a different text is rejected (``id_conflict``);
 3. the window's features are computed in one batch (:func:`storylens.cluster.featurize`);
 4. new articles are analysed (:func:`storylens.pipeline.analyze`: normalisation,
-   spaCy, sentences, quotes, sources) unless ``analyze=False``;
+   spaCy, sentences, quotes, sources) unless ``analyze=False``; stored articles
+   that lack this version's stage outputs (ingested with ``analyze=False``, or
+   before a stage's version was bumped) are analysed too, and only their
+   outputs are added;
 5. each new article is filed with the clusterer (:func:`file_article`) and
    written, with its stage outputs and story, in its own transaction.
 
@@ -73,6 +76,7 @@ class IngestCounts:
     new: int = 0
     duplicate: int = 0
     rejected: int = 0
+    analyzed: int = 0  # stored articles analysed again (missing or older stage outputs)
     rejections: list[Rejection] = field(default_factory=list)
 
     @property
@@ -259,6 +263,27 @@ def _analyses(
         yield result.norm.text, outputs
 
 
+def _backfill(store: Store, stored: Sequence[Article], timer: Timer | None) -> int:
+    """Analyse stored articles that lack this version's stage outputs; return how many."""
+    lacking = store.lacking_outputs([a.id for a in stored], STAGE_VERSIONS)
+    todo = [a for a in stored if a.id in lacking]
+    for article, (_, outputs) in zip(todo, _analyses(todo, True, timer), strict=True):
+        at = now()
+        store.add_outputs(
+            [
+                {
+                    "article_id": article.id,
+                    "stage": stage,
+                    "version": STAGE_VERSIONS.get(stage, "1"),
+                    "payload": dumps(payload),
+                    "created_at": at,
+                }
+                for stage, payload in outputs.items()
+            ]
+        )
+    return len(todo)
+
+
 def ingest(
     store: Store,
     items: Iterable[Article | Rejection],
@@ -322,6 +347,8 @@ def ingest(
             counts.duplicate += 1
             if progress is not None:
                 progress(counts)
+        if analyze and again:
+            counts.analyzed += _backfill(store, [a for a in arts if a.id in again], timer)
         if not new:
             continue
         wanted = again | {a.id for a in new}

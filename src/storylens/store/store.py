@@ -212,6 +212,33 @@ class Store:
         with self.engine.connect() as conn:
             return [_article(row._mapping) for row in conn.execute(query)]
 
+    def lacking_outputs(self, ids: Sequence[str], versions: Mapping[str, str]) -> set[str]:
+        """Those of ``ids`` missing the sentences stage, or both quotes and errors, at ``versions``.
+
+        An article whose extraction failed has an ``errors`` output instead of
+        quotes; it is not analysed again until a version changes.
+        """
+        s = schema.stage_outputs.c
+        have: dict[str, set[str]] = {i: set() for i in ids}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.article_id, s.stage, s.version).where(s.article_id.in_(list(ids)))
+            )
+            for row in rows:
+                if versions.get(row.stage) == row.version:
+                    have[row.article_id].add(row.stage)
+        return {
+            i for i, got in have.items() if "sentences" not in got or not got & {"quotes", "errors"}
+        }
+
+    def add_outputs(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Add stage outputs in one transaction; rows already there are left as they are."""
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            stmt = _insert_ignore(conn, schema.stage_outputs, ["article_id", "stage", "version"])
+            conn.execute(stmt, [dict(r) for r in rows])
+
     def stage_output(self, article_id: str, stage: str, version: str) -> Any | None:
         s = schema.stage_outputs.c
         with self.engine.connect() as conn:
