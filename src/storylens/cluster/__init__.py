@@ -12,8 +12,8 @@ API::
     a = clusterer.add(feats[0])                 # Assignment(story, topic, new_story, merges...)
     clusterer.resolve(old_story_id)             # current id after merges
     clusterer.merges                            # [Merge(level, into, absorbed, article, score, reason)]
-    state = clusterer.state()                   # plain data for a store
-    clusterer = StoryClusterer.from_state(state)  # the ANN index is rebuilt from stored vectors
+    state = to_state(clusterer)                 # plain data for a store
+    clusterer = from_state(state)               # ANN and LSH indexes rebuilt from stored data
 
     cluster_articles(articles) -> [(article id, story id)]   # batch, in the order given
 
