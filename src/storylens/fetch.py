@@ -328,13 +328,11 @@ class Fetcher:
                 raise
             except FetchError as exc:
                 # A missing robots.txt allows everything; a refused one forbids it.
-                if "HTTP 401" in str(exc) or "HTTP 403" in str(exc):
-                    parser.disallow_all = True
-                else:
-                    parser.allow_all = True
+                refused = "HTTP 401" in str(exc) or "HTTP 403" in str(exc)
+                parser.parse(["User-agent: *", "Disallow: /"] if refused else [])
             else:
                 if result is None:  # a redirected robots.txt: treat as absent
-                    parser.allow_all = True
+                    parser.parse([])
                 else:
                     text = result.content.decode("utf-8", errors="replace")
                     parser.parse(text.splitlines())
