@@ -7,7 +7,7 @@ multicast, reserved or unspecified, unless the operator passes ``allow_private=T
 
 The stages of :meth:`Fetcher.fetch`, in order:
 
-1. back-off check: a host that failed recently is not asked again until its delay passes;
+1. back-off check: a host that failed recently (timeout, connection, 5xx, 429) is not asked again until its delay passes;
 2. robots.txt of the host (fetched once through the same guarded path, then cached);
 3. per host, one request at a time and at least ``min_delay`` seconds apart;
 4. for each hop: address check, conditional GET (ETag / Last-Modified cached per URL),
@@ -107,6 +107,10 @@ def check_url(
                     "by default (pass --allow-private to fetch from your own network)"
                 )
     return ips
+
+
+class HostFailure(FetchError):
+    """A failure that says the host is in trouble (timeout, connection, 5xx, 429): back off."""
 
 
 @dataclass(frozen=True)
@@ -222,9 +226,7 @@ class Fetcher:
             raise FetchError(f"{url!r} is disallowed by the site's robots.txt")
         try:
             result = self._follow(url)
-        except AddressRefused:
-            raise
-        except FetchError:
+        except HostFailure:
             state.failures += 1
             delay = min(self.backoff_base * 2 ** (state.failures - 1), self.backoff_max)
             state.retry_at = self.clock() + delay
@@ -276,6 +278,8 @@ class Fetcher:
                     return FetchResult(
                         original, url, 304, old.content, old.content_type, True
                     ), None
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise HostFailure(f"{url!r}: HTTP {response.status_code}")
                 if response.status_code >= 400:
                     raise FetchError(f"{url!r}: HTTP {response.status_code}")
                 body = self._read_capped(url, response, deadline)
@@ -292,9 +296,9 @@ class Fetcher:
                     self._cache[url] = _Cached(etag, modified, result)
                 return result, None
         except httpx.TimeoutException as exc:
-            raise FetchError(f"{url!r}: timed out after {self.timeout:g} s") from exc
+            raise HostFailure(f"{url!r}: timed out after {self.timeout:g} s") from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url!r}: {type(exc).__name__}: {exc}") from exc
+            raise HostFailure(f"{url!r}: {type(exc).__name__}: {exc}") from exc
 
     def _read_capped(self, url: str, response: httpx.Response, deadline: float) -> bytes:
         declared = response.headers.get("content-length")
@@ -345,6 +349,7 @@ __all__ = [
     "FetchFailure",
     "FetchResult",
     "Fetcher",
+    "HostFailure",
     "Resolver",
     "address_refusal",
     "check_url",

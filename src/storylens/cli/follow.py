@@ -1,0 +1,98 @@
+"""``storylens follow``: poll feeds, fetch new articles politely and ingest them."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from ..feeds import SeenLinks, iter_feed_articles, read_targets
+from ..fetch import Fetcher
+from ..store import ENV_DB, ingest, open_store
+
+
+@click.command("follow")
+@click.argument("targets", nargs=-1, required=True, metavar="FEEDS.opml|URL...")
+@click.option(
+    "--db",
+    default=None,
+    envvar=ENV_DB,
+    help=f"SQLite file or postgresql:// URL (default: ${ENV_DB}, else storylens.db here).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=60.0),
+    default=900.0,
+    show_default=True,
+    help="Seconds between polls of every feed.",
+)
+@click.option("--once", is_flag=True, help="Poll every feed once and exit.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow feeds and articles on private, loopback and link-local addresses "
+    "(refused by default so a feed cannot reach into your network).",
+)
+@click.option("--max-bytes", type=click.IntRange(min=1024), default=5_000_000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1.0),
+    default=20.0,
+    show_default=True,
+    help="Seconds allowed for each request, body included.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0.0),
+    default=1.0,
+    show_default=True,
+    help="Least seconds between two requests to the same host.",
+)
+@click.pass_context
+def follow_command(
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    db: str | None,
+    interval: float,
+    once: bool,
+    allow_private: bool,
+    max_bytes: int,
+    timeout: float,
+    delay: float,
+) -> None:
+    """Poll the feeds in FEEDS.opml or the feed URLs given, and ingest new articles.
+
+    Each fetch obeys robots.txt, waits between requests to one host, sends
+    conditional requests, backs off from failing hosts and names storylens in its
+    user agent. Failures are printed with their reason and stored as rejections.
+    With --once, exits 1 when anything was rejected.
+    """
+    feed_urls = read_targets(targets)
+    seen = SeenLinks()
+    rejected = 0
+    with (
+        open_store(db) as store,
+        Fetcher(
+            allow_private=allow_private, max_bytes=max_bytes, timeout=timeout, min_delay=delay
+        ) as fetcher,
+    ):
+        while True:
+            counts = ingest(store, iter_feed_articles(fetcher, feed_urls, seen))
+            for rejection in counts.rejections:
+                click.echo(
+                    f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}",
+                    err=True,
+                )
+            rejected += counts.rejected
+            click.echo(
+                f"{len(feed_urls)} feed(s): {counts.new} new, {counts.duplicate} duplicate, "
+                f"{counts.rejected} rejected"
+            )
+            if once:
+                break
+            time.sleep(interval)
+    ctx.exit(1 if rejected else 0)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(follow_command)
