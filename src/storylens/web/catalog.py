@@ -1,0 +1,149 @@
+"""What the service reads from the store, with the caches that keep pages fast.
+
+The story list (with each story's outlets) is rebuilt only when the store's article or
+story count changes; a story's compare report is cached under its id and its
+``updated_at``, so an ingest that touches a story makes its page fresh again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+
+from ..model import Article, StoryReport
+from ..store import Store, StoredStory, ingest
+from ..store import schema as tables
+
+Reporter = Callable[[Sequence[Article]], StoryReport]
+
+
+def default_reporter(articles: Sequence[Article]) -> StoryReport:
+    from ..compare import compare_articles
+
+    return compare_articles(articles)
+
+
+@dataclass(frozen=True)
+class ListedStory:
+    story: StoredStory
+    outlets: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.story.to_dict(), "outlets": list(self.outlets)}
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    total: int
+    offset: int
+    limit: int
+    stories: tuple[ListedStory, ...]
+
+
+class Catalog:
+    """Read access for the web layer, plus the one write path (ingest under a lock)."""
+
+    def __init__(self, store: Store, reporter: Reporter = default_reporter, cache_size: int = 256):
+        self.store = store
+        self.reporter = reporter
+        self.cache_size = cache_size
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._listing: tuple[tuple[int, int], list[ListedStory]] | None = None
+        self._reports: OrderedDict[tuple[str, str], StoryReport] = OrderedDict()
+
+    # ------------------------------------------------------------------ listing
+    def _version(self) -> tuple[int, int]:
+        return self.store.count("articles"), self.store.count("stories")
+
+    def listing(self) -> list[ListedStory]:
+        """Every current story with its outlets, newest first (cached per store version)."""
+        version = self._version()
+        with self._lock:
+            if self._listing is not None and self._listing[0] == version:
+                return self._listing[1]
+        a, m = tables.articles.c, tables.story_members.c
+        query = select(m.story_id, a.outlet).join(tables.articles, a.id == m.article_id)
+        outlets: dict[str, set[str]] = {}
+        with self.store.engine.connect() as conn:
+            for story_id, outlet in conn.execute(query):
+                if outlet:
+                    outlets.setdefault(story_id, set()).add(outlet)
+        listed = [
+            ListedStory(s, tuple(sorted(outlets.get(s.id, ())))) for s in self.store.stories()
+        ]
+        with self._lock:
+            self._listing = (version, listed)
+        return listed
+
+    def page(
+        self,
+        *,
+        q: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str = "newest",
+        offset: int = 0,
+        limit: int = 20,
+    ) -> StoryPage:
+        stories = self.listing()
+        if q:
+            words = q.lower().split()
+            stories = [s for s in stories if all(w in s.story.title.lower() for w in words)]
+        if outlet:
+            wanted = outlet.lower()
+            stories = [s for s in stories if wanted in (o.lower() for o in s.outlets)]
+        if since:
+            stories = [s for s in stories if (s.story.last_date or s.story.updated_at) >= since]
+        if until:
+            stories = [s for s in stories if (s.story.first_date or s.story.created_at) <= until]
+        if sort == "covered":
+            stories = sorted(stories, key=lambda s: (-len(s.outlets), -s.story.size))
+        return StoryPage(len(stories), offset, limit, tuple(stories[offset : offset + limit]))
+
+    def outlets(self) -> dict[str, int]:
+        """Outlet -> number of stories it covers."""
+        counts: dict[str, int] = {}
+        for listed in self.listing():
+            for name in listed.outlets:
+                counts[name] = counts.get(name, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    # ------------------------------------------------------------------ one story
+    def story(self, story_id: str) -> StoredStory:
+        return self.store.story(story_id)
+
+    def articles(self, story_id: str) -> list[Article]:
+        return self.store.story_articles(story_id)
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.store.articles([article_id])
+        return found[0] if found else None
+
+    def report(self, story_id: str) -> StoryReport:
+        """The compare report of a story, cached by (current id, updated_at)."""
+        story = self.store.story(story_id)
+        key = (story.id, story.updated_at)
+        with self._lock:
+            cached = self._reports.get(key)
+            if cached is not None:
+                self._reports.move_to_end(key)
+                return cached
+        report = replace(self.reporter(self.articles(story.id)), id=story.id, title=story.title)
+        with self._lock:
+            self._reports[key] = report
+            while len(self._reports) > self.cache_size:
+                self._reports.popitem(last=False)
+        return report
+
+    # ------------------------------------------------------------------ writing
+    def ingest(self, articles: Sequence[Article]) -> dict[str, int]:
+        with self._write_lock:
+            counts = ingest(self.store, articles)
+        return {"new": counts.new, "duplicate": counts.duplicate, "rejected": counts.rejected}

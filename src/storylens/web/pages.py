@@ -1,0 +1,131 @@
+"""Server-rendered pages: the story list, one story, one outlet, search.
+
+Jinja2 with autoescape on; no inline script or style (the CSP forbids them), so the
+pages read fully without JavaScript and ``/static/app.js`` only adds click-to-highlight.
+A rendered story page is cached with its report (see :class:`.catalog.Catalog`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from importlib import resources
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Query
+from fastapi.responses import HTMLResponse
+
+from ..report.html import _safe_url, story_view
+from .catalog import Catalog
+from .outlets import OutletInfo
+
+PAGE_SIZE = 30
+
+
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(
+        lambda name: (
+            resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+        )
+    )
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["safe_url"] = _safe_url
+    return env
+
+
+def coverage(outlets: tuple[str, ...], meta: dict[str, OutletInfo]) -> dict[str, list[str]]:
+    """Outlets of a story grouped by the operator's ``leaning`` column (if any)."""
+    groups: dict[str, list[str]] = {}
+    for name in outlets:
+        info = meta.get(name.lower())
+        groups.setdefault((info.leaning if info and info.leaning else "unlabelled"), []).append(
+            name
+        )
+    return groups
+
+
+def add_pages(app: FastAPI, catalog: Catalog) -> None:
+    env = _environment()
+    cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+    lock = threading.Lock()
+
+    def render(template: str, **context: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(template).render(**context))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(
+        sort: str = Query("newest", pattern="^(newest|covered)$"),
+        q: str | None = None,
+        page: int = Query(1, ge=1),
+    ) -> HTMLResponse:
+        listing = catalog.page(q=q, sort=sort, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        meta: dict[str, OutletInfo] = app.state.outlets
+        one_side = []
+        if meta:
+            one_side = [
+                s
+                for s in listing.stories
+                if len(coverage(s.outlets, meta)) == 1 and len(s.outlets) > 0
+            ]
+        return render(
+            "list.html",
+            listing=listing,
+            sort=sort,
+            q=q or "",
+            page=page,
+            pages=max(1, -(-listing.total // PAGE_SIZE)),
+            one_side=one_side if meta else None,
+        )
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search(q: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
+        return index(sort="newest", q=q, page=page)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> HTMLResponse:
+        story = catalog.story(story_id)
+        key = (story.id, story.updated_at)
+        with lock:
+            html = cache.get(key)
+        if html is None:
+            report = catalog.report(story.id)
+            outlets = tuple(sorted({a.outlet for a in report.articles if a.outlet}))
+            html = env.get_template("story.html").render(
+                view=story_view(report),
+                stored=story,
+                coverage=coverage(outlets, app.state.outlets) if app.state.outlets else None,
+            )
+            with lock:
+                cache[key] = html
+                while len(cache) > catalog.cache_size:
+                    cache.popitem(last=False)
+        return HTMLResponse(html)
+
+    @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(name: str, reports: int = Query(20, ge=0, le=100)) -> HTMLResponse:
+        listing = catalog.page(outlet=name, limit=10_000)
+        quoted: dict[str, int] = {}
+        only_one = left_out = 0
+        for listed in listing.stories[:reports]:
+            report = catalog.report(listed.story.id)
+            mine = {a.id for a in report.articles if (a.outlet or "").lower() == name.lower()}
+            for source in report.sources:
+                if source.article in mine:
+                    quoted[source.name] = quoted.get(source.name, 0) + 1
+            for fact in report.facts:
+                if fact.status == "unique" and {s.article for s in fact.statements} <= mine:
+                    only_one += 1
+            for omission in report.omissions:
+                if omission.article in mine:
+                    left_out += len(omission.facts)
+        return render(
+            "outlet.html",
+            name=name,
+            info=app.state.outlets.get(name.lower()),
+            listing=listing,
+            quoted=sorted(quoted.items(), key=lambda kv: (-kv[1], kv[0]))[:30],
+            only_one=only_one,
+            left_out=left_out,
+            examined=min(reports, len(listing.stories)),
+        )
