@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("httpx", reason="the web extra is not installed")
 from click.testing import CliRunner
 
 from storylens.cli import cli

@@ -7,8 +7,9 @@ import http.server
 import threading
 from collections.abc import Iterator
 
-import httpx
 import pytest
+
+httpx = pytest.importorskip("httpx", reason="the web extra is not installed")
 
 from storylens.errors import AddressRefused, FetchError
 from storylens.fetch import USER_AGENT, Fetcher, check_url

@@ -6,8 +6,7 @@ import time
 
 import click
 
-from ..feeds import SeenLinks, iter_feed_articles, read_targets
-from ..fetch import Fetcher
+from ..errors import InputError
 from ..store import ENV_DB, ingest, open_store
 
 
@@ -67,6 +66,14 @@ def follow_command(
     user agent. Failures are printed with their reason and stored as rejections.
     With --once, exits 1 when anything was rejected.
     """
+    try:
+        from ..feeds import SeenLinks, iter_feed_articles, read_targets
+        from ..fetch import Fetcher
+    except ImportError as exc:
+        raise InputError(
+            f"follow needs the web extra ({exc.name} is missing); "
+            "install it with: pip install 'storylens[web]'"
+        ) from exc
     feed_urls = read_targets(targets)
     seen = SeenLinks()
     rejected = 0
