@@ -11,8 +11,8 @@ import pytest
 
 httpx = pytest.importorskip("httpx", reason="the web extra is not installed")
 
-from storylens.errors import AddressRefused, FetchError
-from storylens.fetch import USER_AGENT, Fetcher, check_url
+from storylens.errors import AddressRefused, FetchError  # noqa: E402
+from storylens.fetch import USER_AGENT, Fetcher, check_url  # noqa: E402
 
 
 def _no_resolve(host: str, port: int) -> list[str]:
