@@ -66,7 +66,7 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
             one_side = [
                 s
                 for s in listing.stories
-                if len(coverage(s.outlets, meta)) == 1 and len(s.outlets) > 0
+                if len(set(coverage(s.outlets, meta)) - {"unlabelled"}) == 1
             ]
         return render(
             "list.html",
