@@ -1,13 +1,15 @@
 """What the service reads from the store, with the caches that keep pages fast.
 
 The story list (with each story's outlets) is rebuilt only when the store's article or
-story count changes; a story's compare report is cached under its id and its
+story count changes, looked at most every ``max_age`` seconds (so a list can be that
+much behind an ingest); a story's compare report is cached under its id and its
 ``updated_at``, so an ingest that touches a story makes its page fresh again.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -48,8 +50,17 @@ class StoryPage:
 class Catalog:
     """Read access for the web layer, plus the one write path (ingest under a lock)."""
 
-    def __init__(self, store: Store, reporter: Reporter = default_reporter, cache_size: int = 256):
+    def __init__(
+        self,
+        store: Store,
+        reporter: Reporter = default_reporter,
+        cache_size: int = 256,
+        max_age: float = 2.0,
+    ):
         self.store = store
+        self.max_age = max_age
+        self._rebuild_lock = threading.Lock()
+        self._checked = float("-inf")
         self.reporter = reporter
         self.cache_size = cache_size
         self._lock = threading.Lock()
@@ -62,11 +73,31 @@ class Catalog:
         return self.store.count("articles"), self.store.count("stories")
 
     def listing(self) -> list[ListedStory]:
-        """Every current story with its outlets, newest first (cached per store version)."""
-        version = self._version()
-        with self._lock:
+        """Every current story with its outlets, newest first.
+
+        Cached: the store's counts are checked at most every ``max_age`` seconds, and
+        while one request rebuilds the list the others keep serving the previous one,
+        so a running ingest never makes every list request pay for a rebuild.
+        """
+        now = time.monotonic()
+        cached = self._listing
+        if cached is not None and now - self._checked < self.max_age:
+            return cached[1]
+        if not self._rebuild_lock.acquire(blocking=cached is None):
+            return cached[1] if cached is not None else self.listing()
+        try:
+            version = self._version()
             if self._listing is not None and self._listing[0] == version:
+                self._checked = time.monotonic()
                 return self._listing[1]
+            listed = self._build()
+            self._listing = (version, listed)
+            self._checked = time.monotonic()
+            return listed
+        finally:
+            self._rebuild_lock.release()
+
+    def _build(self) -> list[ListedStory]:
         a, m = tables.articles.c, tables.story_members.c
         query = select(m.story_id, a.outlet).join(tables.articles, a.id == m.article_id)
         outlets: dict[str, set[str]] = {}
@@ -74,12 +105,7 @@ class Catalog:
             for story_id, outlet in conn.execute(query):
                 if outlet:
                     outlets.setdefault(story_id, set()).add(outlet)
-        listed = [
-            ListedStory(s, tuple(sorted(outlets.get(s.id, ())))) for s in self.store.stories()
-        ]
-        with self._lock:
-            self._listing = (version, listed)
-        return listed
+        return [ListedStory(s, tuple(sorted(outlets.get(s.id, ())))) for s in self.store.stories()]
 
     def page(
         self,
@@ -146,4 +172,5 @@ class Catalog:
     def ingest(self, articles: Sequence[Article]) -> dict[str, int]:
         with self._write_lock:
             counts = ingest(self.store, articles)
+        self._checked = float("-inf")  # what this server stored shows at once
         return {"new": counts.new, "duplicate": counts.duplicate, "rejected": counts.rejected}
