@@ -1,7 +1,14 @@
-"""Shared test set-up: the --runslow flag and the path to the evaluation data."""
+"""Shared test set-up: the --runslow flag, strict CI runs and the path to the evaluation data.
+
+With ``STORYLENS_STRICT_SKIPS=1`` (set by ``.ci/run`` once it has installed chromium and
+PostgreSQL) a test that skips for any reason other than ``--runslow`` fails instead, so a
+missing extra or server cannot turn the browser, web or PostgreSQL suites silently green.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +23,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--runslow"):
         return
-    skip = pytest.mark.skip(reason="long evaluation: run with --runslow")
+    skip = pytest.mark.skip(reason=_SLOW_REASON)
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+_SLOW_REASON = "long evaluation: run with --runslow"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or os.environ.get("STORYLENS_STRICT_SKIPS") != "1":
+        return
+    reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+    if _SLOW_REASON in reason:
+        return
+    report.outcome = "failed"
+    report.longrepr = f"skipped in a strict run (STORYLENS_STRICT_SKIPS=1): {reason}"
 
 
 def shared_path(*parts: str) -> Path:
