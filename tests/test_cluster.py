@@ -160,6 +160,79 @@ def test_real_articles_group_by_event_and_reprints_count_once() -> None:
     assert cluster_articles(articles) == [(i, s) for i, s, _ in rows]
 
 
+def test_a_topic_merge_comes_back_with_the_state_and_the_next_articles_go_the_same() -> None:
+    u, w = np.eye(8)[0], 0.8 * np.eye(8)[0] + 0.6 * np.eye(8)[1]
+    e = np.eye(8)
+    flood = {"Quell": 2, "flood": 2, "Marrowby": 1}
+    launch = {"Vessa": 2, "launch": 2, "Kettering": 1}
+    c = StoryClusterer(ndim=8)
+    # two topics whose articles are too far apart to join (cosine 0.64, no shared
+    # words), but whose mean vectors are close (0.8); then an article between them
+    for name, vec, terms in [
+        ("a1", u + 0.5 * e[2], flood),
+        ("b1", w + 0.5 * e[3], launch),
+        ("a2", u - 0.5 * e[2], flood),
+        ("b2", w - 0.5 * e[3], launch),
+    ]:
+        c.add(_features(name, list(vec), terms))
+    bridge = c.add(_features("x", list(u + w), {"Ardmoor": 1, "chess": 1}))
+    assert [(m.level, m.reason) for m in bridge.merges] == [
+        ("topic", "an article matched both topics")
+    ]
+    assert len({c.topic_of_article(i) for i in ("a1", "b1", "a2", "b2", "x")}) == 1
+    state = to_state(c)
+    # a third topic, and an article that matches it and the merged one; the merged
+    # topic's mean vector is not close enough to the third's, so they stay apart
+    mean = (u + w) / np.linalg.norm(u + w)
+    third = 0.6 * mean + 0.8 * e[5]
+    later = [
+        _features("c1", list(third + 0.5 * e[4]), {"Orlen": 2, "vote": 2, "Tarrow": 1}),
+        _features("c2", list(third - 0.5 * e[4]), {"Orlen": 2, "vote": 2, "Tarrow": 1}),
+        _features("y", list(mean + third + 0.3 * e[6]), {"Sella": 1, "ferry": 1}),
+    ]
+    uninterrupted = [c.add(f) for f in later]
+    restored = from_state(state)
+    assert [restored.add(f) for f in later] == uninterrupted
+    assert not uninterrupted[-1].merges
+    assert restored.assignments() == c.assignments() and restored.merges == c.merges
+
+
+def _made_up_stream(n: int, seed: int, dim: int = 16) -> list[ArticleFeatures]:
+    """Three kinds of news, two events of each, in random order."""
+    rng = np.random.default_rng(seed)
+    kinds, events = rng.normal(size=(3, dim)), rng.normal(size=(3, 2, dim))
+    words = [["flood", "river", "homes"], ["launch", "satellite", "orbit"], ["strike", "port"]]
+    out = []
+    for i in range(n):
+        k, ev = int(rng.integers(0, 3)), int(rng.integers(0, 2))
+        vec = (kinds[k] + events[k, ev] + rng.normal(scale=0.4, size=dim)).astype(np.float32)
+        terms = {t: int(rng.integers(1, 3)) for t in words[k]} | {f"Place{k}{ev}": 1}
+        if rng.random() < 0.3:
+            terms[f"Place{(k + 1) % 3}{ev}"] = 1
+        entities = {t: c for t, c in terms.items() if t[0].isupper()}
+        out.append(
+            ArticleFeatures(
+                f"m{i}", vec / np.linalg.norm(vec), "en", terms=terms, entities=entities
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_clusterer_restored_again_and_again_files_like_an_uninterrupted_one(seed: int) -> None:
+    stream = _made_up_stream(150, seed)
+    whole = StoryClusterer(ndim=16)
+    for f in stream:
+        whole.add(f)
+    resumed = StoryClusterer(ndim=16)
+    for i, f in enumerate(stream):
+        if i and i % 13 == 0:  # as if the process stopped and the store was read back
+            resumed = from_state(to_state(resumed))
+        resumed.add(f)
+    assert resumed.assignments() == whole.assignments()  # stories and topics
+    assert resumed.merges == whole.merges
+
+
 def test_non_english_article_uses_the_multilingual_embedder() -> None:
     assert detect_language(LAUNCH_FR.text) == "fr"
     assert detect_language(FLOOD[0].text) == "en"

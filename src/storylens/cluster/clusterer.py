@@ -56,6 +56,11 @@ STORY_MERGE = 0.6  # a second story is merged in only when the article matches i
 TOPIC_MERGE = 0.2  # likewise for a second topic
 TOPIC_CENTROID_MERGE = 0.7  # and only when the two topics' mean vectors are this close
 STORY_WINDOW_DAYS = 30  # articles published further apart are not one story
+# Why two topics were merged, as logged. A merge that follows from a story merge
+# happens before its article is filed, the other kind after: restoring a clusterer
+# replays them in that order, so the topics' running sums come back bit for bit.
+TOPIC_MERGE_REASON = "an article matched both topics"
+STORIES_MERGED_REASON = "two of their stories were merged"
 
 
 def stable_id(prefix: str, article_id: str) -> str:
@@ -361,21 +366,26 @@ class StoryClusterer:
         out = [merge]
         ta, tb = self.resolve_topic(keep.topic), self.resolve_topic(gone.topic)
         if ta != tb:
-            out.extend(self._merge_topics(ta, tb, article, score))
+            out.extend(self._merge_topics(ta, tb, article, score, STORIES_MERGED_REASON))
         return out
 
-    def _merge_topics(self, a: str, b: str, article: str, score: float) -> list[Merge]:
+    def _merge_topics(
+        self, a: str, b: str, article: str, score: float, reason: str = TOPIC_MERGE_REASON
+    ) -> list[Merge]:
         a, b = self.resolve_topic(a), self.resolve_topic(b)
         if a == b:
             return []
         into, absorbed = sorted((a, b), key=lambda t: (self._topic_created.get(t, 1 << 62), t))
+        self._absorb_topic(into, absorbed)
+        merge = Merge("topic", into, absorbed, article, score, reason)
+        self.merges.append(merge)
+        return [merge]
+
+    def _absorb_topic(self, into: str, absorbed: str) -> None:
         self._topic_parent[absorbed] = into
         sums = self._topic_sum.setdefault(into, {})
         for space, vec in self._topic_sum.pop(absorbed, {}).items():
             sums[space] = vec if space not in sums else sums[space] + vec
-        merge = Merge("topic", into, absorbed, article, score, "an article matched both topics")
-        self.merges.append(merge)
-        return [merge]
 
     def _topics_alike(self, a: str, b: str, space: str) -> bool:
         """Whether two topics' mean vectors are close enough for one to absorb the other.
@@ -395,7 +405,12 @@ class StoryClusterer:
     def restore_article(
         self, f: ArticleFeatures, story: str, topic: str, duplicate_of: str | None
     ) -> None:
-        """Put back a stored article as it was filed (no scoring; see ``state``)."""
+        """Put back a stored article as it was filed (no scoring; see ``state``).
+
+        The topic's running sum and creation order are rebuilt as :meth:`_place`
+        built them, so ``topic`` must be the id the article was filed under and the
+        merges logged before it must have been put back first.
+        """
         seq = len(self.articles)
         self._term_df.update(f.terms.keys())
         self._entity_df.update(f.entities.keys())
@@ -405,15 +420,20 @@ class StoryClusterer:
         self.topic_of.append(topic)
         self._by_id[f.id] = seq
         self._topics.add(topic)
+        self._topic_created.setdefault(topic, seq)
+        sums = self._topic_sum.setdefault(topic, {})
+        sums[f.space] = f.vector.copy() if f.space not in sums else sums[f.space] + f.vector
         index = self._indexes.get(f.space)
         if index is None:
             index = self._indexes[f.space] = VectorIndex(self.ndim)
         index.add(seq, f.vector)
 
     def record_merge(self, merge: Merge) -> None:
-        """Put back a logged merge."""
-        parent = self._story_parent if merge.level == "story" else self._topic_parent
-        parent[merge.absorbed] = merge.into
+        """Put back a logged merge (stories come back from their own rows)."""
+        if merge.level == "story":
+            self._story_parent[merge.absorbed] = merge.into
+        else:
+            self._absorb_topic(merge.into, merge.absorbed)
         self.merges.append(merge)
 
     # ------------------------------------------------------------------ results

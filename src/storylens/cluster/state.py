@@ -4,7 +4,11 @@
 and MinHash signatures), which a store can keep in tables or blobs. The ANN and
 LSH indexes are not part of it: ``from_state`` rebuilds them from the stored
 vectors and signatures, and nothing is re-scored, so ids and merges come back
-exactly as they were.
+exactly as they were. The topics' running vector sums are not stored either:
+``from_state`` replays the articles in arrival order with each logged merge put
+back where it happened (see :data:`~storylens.cluster.clusterer.STORIES_MERGED_REASON`),
+so they come back bit for bit and a restored clusterer files the next article as
+the one that wrote the state would have.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .clusterer import Merge, StoryClusterer, StoryState
+from .clusterer import STORIES_MERGED_REASON, Merge, StoryClusterer, StoryState
 from .features import ArticleFeatures
 
 STATE_VERSION = 1
@@ -68,8 +72,21 @@ def to_state(c: StoryClusterer) -> dict[str, Any]:
     }
 
 
+def _merge_of(m: dict[str, Any]) -> Merge:
+    return Merge(m["level"], m["into"], m["absorbed"], m["article"], float(m["score"]), m["reason"])
+
+
+def _before_filing(m: Merge) -> bool:
+    """Whether ``add`` made this merge before filing its article (story merges and theirs)."""
+    return m.level == "story" or m.reason == STORIES_MERGED_REASON
+
+
 def from_state(state: dict[str, Any]) -> StoryClusterer:
     c = StoryClusterer(ndim=int(state.get("ndim", 384)))
+    by_article: dict[str, list[Merge]] = {}
+    for m in state["merges"]:
+        merge = _merge_of(m)
+        by_article.setdefault(merge.article, []).append(merge)
     for row in state["articles"]:
         f = ArticleFeatures(
             id=row["id"],
@@ -82,7 +99,17 @@ def from_state(state: dict[str, Any]) -> StoryClusterer:
             published=_date(row["published"]),
             signature=None if row["signature"] is None else np.asarray(row["signature"]),
         )
+        merges = by_article.pop(f.id, [])
+        for merge in merges:
+            if _before_filing(merge):
+                c.record_merge(merge)
         c.restore_article(f, row["story"], row["topic"], row["duplicate_of"])
+        for merge in merges:
+            if not _before_filing(merge):
+                c.record_merge(merge)
+    for merges in by_article.values():  # merges whose article is not stored: keep them
+        for merge in merges:
+            c.record_merge(merge)
     for row in state["stories"]:
         c.stories[row["id"]] = StoryState(
             id=row["id"],
@@ -95,11 +122,5 @@ def from_state(state: dict[str, Any]) -> StoryClusterer:
             entities=Counter(row["entities"]),
             first_date=_date(row["first_date"]),
             last_date=_date(row["last_date"]),
-        )
-    for m in state["merges"]:
-        c.record_merge(
-            Merge(
-                m["level"], m["into"], m["absorbed"], m["article"], float(m["score"]), m["reason"]
-            )
         )
     return c
