@@ -233,6 +233,47 @@ def test_a_clusterer_restored_again_and_again_files_like_an_uninterrupted_one(se
     assert resumed.merges == whole.merges
 
 
+# Made up for these tests: one report in six languages that share words with English.
+OTHER_LANGUAGES = {
+    "fr": "L'agence spatiale d'Orlen a lancé lundi le satellite météorologique Vessa-3 "
+    "depuis le port spatial de Kettering Point. Selon le directeur Amaru Coll, le "
+    "satellite a atteint son orbite prévue après neuf minutes de vol.",
+    "de": "Die Feuerwehr hat am Dienstag in Marrowby einen Brand in einer Lagerhalle "
+    "gelöscht. Nach Angaben der Polizei wurde niemand verletzt, aber die Straße war bis "
+    "in den Abend gesperrt. Der Bürgermeister sagte, was passiert sei, werde untersucht.",
+    "es": "El alcalde de Marrowby dijo el martes que el río desbordado ha inundado unas "
+    "trescientas casas. Los vecinos pasaron la noche en el polideportivo y no hubo "
+    "heridos. Las autoridades han cerrado el puente de piedra.",
+    "it": "Il sindaco di Marrowby ha detto martedì che il fiume in piena ha allagato circa "
+    "trecento case. Gli abitanti hanno passato la notte nel palazzetto dello sport e non "
+    "ci sono feriti. Il ponte di pietra resta chiuso.",
+    "nl": "De burgemeester van Marrowby zei dinsdag dat de rivier ongeveer driehonderd "
+    "huizen heeft overstroomd. Het was een lange nacht in de sporthal, maar niemand is "
+    "gewond. De stenen brug is gesloten en het onderzoek is in volle gang.",
+    "pt": "O prefeito de Marrowby disse na terça-feira que o rio inundou cerca de "
+    "trezentas casas. Os moradores passaram a noite no ginásio e não houve feridos. A "
+    "ponte de pedra está fechada até que os engenheiros a inspecionem.",
+}
+
+
+def test_plainly_english_text_is_english_whatever_the_detector_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storylens.cluster import features
+
+    for text in OTHER_LANGUAGES.values():
+        share = features.english_share(text)
+        assert share is not None and share < features.ENGLISH_WORD_SHARE
+    assert (features.english_share(FLOOD[0].text) or 0.0) >= features.ENGLISH_WORD_SHARE
+    assert features.english_share("Quell floods Marrowby") is None  # too short to tell
+    # the detector calls every text German: only the English one is overruled
+    monkeypatch.setattr(features, "detect_language", lambda text: "de")
+    assert features.language_of(FLOOD[0]) == "en"
+    assert features.language_of(Article("de-1", OTHER_LANGUAGES["de"])) == "de"
+    assert features.language_of(Article("t", "Quell floods Marrowby")) == "de"
+    assert features.language_of(Article("given", FLOOD[0].text, language="fr")) == "fr"
+
+
 def test_non_english_article_uses_the_multilingual_embedder() -> None:
     assert detect_language(LAUNCH_FR.text) == "fr"
     assert detect_language(FLOOD[0].text) == "en"
