@@ -32,7 +32,12 @@ from .features import ArticleFeatures, featurize
 from .index import VectorIndex
 from .state import from_state, to_state
 
+# Articles featurised together: the int8 embedder's output depends slightly on what
+# shares its batch, so whoever wants `cluster_levels`' exact features batches alike.
+FEATURE_BATCH = 64
+
 __all__ = [
+    "FEATURE_BATCH",
     "ArticleFeatures",
     "Assignment",
     "Merge",
@@ -56,7 +61,7 @@ def cluster_levels(
 ) -> tuple[StoryClusterer, list[tuple[str, str, str]]]:
     """Cluster ``articles`` in the order given: (clusterer, [(id, story, topic)])."""
     clusterer = StoryClusterer()
-    batch = 64
+    batch = FEATURE_BATCH
     for start in range(0, len(articles), batch):
         for feats in featurize(articles[start : start + batch], timer=timer):
             clusterer.add(feats)
