@@ -237,6 +237,8 @@ def render(meta: dict, results: list[dict], shuffled: list[dict] | None = None) 
         for r in shuffled:
             fmt = "{:.4f}" if r["measure"] == "B3 F1" else "{:.0f}"
             cells = [fmt.format(r[k]) for k in ("file_order", "mean", "min", "max")]
+            if r["measure"] != "B3 F1":
+                cells[1] = f"{r['mean']:.1f}"
             lines.append(
                 f"| {r['dataset']} | {r['level']} | {r['measure']} | " + " | ".join(cells) + " |"
             )
