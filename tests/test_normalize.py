@@ -107,3 +107,10 @@ def test_repair_on_article_like_text(parts: list[str]) -> None:
     for i in range(len(norm.text)):
         span = norm.span(i, len(norm.text))
         assert text[span.start : span.end] == span.text
+
+
+def test_nyt_two_apostrophes_open_after_a_space_and_close_otherwise() -> None:
+    text = "''We will stay,'' she said, ''whatever it costs.''"
+    norm = normalize(text)
+    assert norm.text == "\u201cWe will stay,\u201d she said, \u201cwhatever it costs.\u201d"
+    assert norm.span(0, 1).text == "''"

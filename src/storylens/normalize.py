@@ -4,7 +4,8 @@
 
 1. characters: drop BOM, zero-width characters and soft hyphens; turn CR/CRLF into LF,
    tabs and no-break spaces into spaces; PTB-style quote pairs (two backticks,
-   two apostrophes) into curly double quotes; collapse runs of spaces.
+   two apostrophes, which open after a space or bracket and close otherwise) into
+   curly double quotes; collapse runs of spaces.
 2. lines: a line that ends without closing punctuation and is followed by a line
    starting in lower case was broken mid-sentence (a link removed by the scraper):
    the break becomes a space and a ``joined_line`` repair is recorded. Blank lines
@@ -155,6 +156,9 @@ class _Builder:
         self.ends.append(end)
 
 
+_OPENS_BEFORE = " \t\n\r([{\u2014\u2013-/\u00a0"
+
+
 def _clean_characters(original: str) -> _Builder:
     """Stage 1: character-level cleaning with one map entry per output character."""
     b = _Builder()
@@ -174,7 +178,10 @@ def _clean_characters(original: str) -> _Builder:
             i += 2
             continue
         if ch == "'" and original.startswith("''", i):
-            b.add("\u201d", i, i + 2)
+            # the NYT writes both marks as two apostrophes: an opening one follows a
+            # space, a line start or an opening bracket or dash
+            opening = i == 0 or original[i - 1] in _OPENS_BEFORE
+            b.add("\u201c" if opening else "\u201d", i, i + 2)
             i += 2
             continue
         if ch in _SPACES:
