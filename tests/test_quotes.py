@@ -156,3 +156,48 @@ def test_quote_marks_pairing_rules() -> None:
 )
 def test_extraction_never_crashes_and_spans_are_exact(parts: list[str]) -> None:
     _quotes(" ".join(parts))
+
+
+def test_nyt_double_apostrophes_open_and_close() -> None:
+    text = (
+        "The council met on Monday.\n"
+        "''We will rebuild the pier,'' said Mayor Ana Pell. ''It is the heart of the town.''\n"
+    )
+    quotes = [q for q in _quotes(text) if q.direct]
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.content.text.startswith("''We will") and q.content.text.endswith("town.''")
+    assert q.speaker == "Ana Pell"
+
+
+def test_frameless_quote_joins_the_previous_one_across_a_long_description() -> None:
+    text = (
+        "\u201cThe tide gauges failed twice this winter,\u201d said Ivo Brandt, who has run the "
+        "harbour's weather station on the north pier for the past nineteen years. "
+        "\u201cWe need new ones before the spring storms.\u201d\n"
+    )
+    quotes = [q for q in _quotes(text) if q.direct]
+    assert len(quotes) == 1
+    assert "failed twice" in quotes[0].content.text and "spring storms" in quotes[0].content.text
+
+
+def test_quote_closed_by_its_frame_starts_with_the_sentence() -> None:
+    text = "Pell \u201chas done more for the harbour than anyone,\u201d said Ivo Brandt.\n"
+    q = _find(_quotes(text), "done more")
+    assert q.direct and q.content.text.startswith("Pell")
+    assert q.speaker == "Ivo Brandt"
+
+
+def test_mixed_quote_takes_its_whole_clause() -> None:
+    text = "Harbour master Lena Okafor said the new wall \u201cwill not hold\u201d without more funding.\n"
+    q = _find(_quotes(text), "will not hold")
+    assert q.direct
+    assert q.content.text == "the new wall \u201cwill not hold\u201d without more funding"
+
+
+def test_headline_label_is_an_attribution() -> None:
+    text = "Okafor: Harbour Wall Will Not Survive Another Winter\n\nThe harbour master spoke on Monday.\n"
+    q = _find(_quotes(text), "Harbour Wall")
+    assert q.source is not None and q.source.text == "Okafor"
+    rubric = "The Latest: Harbour Wall Will Not Survive Another Winter\n\nThe harbour closed.\n"
+    assert not any("Harbour Wall" in q.content.text for q in _quotes(rubric))

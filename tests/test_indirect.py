@@ -1,0 +1,110 @@
+"""The indirect-attribution model: its candidates, its shipped weights, its selection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storylens.errors import ModelError
+from storylens.extract.indirect import (
+    MODEL_PATH,
+    AttributionModel,
+    content_shapes,
+    iter_candidates,
+    load_model,
+    select,
+)
+from storylens.normalize import normalize
+from storylens.pipeline import nlp_pipeline
+
+
+def _doc(text: str):
+    norm = normalize(text)
+    return nlp_pipeline()(norm.text), norm
+
+
+def test_said_that_yields_its_clause_with_the_subject_as_source() -> None:
+    doc, norm = _doc("The harbour master said the ferry would resume sailing in May.")
+    said = next(t for t in doc if t.text == "said")
+    shapes = content_shapes(said, norm.text)
+    assert norm.text[slice(*shapes["ccomp"])] == "the ferry would resume sailing in May"
+    (cand,) = [c for c in iter_candidates(doc, norm.text) if c.cue.i == said.i][:1]
+    assert cand.source is not None and cand.source.text == "master"
+    assert cand.source_span.text == "The harbour master"
+
+
+def test_shipped_model_loads_and_has_only_feature_names() -> None:
+    model = load_model()
+    assert 0 < model.threshold < 1 and 0 < model.threshold_quoted < 1
+    assert len(model.weights) > 1000
+    # names like "lemma=say|shape=ccomp": never a stretch of corpus text
+    assert all(len(name) < 120 and "\n" not in name for name in model.weights)
+    assert model.weights["class=speech"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Mayor Ana Pell said the bridge would reopen in May.", "the bridge would reopen in May"),
+        (
+            "The union vowed to strike until the pay deal is signed.",
+            "to strike until the pay deal is signed",
+        ),
+        ("The ministry denied that the dam had failed.", "the dam had failed"),
+    ],
+)
+def test_model_keeps_plain_attributions(text: str, content: str) -> None:
+    doc, norm = _doc(text)
+    model = load_model()
+    from storylens.extract.indirect import score_candidates
+
+    kept = select(
+        score_candidates(doc, norm.text, [False] * (len(norm.text) + 1), model), [], model
+    )
+    assert any(norm.text[c.start : c.end] == content for c in kept)
+
+
+def test_model_skips_plain_narration() -> None:
+    doc, norm = _doc("The bridge collapsed on Tuesday morning after heavy rain.")
+    model = load_model()
+    from storylens.extract.indirect import score_candidates
+
+    assert (
+        select(score_candidates(doc, norm.text, [False] * (len(norm.text) + 1), model), [], model)
+        == []
+    )
+
+
+def test_selection_keeps_one_shape_per_cue_and_no_overlap() -> None:
+    doc, norm = _doc("Officials said the storm would pass by Friday, forecasters said.")
+    cands = list(iter_candidates(doc, norm.text))
+    model = AttributionModel({}, 0.0, 0.4, 0.4)  # every candidate at p = 0.5
+    kept = select([(0.5, c) for c in cands], [], model)
+    cues = [c.cue.i for c in kept]
+    assert len(cues) == len(set(cues))
+    for a in kept:
+        for b in kept:
+            if a is not b:
+                overlap = min(a.end, b.end) - max(a.start, b.start)
+                assert overlap <= 0.5 * (a.end - a.start)
+    # a span already taken by a direct quote is never chosen again
+    taken = [(c.start, c.end) for c in kept]
+    assert select([(0.9, c) for c in kept], taken, model) == []
+
+
+def test_missing_or_corrupt_model_says_how_to_refit(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="train_attribution.py"):
+        load_model(str(tmp_path / "absent.json"))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"weights": {}, "bias": 0}), "utf-8")
+    with pytest.raises(ModelError, match="reinstall"):
+        load_model(str(bad))
+
+
+def test_model_file_is_the_packaged_one() -> None:
+    assert MODEL_PATH.is_file()
+    data = json.loads(MODEL_PATH.read_text("utf-8"))
+    assert data["command"].startswith("python benchmarks/train_attribution.py")
+    assert "PolNeAR train" in data["trained_on"]
