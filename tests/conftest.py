@@ -1,8 +1,9 @@
 """Shared test set-up: the --runslow flag, strict CI runs and the path to the evaluation data.
 
 With ``STORYLENS_STRICT_SKIPS=1`` (set by ``.ci/run`` once it has installed chromium and
-PostgreSQL) a test that skips for any reason other than ``--runslow`` fails instead, so a
-missing extra or server cannot turn the browser, web or PostgreSQL suites silently green.
+PostgreSQL) a test that skips for any reason other than ``--runslow`` or an absent
+``../shared`` fails instead, so a missing extra or server cannot turn the browser, web or
+PostgreSQL suites silently green.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 _SLOW_REASON = "long evaluation: run with --runslow"
+_NO_SHARED = "../shared is absent"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -39,7 +41,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not report.skipped or os.environ.get("STORYLENS_STRICT_SKIPS") != "1":
         return
     reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
-    if _SLOW_REASON in reason:
+    if _SLOW_REASON in reason or _NO_SHARED in reason:
         return
     report.outcome = "failed"
     report.longrepr = f"skipped in a strict run (STORYLENS_STRICT_SKIPS=1): {reason}"
