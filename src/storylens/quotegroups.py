@@ -21,7 +21,12 @@ from .extract.marks import find_quotes
 from .model import Quote, QuoteGroup, QuoteVariant
 from .wording import compare_wording
 
-_UNIT_END = re.compile(r"(?<=[.?!])[\"”’']*\s+")
+# a sentence end inside a quote: [.?!], closing marks, space, then a capital or an
+# opening mark; not after an abbreviation ("U.S. military", "Sen. Ross", "J. Smith")
+_UNIT_END = re.compile(r"(?<=[.?!])[\"”’']*\s+(?=[A-Z\"“‘'])")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Prof|Rev|No|vs|Inc|Co|Corp)\.)$"
+)
 _WORD = re.compile(r"\w[\w’'-]*")
 _STOP = frozenset(
     [
@@ -85,7 +90,10 @@ def _units(quotes: Sequence[Quote]) -> list[_Unit]:
         for s_start, s_end in _stretches(content):
             text = content[s_start:s_end]
             pos = 0
-            for m in [*_UNIT_END.finditer(text), None]:
+            ends = [
+                m for m in _UNIT_END.finditer(text) if not _ABBREVIATION.search(text, 0, m.start())
+            ]
+            for m in [*ends, None]:
                 end = m.start() if m else len(text)
                 piece = text[pos:end]
                 lead = len(piece) - len(piece.lstrip(" \"“‘'"))
