@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,13 @@ def test_shipped_model_loads_and_has_only_feature_names() -> None:
     model = load_model()
     assert 0 < model.threshold < 1 and 0 < model.threshold_quoted < 1
     assert len(model.weights) > 1000
-    # names like "lemma=say|shape=ccomp": never a stretch of corpus text
-    assert all(len(name) < 120 and "\n" not in name for name in model.weights)
+    # names like "lemma=say|shape=ccomp": lemmas that are words, never a stretch of text
+    word = re.compile(r"[a-z][a-z'\u2019-]*|<other>|ROOT")
+    for name in model.weights:
+        for part in name.split("|"):
+            key, _, value = part.partition("=")
+            if key in ("lemma", "head", "obj"):
+                assert word.fullmatch(value), name
     assert model.weights["class=speech"] > 0
 
 

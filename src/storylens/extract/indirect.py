@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -200,6 +201,16 @@ def iter_candidates(doc: Any, text: str) -> Iterator[Candidate]:
             yield Candidate(tok, start, end, shape, source, how, quoted, rank)
 
 
+_WORD = re.compile(r"[a-z][a-z'\u2019-]{0,23}")
+
+
+def _word(tok: Any) -> str:
+    """A token's lemma as a feature value: a word, or "<other>" for numbers, markup and
+    other strings that are no word (the model keeps no fragment of its training text)."""
+    lemma = tok.lemma_.lower()
+    return lemma if _WORD.fullmatch(lemma) else "<other>"
+
+
 def _cue_class(lemma: str) -> str:
     if lemma in SPEECH_VERBS:
         return "speech"
@@ -242,7 +253,7 @@ def _content_has_verb(c: Candidate) -> bool:
 def features_of(c: Candidate, text: str, inside: Sequence[bool]) -> list[str]:
     """The named features of one candidate (see the module docstring)."""
     cue = c.cue
-    lemma = cue.lemma_.lower()
+    lemma = _word(cue)
     cls = _cue_class(lemma)
     shape = c.shape
     pos = cue.pos_
@@ -283,7 +294,7 @@ def features_of(c: Candidate, text: str, inside: Sequence[bool]) -> list[str]:
         f"quote={quoted}|shape={shape}",
         f"quote={quoted}|class={cls}",
         f"quote={quoted}|src={src}",
-        f"head={cue.head.lemma_.lower()}|pos={pos}" if cue.head.i != cue.i else "head=ROOT",
+        f"head={_word(cue.head)}|pos={pos}" if cue.head.i != cue.i else "head=ROOT",
         f"lemma={lemma}|len={length}",
         f"lemma={lemma}|rank={c.rank}",
         f"rank={c.rank}|shape={shape}",
@@ -319,7 +330,7 @@ def features_of(c: Candidate, text: str, inside: Sequence[bool]) -> list[str]:
         obj = next((ch for ch in cue.children if ch.dep_ in _OBJECT_DEPS), None)
         if obj is not None:
             f.append(f"obj_pos={obj.pos_}|class={cls}")
-            f.append(f"obj={obj.lemma_.lower()}|lemma={lemma}")
+            f.append(f"obj={_word(obj)}|lemma={lemma}")
             if obj.ent_type_:
                 f.append("obj_ent=" + obj.ent_type_)
     if shape == "pobj":
