@@ -7,9 +7,11 @@
    content *shape* its parse allows: ``ccomp`` (its clause), ``xcomp`` (its
    infinitive), ``obj`` (everything after it in its clause), ``dobj`` (its object
    alone), ``pobj`` ("called for X", "criticism of X"), ``advcl`` (a following clause
-   the parser attached loosely: "tweeted early that X was ..."), ``to_end`` (from its
-   complement to the sentence's end); each with its source (subject, passive agent,
-   the subject it shares with the verb it depends on, a possessor);
+   the parser attached loosely: "tweeted early that X was ..."); each with its source
+   (subject, passive agent, the subject it shares with the verb it depends on, a
+   possessor). A shape running from the complement to the sentence's end was tried
+   and dropped: chosen as the most probable shape it was right 45% of the time, and
+   without it PolNeAR dev all-attribution F1 rose from 0.695 to 0.701;
 2. features (:func:`features_of`): named binary features: the cue's lemma and its class
    in :mod:`.cues`, the shape, the cue's part of speech and dependency, the kind of
    source, the content's length, whether it holds quotation marks or ends the sentence;
@@ -131,14 +133,7 @@ def content_shapes(cue: Any, text: str) -> dict[str, tuple[int, int]]:
                 shapes["pobj"] = _trimmed(text, char_span(clause_tokens(objs[0])))
     if cue.pos_ in ("VERB", "AUX"):
         shapes["obj"] = _trimmed(text, char_span(_right_content(cue, text)))
-    found = {k: v for k, v in shapes.items() if v is not None}
-    after = [v for v in found.values() if v[0] > cue.idx]
-    if after:
-        start = min(v[0] for v in after)
-        sent_end = _trimmed(text, (start, cue.sent.end_char))
-        if sent_end is not None and sent_end[1] > max(v[1] for v in after):
-            found["to_end"] = sent_end
-    return found
+    return {k: v for k, v in shapes.items() if v is not None}
 
 
 def _source(cue: Any) -> tuple[Any | None, str]:
