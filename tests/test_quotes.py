@@ -201,3 +201,25 @@ def test_headline_label_is_an_attribution() -> None:
     assert q.source is not None and q.source.text == "Okafor"
     rubric = "The Latest: Harbour Wall Will Not Survive Another Winter\n\nThe harbour closed.\n"
     assert not any("Harbour Wall" in q.content.text for q in _quotes(rubric))
+
+
+def test_mistyped_closing_mark_at_a_line_start_opens_the_quote() -> None:
+    text = (
+        "Readers wrote in about the flood.\n"
+        "\u201dThe water reached our doors in ten minutes and nobody warned us.\u201d \u2015 Ana Pell\n"
+    )
+    quotes, stray = find_quotes(text)
+    assert not stray
+    inner = text[quotes[0].start : quotes[0].end]
+    assert inner.startswith("\u201dThe water") and inner.endswith("warned us.\u201d")
+    q = _find(_quotes(text), "reached our doors")
+    assert q.direct and q.speaker == "Ana Pell"
+
+
+def test_content_standing_between_marks_is_direct() -> None:
+    from storylens.extract.syntax import quoted
+
+    text = 'Protesters chanted "What curfew?" and kept marching.'
+    start = text.index("What")
+    assert quoted(text, start, text.index("?"))  # the marks just outside the span count
+    assert not quoted(text, 0, text.index(" chanted"))

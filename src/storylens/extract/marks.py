@@ -9,7 +9,9 @@ Rules, in order:
 - a quote still open at the end of a paragraph continues when the next paragraph
   opens with a mark (the newspaper convention for multi-paragraph quotes); otherwise
   it is closed there and recorded as unbalanced;
-- a closing mark with no opening one is recorded as unbalanced and ignored.
+- a ``”`` at a line start before a word opens a quote when a closing mark follows
+  (a mistyped opener, common in pasted reader comments);
+- any other closing mark with no opening one is recorded as unbalanced and ignored.
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ class QuoteMarks:
 
 def _opens_here(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] in _OPEN_CONTEXT or text[i - 1] in _DOUBLE_OPEN
+
+
+def _misturned_opener(text: str, i: int) -> bool:
+    """A ``”`` typed for ``“`` at a line start, before a word, with a closing mark later on."""
+    return (
+        (i == 0 or text[i - 1] == "\n")
+        and i + 1 < len(text)
+        and text[i + 1].isalnum()
+        and _closes_later(text, i + 1)
+    )
 
 
 def _closes_later(text: str, pos: int, window: int = 600) -> bool:
@@ -77,7 +89,11 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
                 open_at = None
             if single_at is not None:
                 single_at = None  # an unclosed single mark was an apostrophe or a stray
-        elif open_at is None and (ch in _DOUBLE_OPEN or (ch == '"' and _opens_here(text, i))):
+        elif open_at is None and (
+            ch in _DOUBLE_OPEN
+            or (ch == '"' and _opens_here(text, i))
+            or (ch == "\u201d" and _misturned_opener(text, i))
+        ):
             open_at = i
             single_at = None
         elif open_at is not None and (ch in _DOUBLE_CLOSE or ch == '"'):

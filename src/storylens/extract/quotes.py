@@ -32,7 +32,7 @@ from .cues import CUE_VERBS, SPEECH_VERBS
 from .indirect import AttributionModel, content_shapes, find_indirect
 from .marks import QuoteMarks, find_quotes
 from .speakers import NameIndex, resolve_speaker
-from .syntax import QUOTE_CHARS, agent_of, noun_phrase, subject_of
+from .syntax import agent_of, noun_phrase, quoted, subject_of
 
 _DASH_SPEAKER = re.compile(
     r"\s*(?:--|[\u2014\u2015\u2013])\s*([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3})"
@@ -257,7 +257,7 @@ def _indirect(art: _Article, taken: list[_Found], model: AttributionModel | None
     found = []
     covered = [(f.start, f.end) for f in taken]
     for c in find_indirect(art.doc, art.text, art.inside, covered, model):
-        direct = bool(QUOTE_CHARS.search(art.text[c.start : c.end]))
+        direct = quoted(art.text, c.start, c.end)
         found.append(
             _Found(c.start, c.end, c.cue, c.source_span, direct, False, art.paragraph(c.start))
         )
@@ -299,7 +299,7 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     if end - start < 10:
         return None
     cue = art.doc[tok.i : to.i + 1]
-    direct = bool(QUOTE_CHARS.search(text[start:end]))
+    direct = quoted(text, start, end)
     return _Found(start, end, cue, noun_phrase(pobj), direct, False, art.paragraph(start))
 
 
@@ -351,7 +351,7 @@ def _labelled(art: _Article, taken: list[_Found]) -> list[_Found]:
         if not (headline and not rubric) and not any(e.label_ == "PERSON" for e in source.ents):
             continue
         cue = art.doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
-        direct = bool(QUOTE_CHARS.search(art.text[body_start:body_end]))
+        direct = quoted(art.text, body_start, body_end)
         found.append(
             _Found(body_start, body_end, cue, source, direct, False, art.paragraph(body_start))
         )
