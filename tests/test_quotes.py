@@ -223,3 +223,13 @@ def test_content_standing_between_marks_is_direct() -> None:
     start = text.index("What")
     assert quoted(text, start, text.index("?"))  # the marks just outside the span count
     assert not quoted(text, 0, text.index(" chanted"))
+
+
+def test_second_that_clause_stays_in_the_content() -> None:
+    text = (
+        "Harbour master Lena Okafor said the gauges were \u201cunreliable\u201d and that the "
+        "readings taken on Friday did not show whether the wall had moved.\n"
+    )
+    q = _find(_quotes(text), "unreliable")
+    assert q.content.text.endswith("whether the wall had moved")
+    assert q.speaker == "Lena Okafor"

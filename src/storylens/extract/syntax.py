@@ -96,7 +96,15 @@ def clause_tokens(head: Any) -> list[Any]:
     for t in head.subtree:
         if t.i == head.i:
             continue
-        if t.dep_ == "conj" and t.pos_ == "VERB" and t.lemma_.lower() in CUE_VERBS:
+        if (
+            t.dep_ == "conj"
+            and t.pos_ == "VERB"
+            and t.lemma_.lower() in CUE_VERBS
+            # "... and that the footage did not show X" is a second content clause
+            and not any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in t.children)
+            # nor is "urged him to call out Russia and consider sanctions"
+            and t.head.dep_ != "xcomp"
+        ):
             cut.update(x.i for x in t.subtree)
             for sib in t.head.children:
                 if sib.dep_ == "cc" and sib.i < t.i:
