@@ -233,3 +233,24 @@ def test_second_that_clause_stays_in_the_content() -> None:
     q = _find(_quotes(text), "unreliable")
     assert q.content.text.endswith("whether the wall had moved")
     assert q.speaker == "Lena Okafor"
+
+
+def test_nested_curly_quote_does_not_close_the_outer_one() -> None:
+    text = "Readers wrote in.\n\u201cI would rather live in what he calls \u201chell\u201d than live under him.\u201d \u2015 Ana Pell\n"
+    quotes, stray = find_quotes(text)
+    assert not stray and len(quotes) == 1
+    assert text[quotes[0].start : quotes[0].end].endswith("under him.\u201d")
+
+
+def test_signature_closes_its_own_statement_and_the_unsigned_part_before_it() -> None:
+    text = (
+        "Readers wrote in about the harbour.\n"
+        "\u201cThe wall cracked in March and nobody came to look at it.\u201d \u2015 Ana Pell\n"
+        "\u201cThe council never answers our letters about the pier.\u201d And that is all we get "
+        "from them, \u201cnothing but promises.\u201d \u2015 Ivo Brandt\n"
+    )
+    quotes = [q for q in _quotes(text) if q.direct]
+    pell = _find(quotes, "wall cracked")
+    assert pell.speaker == "Ana Pell" and "letters" not in pell.content.text
+    brandt = _find(quotes, "never answers")
+    assert brandt.speaker == "Ivo Brandt" and brandt.content.text.endswith("promises.\u201d")

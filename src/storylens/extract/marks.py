@@ -9,6 +9,8 @@ Rules, in order:
 - a quote still open at the end of a paragraph continues when the next paragraph
   opens with a mark (the newspaper convention for multi-paragraph quotes); otherwise
   it is closed there and recorded as unbalanced;
+- a curly ``“`` inside an open quote nests (“he calls “hell” than live ...”) when the
+  line holds both closing marks;
 - a ``”`` at a line start before a word opens a quote when a closing mark follows
   (a mistyped opener, common in pasted reader comments);
 - any other closing mark with no opening one is recorded as unbalanced and ignored.
@@ -51,6 +53,15 @@ def _misturned_opener(text: str, i: int) -> bool:
     )
 
 
+def _nested_here(text: str, i: int) -> bool:
+    """A ``“`` inside an open quote opens a nested one when, on the same line, its ``”``
+    comes before any other ``“`` and a second ``”`` follows for the outer quote."""
+    line_end = text.find("\n", i)
+    rest = text[i + 1 : line_end if line_end >= 0 else len(text)]
+    first = rest.find("\u201d")
+    return first >= 0 and "\u201c" not in rest[:first] and "\u201d" in rest[first + 1 :]
+
+
 def _closes_later(text: str, pos: int, window: int = 600) -> bool:
     """Whether the next double mark after ``pos`` closes a quote (before a blank-line run of two)."""
     for j in range(pos, min(len(text), pos + window)):
@@ -72,6 +83,7 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
     stray: list[int] = []
     open_at: int | None = None
     single_at: int | None = None
+    nested = 0  # curly quotes opened inside the open one
     n = len(text)
     i = 0
     while i < n:
@@ -87,6 +99,7 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
                     continue
                 quotes.append(QuoteMarks(open_at, i, unbalanced=not continues, continues=continues))
                 open_at = None
+                nested = 0
             if single_at is not None:
                 single_at = None  # an unclosed single mark was an apostrophe or a stray
         elif open_at is None and (
@@ -96,6 +109,10 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
         ):
             open_at = i
             single_at = None
+        elif open_at is not None and ch == "\u201c" and _nested_here(text, i):
+            nested += 1
+        elif open_at is not None and nested and ch == "\u201d":
+            nested -= 1
         elif open_at is not None and (ch in _DOUBLE_CLOSE or ch == '"'):
             quotes.append(QuoteMarks(open_at, i + 1))
             open_at = None

@@ -50,6 +50,7 @@ class _Found:
     paragraph: int = 0
     speaker: str | None = None
     continues: bool = False
+    signed: bool = False  # closed by a "-- Name" signature
 
 
 class _Article:
@@ -179,6 +180,7 @@ def _direct_quotes(art: _Article) -> list[_Found]:
         if (
             prev is not None
             and prev.direct
+            and not prev.signed  # "“...” ― Ana Pell" ends Pell's statement
             and (
                 (cue is not None and prev.cue is not None and cue.i == prev.cue.i)
                 # a frameless quote later in the same paragraph goes on the previous one,
@@ -191,15 +193,43 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             prev.end = q.end
             prev.unbalanced = prev.unbalanced or q.unbalanced
             continue
-        if frame is None and prev is not None and prev.direct and prev.source is not None:
+        if (
+            frame is None
+            and prev is not None
+            and prev.direct
+            and prev.source is not None
+            and not prev.signed
+        ):
             # a quote paragraph continuing the previous speaker's quote
             gap = art.text[prev.end : q.start]
             if gap.strip() == "" or (
                 q.start > 0 and art.text[q.start - 1] == "\n" and prev.paragraph + 2 >= para
             ):
                 cue, source = None, prev.source
+        signed = frame is not None and frame[0] is None
+        if (
+            signed
+            and prev is not None
+            and prev.direct
+            and prev.source is None
+            and not prev.signed
+            and "\n" not in art.text[prev.end : q.start]
+        ):
+            # "“...” And that’s all. “...” ― Ana Pell": the signature closes both parts
+            prev.end, prev.source, prev.signed = q.end, source, True
+            continue
         found.append(
-            _Found(q.start, q.end, cue, source, True, q.unbalanced, para, continues=q.continues)
+            _Found(
+                q.start,
+                q.end,
+                cue,
+                source,
+                True,
+                q.unbalanced,
+                para,
+                continues=q.continues,
+                signed=signed,
+            )
         )
     # the opening paragraphs of a multi-paragraph quote take the speaker named at its end
     for k in range(len(found) - 2, -1, -1):
