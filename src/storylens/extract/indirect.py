@@ -246,7 +246,12 @@ def _content_has_verb(c: Candidate) -> bool:
 
 
 def features_of(c: Candidate, text: str, inside: Sequence[bool]) -> list[str]:
-    """The named features of one candidate (see the module docstring)."""
+    """The named features of one candidate (see the module docstring).
+
+    (Tried and dropped: the words at a content's edges, the token after it and its gap
+    from the cue; refitted, PolNeAR train all-attribution F1 rose 0.7214 -> 0.7259 but
+    dev moved +0.0014 (all) and -0.0021 (direct), so it fitted train.)
+    """
     cue = c.cue
     lemma = _word(cue)
     cls = _cue_class(lemma)
