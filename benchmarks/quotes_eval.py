@@ -4,7 +4,9 @@
 
 Runs the real extraction path (normalise, spaCy, extract_quotes) over the split's
 articles, writes the predictions in the scorer's format, scores all attributions and
-direct quotes only, and records the results in benchmarks/results/quotes_eval.{json,md}.
+direct quotes only, and records the results in benchmarks/results/quotes_eval_SPLIT.json.
+The errors are counted too, with the scorer's own matching: misses and spurious
+contents that overlap the other side (boundary disagreements) and those that do not.
 """
 
 from __future__ import annotations
@@ -30,6 +32,44 @@ def score(pred: Path, gold: Path, direct_only: bool) -> dict[str, float]:
     if direct_only:
         cmd.append("--direct-only")
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
+def errors(rows: list[dict], gold: Path, direct_only: bool) -> dict[str, int]:
+    """Misses and spurious contents, split by whether they overlap the other side at all.
+
+    Uses the scorer's own one-to-one matching. A miss that overlaps one of our contents
+    is a boundary disagreement (the overlap is under half the longer span); one that
+    overlaps nothing was not found.
+    """
+    sys.path.insert(0, str(SHARED / "eval"))
+    import score_quotes as sq  # the shared scorer (standard library only)
+
+    def span(r: dict) -> tuple[int, int]:
+        return r["content"]["start"], r["content"]["end"]
+
+    golds: dict[str, list[tuple[int, int]]] = {}
+    for g in sq.read_jsonl(str(gold)):
+        if g.get("direct") or not direct_only:
+            golds.setdefault(str(g["id"]), []).append(span(g))
+    preds: dict[str, list[tuple[int, int]]] = {}
+    for r in rows:
+        if r.get("direct") or not direct_only:
+            preds.setdefault(str(r["id"]), []).append(span(r))
+    out = {"missed_overlapping": 0, "missed_no_overlap": 0}
+    out |= {"spurious_overlapping": 0, "spurious_no_overlap": 0}
+    for aid in set(golds) | set(preds):
+        gs, ps = golds.get(aid, []), preds.get(aid, [])
+        pairs = sq.greedy_match(ps, gs)
+        used_p, used_g = {i for i, _ in pairs}, {j for _, j in pairs}
+        for j, g in enumerate(gs):
+            if j not in used_g:
+                near = any(sq.overlap(p, g) > 0 for p in ps)
+                out["missed_overlapping" if near else "missed_no_overlap"] += 1
+        for i, p in enumerate(ps):
+            if i not in used_p:
+                near = any(sq.overlap(p, g) > 0 for g in gs)
+                out["spurious_overlapping" if near else "spurious_no_overlap"] += 1
+    return out
 
 
 def main() -> int:
@@ -76,6 +116,7 @@ def main() -> int:
         "seconds": round(elapsed, 1),
         "all": score(pred, gold, False),
         "direct": score(pred, gold, True),
+        "errors": {"all": errors(rows, gold, False), "direct": errors(rows, gold, True)},
         "command": "python benchmarks/quotes_eval.py --split " + args.split,
     }
     for key in ("all", "direct"):
@@ -83,6 +124,12 @@ def main() -> int:
         print(
             f"{key:7s} CONTENT_F1={r['content_f1']:.4f} (P={r['content_precision']:.4f} R={r['content_recall']:.4f}) "
             f"SOURCE_ACC={r['source_acc']:.4f} exact_F1={r['exact_f1']:.4f} n_gold={r['n_gold']} n_pred={r['n_pred']}"
+        )
+        e = result["errors"][key]
+        print(
+            f"{'':7s} missed {e['missed_overlapping']} overlapping ours + {e['missed_no_overlap']} "
+            f"not found; spurious {e['spurious_overlapping']} overlapping gold + "
+            f"{e['spurious_no_overlap']} with no gold near"
         )
     if not args.no_write and not args.limit:
         out = ROOT / "benchmarks" / "results"
