@@ -254,3 +254,26 @@ def test_signature_closes_its_own_statement_and_the_unsigned_part_before_it() ->
     assert pell.speaker == "Ana Pell" and "letters" not in pell.content.text
     brandt = _find(quotes, "never answers")
     assert brandt.speaker == "Ivo Brandt" and brandt.content.text.endswith("promises.\u201d")
+
+
+def test_transcript_turns_are_one_statement_each_with_the_label_as_speaker() -> None:
+    text = (
+        "Harbour master Lena Okafor spoke to radio host Ivo Brandt on Sunday. A partial "
+        "transcript follows:\n\n"
+        '"BRANDT: Will the harbour wall hold through another winter of storms?\n\n'
+        '"OKAFOR: Not without the repairs we asked the council for in March.\n\n'
+        '"But the council has the money, and it knows the wall is failing.\n\n'
+        '"BRANDT: So who is responsible if it breaks?\n\n'
+        '"OKAFOR: The council. I have said so in every meeting."\n\n'
+        "UPDATE: The council did not respond to a request for comment.\n"
+    )
+    quotes = _quotes(text)
+    turns = [q for q in quotes if q.source is not None and q.source.text.isupper()]
+    assert [q.source.text for q in turns] == ["BRANDT", "OKAFOR", "BRANDT", "OKAFOR"]
+    assert turns[1].content.text.startswith("Not without")
+    assert turns[1].content.text.endswith("the wall is failing.")  # a continued paragraph
+    assert turns[0].speaker == "Ivo Brandt" and turns[1].speaker == "Lena Okafor"
+    assert not any(
+        q.content.text.startswith("The council did not") and q.source and q.source.text == "UPDATE"
+        for q in quotes
+    )

@@ -12,7 +12,8 @@
    same paragraph are merged into one covering span, as news style means one
    statement; a quote inside its cue's clause takes the whole clause ("said the plan
    “would fail” without money");
-4. "Name: ..." lines (headlines above all) and "according to X" by rule;
+4. "Name: ..." lines (headlines above all), transcript turns ("PENCE: ...") and
+   "according to X" by rule;
 5. every other indirect attribution ("X said (that) ...", "vowed to ...", "criticised
    the plan") through the fitted candidate model of :mod:`.indirect`;
 6. speakers resolved to canonical names within the article (:mod:`.speakers`).
@@ -23,6 +24,7 @@ All spans are reported in the original text through the normaliser's offset map.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,7 +269,11 @@ def _widen_to_clause(art: _Article, f: _Found) -> None:
 def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
     """The direct quotes, "Name: ..." lines and "according to X" attributions."""
     direct = _direct_quotes(art)
-    direct = [f for f in direct if not _inside_label(art, f)] + _labelled(art, direct)
+    turns = _transcript_turns(art)
+    if turns:
+        direct = [f for f in direct if not any(f.start < t.end and t.start < f.end for t in turns)]
+    direct = [f for f in direct if not _inside_label(art, f)] + _labelled(art, direct) + turns
+    direct.sort(key=lambda f: f.start)
     according: list[_Found] = []
     covered = [(f.start, f.end) for f in direct]
     for tok in art.doc:
@@ -346,6 +352,60 @@ def _tok_span(norm: Normalized, obj: Any) -> Span | None:
 
 
 _LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): (\S.{8,})$", re.MULTILINE)
+
+
+_TURN = re.compile(r"^[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}): (\S.*)$", re.MULTILINE)
+
+
+def _turn_end(art: _Article, pos: int, labels: list[int]) -> int:
+    """A turn runs to its paragraph's end, and on over paragraphs that open with a
+    quotation mark and a word (a transcript quoted paragraph by paragraph), up to the
+    next label or an aside such as "(CROSSTALK.)"."""
+    text = art.text
+    end = text.find("\n\n", pos)
+    while end >= 0:
+        nxt = end + 2
+        if nxt in labels or not (
+            nxt + 1 < len(text) and text[nxt] in '"“' and text[nxt + 1].isalpha()
+        ):
+            break
+        end = text.find("\n\n", nxt)
+    return len(text) if end < 0 else end
+
+
+def _transcript_turns(art: _Article) -> list[_Found]:
+    """Turns of a transcript excerpt: paragraphs led by a speaker's name in capitals
+    ("WALLACE: Let's start with ...", "PENCE: Well, look, ..."), one statement each.
+
+    Taken only when two different speakers have two or more turns each; a label is
+    kept when it leads two turns or names someone the article writes in ordinary case
+    ("JAKE TAPPER:" once, then "TAPPER:"), so one-off rubrics ("UPDATE:", "VIDEO:",
+    "BYLINE:") stay out.
+    """
+    matches = list(_TURN.finditer(art.text))
+    uses = Counter(m.group(1).split()[-1] for m in matches)
+    if sum(n >= 2 for n in uses.values()) < 2:
+        return []
+    found = []
+    for m in matches:
+        label = m.group(1)
+        surname = label.split()[-1]
+        if uses[surname] < 2 and surname.strip(".'’-").capitalize() not in art.text:
+            continue
+        start = m.start(2)
+        end = _turn_end(art, start, [n.start() for n in matches])
+        while end > start and art.text[end - 1] in ' \n"”':
+            end -= 1
+        source = art.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if source is None or end - start < 2:
+            continue
+        cue = art.doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        found.append(
+            _Found(
+                start, end, cue, source, quoted(art.text, start, end), False, art.paragraph(start)
+            )
+        )
+    return found
 
 
 def _inside_label(art: _Article, f: _Found) -> bool:
