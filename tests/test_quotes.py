@@ -277,3 +277,13 @@ def test_transcript_turns_are_one_statement_each_with_the_label_as_speaker() -> 
         q.content.text.startswith("The council did not") and q.source and q.source.text == "UPDATE"
         for q in quotes
     )
+
+
+def test_sentence_quoted_in_part_around_an_aside_frame() -> None:
+    text = (
+        "Harbour master Lena Okafor toured the pier on Monday.\n"
+        "The new wall, she said, will \u201chold back anything the winter brings.\u201d\n"
+    )
+    q = _find(_quotes(text), "hold back anything")
+    assert q.direct and q.speaker == "Lena Okafor" and q.cue.text == "said"
+    assert q.content.text.startswith("The new wall, she said, will")

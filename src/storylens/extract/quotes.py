@@ -162,12 +162,42 @@ def _next_paragraph(art: _Article, prev_end: int, start: int) -> bool:
     return bool(breaks) and "\n" not in gap[: breaks[0]] and gap[breaks[0] :].strip() == ""
 
 
+def _aside_frame(art: _Article, q: QuoteMarks) -> _Found | None:
+    """A sentence quoted in part around an aside frame: "African-Americans, he said, can
+    “rock like Jimi.”" attributes the whole sentence to the aside's subject."""
+    sents = art.sents_over(q.start, q.end)
+    if len(sents) != 1:
+        return None
+    sent = sents[0]
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_VERBS or art.tok_inside(tok):
+            continue
+        subj = subject_of(tok)
+        if subj is None or subj.i > tok.i or tok.i + 1 >= sent.end:
+            continue
+        left = subj.left_edge.i
+        if (
+            left - 1 <= sent.start
+            or art.doc[left - 1].text != ","
+            or art.doc[tok.i + 1].text != ","
+        ):
+            continue
+        start, end = sent.start_char, sent.end_char
+        while end > start and art.text[end - 1] in " \n.":
+            end -= 1
+        return _Found(start, end, tok, noun_phrase(subj), True, q.unbalanced, art.paragraph(start))
+    return None
+
+
 def _direct_quotes(art: _Article) -> list[_Found]:
     found: list[_Found] = []
     for q in art.marks:
         words = art.text[q.start : q.end].split()
         frame = _frame_for(art, q)
         if _embedded(art, q) and not _frame_follows(art, q, frame):
+            aside = _aside_frame(art, q)
+            if aside is not None and not (found and found[-1].end > aside.start):
+                found.append(aside)
             continue  # part of a sentence ("called it “a disgrace”"): the indirect pass takes it
         standalone = (
             q.start == 0
