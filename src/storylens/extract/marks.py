@@ -53,11 +53,14 @@ def _misturned_opener(text: str, i: int) -> bool:
     )
 
 
+_NEST_WINDOW = 2000  # characters looked ahead for the two closing marks (keeps pairing linear)
+
+
 def _nested_here(text: str, i: int) -> bool:
     """A ``“`` inside an open quote opens a nested one when, on the same line, its ``”``
     comes before any other ``“`` and a second ``”`` follows for the outer quote."""
-    line_end = text.find("\n", i)
-    rest = text[i + 1 : line_end if line_end >= 0 else len(text)]
+    line_end = text.find("\n", i, i + _NEST_WINDOW)
+    rest = text[i + 1 : line_end if line_end >= 0 else i + _NEST_WINDOW]
     first = rest.find("\u201d")
     return first >= 0 and "\u201c" not in rest[:first] and "\u201d" in rest[first + 1 :]
 
