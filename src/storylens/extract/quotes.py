@@ -23,6 +23,7 @@ All spans are reported in the original text through the normaliser's offset map.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -69,15 +70,37 @@ class _Article:
                 self.inside[i] = True
         self.sents = list(doc.sents)
         self.names = NameIndex.from_doc(doc)
+        # sorted offsets, so each lookup is a bisection (articles with thousands of quotes)
+        self._sent_starts = [s.start_char for s in self.sents]
+        self._sent_ends = [s.end_char for s in self.sents]
+        self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self._blank_ends = [m.end() for m in re.finditer("\n\n", self.text)]
 
     def paragraph(self, pos: int) -> int:
-        return self.text.count("\n\n", 0, pos) * 1000 + self.text.count("\n", 0, pos)
+        """An ordering key for ``pos``'s paragraph: blank-line breaks, then line breaks, before it."""
+        blank = bisect.bisect_right(self._blank_ends, pos)
+        return blank * 1000 + bisect.bisect_left(self._newlines, pos)
 
     def tok_inside(self, tok: Any) -> bool:
         return self.inside[tok.idx]
 
     def sents_over(self, start: int, end: int) -> list[Any]:
-        return [s for s in self.sents if s.start_char < end and s.end_char > start]
+        i = bisect.bisect_right(self._sent_ends, start)
+        out = []
+        while i < len(self.sents) and self.sents[i].start_char < end:
+            out.append(self.sents[i])
+            i += 1
+        return out
+
+    def sent_from(self, pos: int) -> Any | None:
+        """The first sentence starting at ``pos`` or later."""
+        i = bisect.bisect_left(self._sent_starts, pos)
+        return self.sents[i] if i < len(self.sents) else None
+
+    def sent_before(self, pos: int) -> Any | None:
+        """The last sentence ending at ``pos`` or earlier."""
+        i = bisect.bisect_right(self._sent_ends, pos)
+        return self.sents[i - 1] if i else None
 
 
 def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
@@ -86,7 +109,8 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     if sents:
         last = sents[-1]
         # "...,” Kelly stated." is often split off as its own sentence
-        nxt = [s for s in art.sents if s.start_char >= last.end_char][:1]
+        after = art.sent_from(last.end_char)
+        nxt = [after] if after is not None else []
         if (
             nxt
             and nxt[0].start_char - q.end < 3
@@ -112,15 +136,13 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     if best is not None and best[0] < 250:
         return best[1], best[2]
     # "Sheinbaum said:" introducing the quote
-    before = [s for s in art.sents if s.end_char <= q.start]
-    if before:
-        prev = before[-1]
-        if prev.text.rstrip().endswith(":") and q.start - prev.end_char < 3:
-            for tok in reversed(list(prev)):
-                if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in CUE_VERBS:
-                    subj = subject_of(tok)
-                    if subj is not None:
-                        return tok, noun_phrase(subj)
+    prev = art.sent_before(q.start)
+    if prev is not None and prev.text.rstrip().endswith(":") and q.start - prev.end_char < 3:
+        for tok in reversed(list(prev)):
+            if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in CUE_VERBS:
+                subj = subject_of(tok)
+                if subj is not None:
+                    return tok, noun_phrase(subj)
     m = _DASH_SPEAKER.match(art.text, q.end)
     if m:
         span = art.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
@@ -387,7 +409,7 @@ _LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): (\S.{8,})$"
 _TURN = re.compile(r"^[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}): (\S.*)$", re.MULTILINE)
 
 
-def _turn_end(art: _Article, pos: int, labels: list[int]) -> int:
+def _turn_end(art: _Article, pos: int, labels: set[int]) -> int:
     """A turn runs to its paragraph's end, and on over paragraphs that open with a
     quotation mark and a word (a transcript quoted paragraph by paragraph), up to the
     next label or an aside such as "(CROSSTALK.)"."""
@@ -417,13 +439,14 @@ def _transcript_turns(art: _Article) -> list[_Found]:
     if sum(n >= 2 for n in uses.values()) < 2:
         return []
     found = []
+    label_starts = {m.start() for m in matches}
     for m in matches:
         label = m.group(1)
         surname = label.split()[-1]
         if uses[surname] < 2 and surname.strip(".'’-").capitalize() not in art.text:
             continue
         start = m.start(2)
-        end = _turn_end(art, start, [n.start() for n in matches])
+        end = _turn_end(art, start, label_starts)
         while end > start and art.text[end - 1] in ' \n"”':
             end -= 1
         source = art.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")

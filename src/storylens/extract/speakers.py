@@ -12,6 +12,7 @@ No coreference model ships offline, so names are resolved by rules:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,9 @@ class Mention:
     role: str | None = None
 
 
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
 @dataclass
 class NameIndex:
     """Named people and organisations of one article, in order of appearance."""
@@ -90,10 +94,16 @@ class NameIndex:
     kinds: dict[str, str] = field(default_factory=dict)  # full name -> PERSON/ORG
     roles: dict[str, str] = field(default_factory=dict)  # full name -> title/role as first given
     titles: dict[str, str] = field(default_factory=dict)  # title head noun -> full name
+    # token index -> the speaker-like entity (PERSON, ORG, GPE, NORP) holding it
+    entity_at: dict[int, Any] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)  # the mentions' start offsets
 
     @classmethod
     def from_doc(cls, doc: Any) -> NameIndex:
         index = cls()
+        for e in doc.ents:
+            if e.label_ in _SPEAKER_LABELS:
+                index.entity_at.update((i, e) for i in range(e.start, e.end))
         ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
         for ent in ents:
             name = clean_name(ent.text)
@@ -137,13 +147,13 @@ class NameIndex:
         return self.canonical.get(name.split()[-1].lower(), name)
 
     def previous(self, pos: int, kinds: tuple[str, ...]) -> Mention | None:
-        best = None
-        for m in self.mentions:
-            if m.start >= pos:
-                break
-            if m.kind in kinds:
-                best = m
-        return best
+        """The last mention of one of ``kinds`` starting before ``pos``."""
+        if len(self.starts) != len(self.mentions):
+            self.starts = [m.start for m in self.mentions]  # mentions are in text order
+        for i in range(bisect.bisect_left(self.starts, pos) - 1, -1, -1):
+            if self.mentions[i].kind in kinds:
+                return self.mentions[i]
+        return None
 
 
 def role_of(ent: Any) -> str | None:
@@ -189,13 +199,10 @@ def resolve_speaker(
     if source is None:
         return None, "person"
     root = source.root
-    ents = [
-        e
-        for e in source.ents
-        if e.label_ in ("PERSON", "ORG", "GPE", "NORP") and e.start <= root.i < e.end
-    ]
-    if ents:
-        ent = max(ents, key=lambda e: (e.label_ in ("PERSON", "ORG"), len(e.text)))
+    # the entity holding the source's head word, when it lies inside the source
+    # (entities never overlap, so there is at most one; a lookup, not a scan of the doc)
+    ent = index.entity_at.get(root.i)
+    if ent is not None and source.start <= ent.start and ent.end <= source.end:
         name = index.resolve_name(ent.text)
         kind = index.kinds.get(name, ent.label_)
         return name, _kind_word(kind)
