@@ -392,7 +392,7 @@ def load_model(path: str = str(MODEL_PATH)) -> AttributionModel:
         ) from exc
 
 
-class _Taken:
+class TakenSpans:
     """Contents already kept, bucketed by position: a content lying more than half inside
     another one overlaps it at its own midpoint, so only the spans over that bucket are
     checked (articles with thousands of attributions stay linear)."""
@@ -434,7 +434,7 @@ def select(
         if c.cue.i not in best or p > best[c.cue.i][0]:
             best[c.cue.i] = (p, c)
     kept: list[Candidate] = []
-    spans = _Taken(taken)
+    spans = TakenSpans(taken)
     for p, c in sorted(best.values(), key=lambda pc: (-pc[0], pc[1].start)):
         span = (c.start, c.end)
         if p < model.threshold_for(c) or spans.overlaps(span):
@@ -467,6 +467,7 @@ def find_indirect(
 __all__ = [
     "AttributionModel",
     "Candidate",
+    "TakenSpans",
     "content_shapes",
     "features_of",
     "find_indirect",

@@ -32,7 +32,7 @@ from typing import Any
 from ..model import Quote, Span
 from ..normalize import Normalized
 from .cues import CUE_VERBS, SPEECH_VERBS
-from .indirect import AttributionModel, content_shapes, find_indirect
+from .indirect import AttributionModel, TakenSpans, content_shapes, find_indirect
 from .marks import QuoteMarks, find_quotes
 from .speakers import NameIndex, resolve_speaker
 from .syntax import agent_of, noun_phrase, quoted, subject_of
@@ -327,16 +327,13 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
     direct = [f for f in direct if not _inside_label(art, f)] + _labelled(art, direct) + turns
     direct.sort(key=lambda f: f.start)
     according: list[_Found] = []
-    covered = [(f.start, f.end) for f in direct]
+    covered = TakenSpans([(f.start, f.end) for f in direct])
     for tok in art.doc:
         if tok.lower_ == "according" and not art.tok_inside(tok):
             item = _according(tok, art)
-            if item and not any(
-                min(item.end, b) - max(item.start, a) > 0.5 * (item.end - item.start)
-                for a, b in covered
-            ):
+            if item and not covered.overlaps((item.start, item.end)):
                 according.append(item)
-                covered.append((item.start, item.end))
+                covered.add((item.start, item.end))
     return direct, according
 
 

@@ -138,6 +138,7 @@ class NameIndex:
             index.kinds[name] = kind
         for m in index.mentions:
             m.kind = index.kinds.get(m.name, m.kind)
+        index.starts = [m.start for m in index.mentions]  # in text order, as doc.ents are
         return index
 
     def resolve_name(self, text: str) -> str:
@@ -148,8 +149,6 @@ class NameIndex:
 
     def previous(self, pos: int, kinds: tuple[str, ...]) -> Mention | None:
         """The last mention of one of ``kinds`` starting before ``pos``."""
-        if len(self.starts) != len(self.mentions):
-            self.starts = [m.start for m in self.mentions]  # mentions are in text order
         for i in range(bisect.bisect_left(self.starts, pos) - 1, -1, -1):
             if self.mentions[i].kind in kinds:
                 return self.mentions[i]
