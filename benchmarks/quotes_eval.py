@@ -41,7 +41,8 @@ def errors(rows: list[dict], gold: Path, direct_only: bool) -> dict[str, int]:
     is a boundary disagreement (the overlap is under half the longer span); one that
     overlaps nothing was not found.
     """
-    sys.path.insert(0, str(SHARED / "eval"))
+    if str(SHARED / "eval") not in sys.path:
+        sys.path.insert(0, str(SHARED / "eval"))
     import score_quotes as sq  # the shared scorer (standard library only)
 
     def span(r: dict) -> tuple[int, int]:

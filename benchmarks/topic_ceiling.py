@@ -21,7 +21,6 @@ Writes benchmarks/results/topic_ceiling.{json,md}. Needs ../shared/data/ecbplus.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -32,26 +31,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ecbplus"
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def bcubed(pred: dict[str, str], gold: dict[str, str]) -> float:
-    pc, gc = Counter(pred.values()), Counter(gold.values())
-    joint = Counter((pred[i], gold[i]) for i in gold)
-    p = sum(joint[(pred[i], gold[i])] / pc[pred[i]] for i in gold) / len(gold)
-    r = sum(joint[(pred[i], gold[i])] / gc[gold[i]] for i in gold) / len(gold)
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def tfidf(counts: Counter[str], df: Counter[str], n: int) -> dict[str, float]:
-    vec = {t: (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1) for t, c in counts.items()}
-    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-    return {t: x / norm for t, x in vec.items()}
-
-
-def sparse_cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(t, 0.0) for t, x in a.items())
 
 
 def dendrogram(sim: np.ndarray, linkage: str) -> list[tuple[float, int, int]]:
@@ -103,8 +82,15 @@ def main() -> int:
     if not (DATA / "articles.jsonl").exists():
         sys.exit(f"ECB+ not found at {DATA}: this benchmark needs ../shared/data/ecbplus")
     from storylens.cluster import FEATURE_BATCH, featurize
+
+    # the clusterer's own weighting and cosine, and the shared scorer's B-cubed
     from storylens.cluster.clusterer import TOPIC_WEIGHTS
+    from storylens.cluster.clusterer import _cosine as sparse_cos
+    from storylens.cluster.clusterer import _weighted as tfidf
     from storylens.ingest import read_inputs
+
+    sys.path.insert(0, str(ROOT.parent / "shared" / "eval"))
+    from score_clusters import bcubed
 
     articles, _ = read_inputs([str(DATA / "articles.jsonl")])
     feats = []
@@ -162,7 +148,7 @@ def main() -> int:
                 label = cut(merges, len(stories), bar)
                 story_label = {s: label[i] for i, s in enumerate(stories)}
                 pred = {f.id: str(story_label[gold[f.id]["story"]]) for f in feats}
-                score = bcubed(pred, article_topic)
+                score = bcubed(pred, article_topic)[2]
                 if score > top[0]:
                     top = (score, bar)
             best[linkage] = top
