@@ -19,6 +19,10 @@ def _quotes(text: str) -> list:
     return list(result.quotes)
 
 
+def _direct(text: str) -> list:
+    return [q for q in _quotes(text) if q.direct]
+
+
 def _find(quotes: list, words: str):
     return next(q for q in quotes if words in q.content.text)
 
@@ -44,7 +48,7 @@ def test_split_quote_is_one_statement_covering_both_parts() -> None:
         "Mayor Ana Pell spoke after the vote.\n"
         "\u201cWe waited ten years for this bridge,\u201d Pell said. \u201cNow we have to build it well.\u201d\n"
     )
-    quotes = [q for q in _quotes(text) if q.direct]
+    quotes = _direct(text)
     assert len(quotes) == 1
     assert "ten years" in quotes[0].content.text and "build it well" in quotes[0].content.text
     assert quotes[0].speaker == "Ana Pell"
@@ -75,7 +79,7 @@ def test_multi_paragraph_quote_keeps_its_speaker() -> None:
         "\u201cThe first support gave way just after midnight, and the second one followed within minutes.\n"
         "\u201cBy the time the crews arrived, the whole east span was in the river,\u201d Reyes said.\n"
     )
-    quotes = [q for q in _quotes(text) if q.direct]
+    quotes = _direct(text)
     assert quotes and all(q.speaker == "Tomas Reyes" for q in quotes)
     assert any("first support" in q.content.text for q in quotes)
 
@@ -163,7 +167,7 @@ def test_nyt_double_apostrophes_open_and_close() -> None:
         "The council met on Monday.\n"
         "''We will rebuild the pier,'' said Mayor Ana Pell. ''It is the heart of the town.''\n"
     )
-    quotes = [q for q in _quotes(text) if q.direct]
+    quotes = _direct(text)
     assert len(quotes) == 1
     q = quotes[0]
     assert q.content.text.startswith("''We will") and q.content.text.endswith("town.''")
@@ -176,7 +180,7 @@ def test_frameless_quote_joins_the_previous_one_across_a_long_description() -> N
         "harbour's weather station on the north pier for the past nineteen years. "
         "\u201cWe need new ones before the spring storms.\u201d\n"
     )
-    quotes = [q for q in _quotes(text) if q.direct]
+    quotes = _direct(text)
     assert len(quotes) == 1
     assert "failed twice" in quotes[0].content.text and "spring storms" in quotes[0].content.text
 
@@ -249,7 +253,7 @@ def test_signature_closes_its_own_statement_and_the_unsigned_part_before_it() ->
         "\u201cThe council never answers our letters about the pier.\u201d And that is all we get "
         "from them, \u201cnothing but promises.\u201d \u2015 Ivo Brandt\n"
     )
-    quotes = [q for q in _quotes(text) if q.direct]
+    quotes = _direct(text)
     pell = _find(quotes, "wall cracked")
     assert pell.speaker == "Ana Pell" and "letters" not in pell.content.text
     brandt = _find(quotes, "never answers")
