@@ -291,3 +291,20 @@ def test_sentence_quoted_in_part_around_an_aside_frame() -> None:
     q = _find(_quotes(text), "hold back anything")
     assert q.direct and q.speaker == "Lena Okafor" and q.cue.text == "said"
     assert q.content.text.startswith("The new wall, she said, will")
+
+
+def test_frame_read_off_the_words_when_the_parse_has_no_subject() -> None:
+    # the tagger takes "Brandt" for a compound of "notes": no subject in the parse
+    text = (
+        "Ivo Brandt runs the port.\n\n"
+        "\u201cWe will not sail this week, and probably not next week either,\u201d Brandt notes.\n\n"
+        "The board meets on Monday."
+    )
+    q = _find(_quotes(text), "not sail")
+    assert q.speaker == "Ivo Brandt" and q.cue.text == "notes" and q.source.text == "Brandt"
+    # a quote ending its sentence is not framed by the next sentence's words
+    text = (
+        "Ivo Brandt runs the port.\n\n"
+        "\u201cWe will not sail this week.\u201d Ferries Stop at noon on Monday."
+    )
+    assert all(q.cue is None or q.cue.text != "Stop" for q in _quotes(text))

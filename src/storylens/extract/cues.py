@@ -29,6 +29,7 @@ SPEECH_VERBS = frozenset(
         "admit",
         "suggest",
         "reply",
+        "answer",
         "respond",
         "tweet",
         "post",

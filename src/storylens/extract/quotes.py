@@ -135,6 +135,9 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
                 best = (dist, tok, noun_phrase(subj))
     if best is not None and best[0] < 250:
         return best[1], best[2]
+    surface = _surface_frame(art, q)
+    if surface is not None:
+        return surface
     # "Sheinbaum said:" introducing the quote
     prev = art.sent_before(q.start)
     if prev is not None and prev.text.rstrip().endswith(":") and q.start - prev.end_char < 3:
@@ -149,6 +152,36 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
         if span is not None:
             return None, span
     return None
+
+
+def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
+    """ "...,” Bozell answers." read off the words when the parse found no subject (the
+    tagger took "Bozell" for a compound of "answers"): one to four name words right after
+    a quote that ends in a comma, then a verb
+    of saying that ends the sentence or is followed by a comma or a time word."""
+    if art.text[q.end - 2 : q.end - 1] != ",":
+        return None  # the quote must run on into its frame: "...,” Bozell answers."
+    doc = art.doc
+    window = doc.char_span(q.end, min(len(art.text), q.end + 60), alignment_mode="expand")
+    if window is None or len(window) == 0:
+        return None
+    i = window.start
+    while i < len(doc) and (doc[i].is_space or doc[i].idx < q.end):
+        i += 1
+    j = i
+    while j < len(doc) and j - i < 4 and (doc[j].pos_ == "PROPN" or doc[j].text.istitle()):
+        j += 1
+    if j == i or j >= len(doc) or doc[i].idx - q.end > 2:
+        return None
+    verb = doc[j]
+    if verb.lemma_.lower() not in SPEECH_VERBS or art.tok_inside(verb):
+        return None
+    after = doc[j + 1] if j + 1 < len(doc) else None
+    if after is not None and not (
+        after.is_punct or after.is_space or after.like_num or after.ent_type_ in ("DATE", "TIME")
+    ):
+        return None
+    return verb, doc[i:j]
 
 
 def _embedded(art: _Article, q: QuoteMarks) -> bool:
