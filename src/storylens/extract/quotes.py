@@ -157,8 +157,8 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
 def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     """ "...,” Bozell answers." read off the words when the parse found no subject (the
     tagger took "Bozell" for a compound of "answers"): one to four name words right after
-    a quote that ends in a comma, then a verb
-    of saying that ends the sentence or is followed by a comma or a time word."""
+    a quote that ends in a comma, then a verb of saying that ends the sentence or is
+    followed by a comma or a time word."""
     if art.text[q.end - 2 : q.end - 1] != ",":
         return None  # the quote must run on into its frame: "...,” Bozell answers."
     doc = art.doc
