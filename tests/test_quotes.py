@@ -308,3 +308,14 @@ def test_frame_read_off_the_words_when_the_parse_has_no_subject() -> None:
         "\u201cWe will not sail this week.\u201d Ferries Stop at noon on Monday."
     )
     assert all(q.cue is None or q.cue.text != "Stop" for q in _quotes(text))
+
+
+def test_colon_frame_stays_out_of_the_quote_it_introduces() -> None:
+    text = (
+        "The harbour board met on Monday.\n\n"
+        "Mayor Ana Pell scolded the board: \u201cYou knew the wall was failing in March,"
+        "\u201d she said. \u201cYou did nothing about it.\u201d\n"
+    )
+    (q,) = [q for q in _direct(text) if q.content.text.startswith("\u201cYou knew")]
+    assert q.content.text.endswith("nothing about it.\u201d")
+    assert q.speaker == "Ana Pell" and q.cue.text == "said"

@@ -347,7 +347,9 @@ def _widen_to_clause(art: _Article, f: _Found) -> None:
     cue_end = cue.idx + len(cue.text)
     if cue_end <= f.start:  # "X said the plan “would fail” without money"
         f.start, f.end = max(min(start, f.start), cue_end), max(end, f.end)
-    else:  # "...,” Kelly said, adding ...": only what precedes the quote joins it
+    elif ":" not in art.text[start : f.start]:
+        # "Biden “has a role,” said Doyle": only what precedes the quote joins it, and
+        # not a frame of its own ("McCaskill scolded him: “...,” she said")
         f.start = min(start, f.start)
 
 
