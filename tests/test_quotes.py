@@ -319,3 +319,13 @@ def test_colon_frame_stays_out_of_the_quote_it_introduces() -> None:
     (q,) = [q for q in _direct(text) if q.content.text.startswith("\u201cYou knew")]
     assert q.content.text.endswith("nothing about it.\u201d")
     assert q.speaker == "Ana Pell" and q.cue.text == "said"
+
+
+def test_content_cut_before_a_closing_mark_takes_the_mark() -> None:
+    text = (
+        "The harbour board met on Monday.\n\n"
+        "Mayor Ana Pell accused the board of \u201cletting the harbour wall rot.\u201d\n"
+    )
+    q = _find(_quotes(text), "letting the harbour")
+    assert q.direct and q.content.text.endswith("wall rot.\u201d")
+    assert q.content.text.count("\u201c") == q.content.text.count("\u201d")

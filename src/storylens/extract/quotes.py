@@ -423,6 +423,20 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     return _Found(start, end, cue, noun_phrase(pobj), direct, False, art.paragraph(start))
 
 
+def _closing_mark(art: _Article, end: int) -> int:
+    """A content ending inside a quote just before its closing mark (“... recklessness."
+    cut at the last word) takes the punctuation and the mark, so the quote it shows is
+    closed."""
+    if end <= 0 or not art.inside[end - 1]:
+        return end
+    j = end
+    while j < min(len(art.text), end + 3) and art.inside[j]:
+        if art.text[j] not in ".,!?;:\"\u201d\u2019'":
+            return end
+        j += 1
+    return j if not art.inside[j] else end
+
+
 def _span(norm: Normalized, start: int, end: int) -> Span:
     return norm.span(start, end)
 
@@ -550,7 +564,7 @@ def extract_quotes(
         name, _kind = resolve_speaker(f.source, art.names, speakers)
         if name and f.source is not None:
             speakers.append((f.source.start_char, name))
-        content = _span(norm, f.start, f.end)
+        content = _span(norm, f.start, _closing_mark(art, f.end))
         if not content.text.strip():
             continue
         quotes.append(
