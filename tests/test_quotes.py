@@ -329,3 +329,17 @@ def test_content_cut_before_a_closing_mark_takes_the_mark() -> None:
     q = _find(_quotes(text), "letting the harbour")
     assert q.direct and q.content.text.endswith("wall rot.\u201d")
     assert q.content.text.count("\u201c") == q.content.text.count("\u201d")
+
+
+def test_any_verb_closing_a_quote_with_its_subject_frames_it() -> None:
+    text = (
+        "Harbour master Lena Okafor and the ferry captain Ivo Brandt disagree.\n"
+        "\u201cThe harbour will reopen in spring,\u201d Okafor said.\n"
+        "\u201cIt will never reopen,\u201d an angry Brandt retaliated. \u201cNot this year.\u201d\n"
+        "\u201cTales of the Harbour,\u201d which Brandt wrote, sold well.\n"
+    )
+    first = _find(_quotes(text), "reopen in spring")
+    assert first.speaker == "Lena Okafor" and "never reopen" not in first.content.text
+    second = _find(_quotes(text), "never reopen")
+    assert second.speaker == "Ivo Brandt" and second.cue.text == "retaliated"
+    assert all(q.source is None or q.source.text != "which" for q in _quotes(text))

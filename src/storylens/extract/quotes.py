@@ -155,10 +155,14 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
 
 
 def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
-    """ "...,” Bozell answers." read off the words when the parse found no subject (the
-    tagger took "Bozell" for a compound of "answers"): one to four name words right after
-    a quote that ends in a comma, then a verb of saying that ends the sentence or is
-    followed by a comma or a time word."""
+    """The frame right after a quote that ends in a comma, when no verb of saying framed it.
+
+    Either any verb whose subject opens the words after the quote, in a clause that ends
+    a few words on ("“...,” an angry Hollande retaliated."; a relative clause, "“...,”
+    which Brandt wrote", is no frame); or, when the parse found no subject (the tagger
+    took "Bozell" for a compound of "answers"), one to four name words and a verb of
+    saying that ends the sentence or is followed by a comma or a time word.
+    """
     if art.text[q.end - 2 : q.end - 1] != ",":
         return None  # the quote must run on into its frame: "...,” Bozell answers."
     doc = art.doc
@@ -168,6 +172,22 @@ def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     i = window.start
     while i < len(doc) and (doc[i].is_space or doc[i].idx < q.end):
         i += 1
+    if i < len(doc) and doc[i].idx - q.end <= 2:
+        for k in range(i, min(len(doc), i + 8)):
+            tok = doc[k]
+            if tok.is_sent_start and k > i:
+                break
+            if tok.pos_ == "VERB" and not art.tok_inside(tok):
+                subj = subject_of(tok)
+                if (
+                    subj is not None
+                    and i <= subj.i < k
+                    and tok.dep_ != "relcl"
+                    and subj.lower_ not in ("which", "that", "who", "whom", "whose")
+                    and _clause_ends(doc, k)
+                ):
+                    return tok, noun_phrase(subj)
+                break
     j = i
     while j < len(doc) and j - i < 4 and (doc[j].pos_ == "PROPN" or doc[j].text.istitle()):
         j += 1
@@ -182,6 +202,17 @@ def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     ):
         return None
     return verb, doc[i:j]
+
+
+def _clause_ends(doc: Any, k: int) -> bool:
+    """The verb at ``k`` ends its sentence within a few words ("retaliated.",
+    "shot back with a laugh.")."""
+    for t in doc[k + 1 : k + 6]:
+        if t.text in (".", "!", "?", ";") or t.is_space or t.text == ",":
+            return True
+        if t.pos_ in ("VERB", "AUX") or t.text in ("\u201c", '"'):
+            return False
+    return k + 1 >= len(doc)
 
 
 def _embedded(art: _Article, q: QuoteMarks) -> bool:
