@@ -343,3 +343,13 @@ def test_any_verb_closing_a_quote_with_its_subject_frames_it() -> None:
     second = _find(_quotes(text), "never reopen")
     assert second.speaker == "Ivo Brandt" and second.cue.text == "retaliated"
     assert all(q.source is None or q.source.text != "which" for q in _quotes(text))
+
+
+def test_title_running_on_into_its_sentence_is_not_a_quote() -> None:
+    text = (
+        "Singer Ana Pell closed the harbour festival.\n"
+        "\u201cWe sang for the fishermen who never came home,\u201d Pell said.\n"
+        "\u201cSong of the Harbour Wall\u201d was written by her grandfather in 1952.\n"
+    )
+    (q,) = _direct(text)
+    assert q.content.text.endswith("never came home,\u201d") and q.speaker == "Ana Pell"

@@ -215,6 +215,21 @@ def _clause_ends(doc: Any, k: int) -> bool:
     return k + 1 >= len(doc)
 
 
+_TITLE_VERB = re.compile(r" (?:is|was|are|were|has|had|have|will|would|became|becomes|remains)\b")
+
+
+def _names_a_thing(art: _Article, q: QuoteMarks) -> bool:
+    """A title running on into its sentence ("“American Skin (41 Shots)” was written by
+    ..."): no closing punctuation inside the marks, and a verb such as "is" or "was"
+    right after."""
+    if q.unbalanced:
+        return False
+    last = art.text[q.end - 2 : q.end - 1]
+    if not last or last in ".,!?;:\u2026-\u2014\u2013":
+        return False
+    return _TITLE_VERB.match(art.text, q.end) is not None
+
+
 def _embedded(art: _Article, q: QuoteMarks) -> bool:
     """A quote inside running text: preceded by a word that is not a verb of saying."""
     j = q.start - 1
@@ -292,6 +307,8 @@ def _direct_quotes(art: _Article) -> list[_Found]:
         )
         if len(words) < 4 and not (frame and standalone):
             continue  # a scare quote or a title: left to the indirect pass
+        if _names_a_thing(art, q):
+            continue
         para = art.paragraph(q.start)
         cue, source = frame if frame else (None, None)
         prev = found[-1] if found else None
