@@ -353,3 +353,12 @@ def test_title_running_on_into_its_sentence_is_not_a_quote() -> None:
     )
     (q,) = _direct(text)
     assert q.content.text.endswith("never came home,\u201d") and q.speaker == "Ana Pell"
+
+
+def test_verb_after_a_preposition_takes_the_subject_of_its_clause() -> None:
+    text = (
+        "Singer Ana Pell closed the harbour festival on Sunday.\n"
+        "She thanked the crowd before asking the mayor, \u201cWhen will the wall be mended?\u201d\n"
+    )
+    (q,) = [q for q in _direct(text) if q.content.text.startswith("\u201cWhen")]
+    assert q.speaker == "Ana Pell" and q.cue.text == "asking"

@@ -128,6 +128,8 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
             if tok.lemma_.lower() not in SPEECH_VERBS and tok.lemma_.lower() not in ("according",):
                 continue
             subj = subject_of(tok) or agent_of(tok)
+            if subj is None and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+                subj = subject_of(tok.head.head)  # "sings before asking her, “...”"
             if subj is None or art.tok_inside(subj):
                 continue
             dist = min(abs(tok.idx - q.end), abs(q.start - tok.idx - len(tok.text)))
