@@ -362,3 +362,16 @@ def test_verb_after_a_preposition_takes_the_subject_of_its_clause() -> None:
     )
     (q,) = [q for q in _direct(text) if q.content.text.startswith("\u201cWhen")]
     assert q.speaker == "Ana Pell" and q.cue.text == "asking"
+
+
+def test_short_quote_after_its_frame_joins_the_statement() -> None:
+    text = (
+        "Mayor Ana Pell watched the vote from the harbour office.\n"
+        "\u201cI would,\u201d Pell said to the screen. \u201cI would, really.\u201d\n"
+    )
+    (q,) = _direct(text)
+    assert (
+        q.content.text
+        == "\u201cI would,\u201d Pell said to the screen. \u201cI would, really.\u201d"
+    )
+    assert q.speaker == "Ana Pell"

@@ -307,13 +307,22 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             or art.text[q.start - 1] == "\n"
             or art.text[q.start - 2 : q.start] in (": ", ", ", ". ", "? ", "! ")
         )
-        if len(words) < 4 and not (frame and standalone):
+        prev = found[-1] if found else None
+        short_tail = (
+            frame is None
+            and standalone
+            and prev is not None
+            and prev.direct
+            and prev.cue is not None
+            and not prev.signed
+            and "\n" not in art.text[prev.end : q.start]
+        )  # "“I would,” Melanie said to the TV. “I would, Donald.”"
+        if len(words) < 4 and not (frame and standalone) and not short_tail:
             continue  # a scare quote or a title: left to the indirect pass
         if _names_a_thing(art, q):
             continue
         para = art.paragraph(q.start)
         cue, source = frame if frame else (None, None)
-        prev = found[-1] if found else None
         if (
             prev is not None
             and prev.direct
