@@ -321,14 +321,18 @@ def test_colon_frame_stays_out_of_the_quote_it_introduces() -> None:
     assert q.speaker == "Ana Pell" and q.cue.text == "said"
 
 
-def test_content_cut_before_a_closing_mark_takes_the_mark() -> None:
+def test_content_ending_inside_a_quote_runs_on_to_its_closing_mark() -> None:
     text = (
         "The harbour board met on Monday.\n\n"
         "Mayor Ana Pell accused the board of \u201cletting the harbour wall rot.\u201d\n"
+        "Ivo Brandt said the ferry\u2019s \u201cnew timetable is working and we see more "
+        "passengers every week.\u201d\n"
     )
     q = _find(_quotes(text), "letting the harbour")
     assert q.direct and q.content.text.endswith("wall rot.\u201d")
     assert q.content.text.count("\u201c") == q.content.text.count("\u201d")
+    q = _find(_quotes(text), "new timetable")
+    assert q.content.text.endswith("passengers every week.\u201d")
 
 
 def test_any_verb_closing_a_quote_with_its_subject_frames_it() -> None:

@@ -72,9 +72,15 @@ class _Article:
         self.names = NameIndex.from_doc(doc)
         # sorted offsets, so each lookup is a bisection (articles with thousands of quotes)
         self._sent_starts = [s.start_char for s in self.sents]
+        self._mark_starts = [q.start for q in self.marks]
         self._sent_ends = [s.end_char for s in self.sents]
         self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         self._blank_ends = [m.end() for m in re.finditer("\n\n", self.text)]
+
+    def mark_at(self, pos: int) -> QuoteMarks | None:
+        """The quoted stretch holding ``pos``, if any."""
+        i = bisect.bisect_right(self._mark_starts, pos) - 1
+        return self.marks[i] if i >= 0 and self.marks[i].start <= pos < self.marks[i].end else None
 
     def paragraph(self, pos: int) -> int:
         """An ordering key for ``pos``'s paragraph: blank-line breaks, then line breaks, before it."""
@@ -482,18 +488,19 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     return _Found(start, end, cue, noun_phrase(pobj), direct, False, art.paragraph(start))
 
 
+_RUN_ON = 400  # characters a content may run on to close the quote it ends in
+
+
 def _closing_mark(art: _Article, end: int) -> int:
-    """A content ending inside a quote just before its closing mark (“... recklessness."
-    cut at the last word) takes the punctuation and the mark, so the quote it shows is
-    closed."""
-    if end <= 0 or not art.inside[end - 1]:
+    """A content ending inside a quote runs on to the quote's closing mark, so the quote
+    it shows is closed: "“... recklessness." cut at the last word, or "the businessman's
+    “message is working" cut before the quote's second clause ("and we see ...”")."""
+    if end <= 0 or not art.inside[end - 1] or not art.inside[end]:
         return end
-    j = end
-    while j < min(len(art.text), end + 3) and art.inside[j]:
-        if art.text[j] not in ".,!?;:\"\u201d\u2019'":
-            return end
-        j += 1
-    return j if not art.inside[j] else end
+    q = art.mark_at(end - 1)
+    if q is None or q.unbalanced or q.end - end > _RUN_ON:
+        return end
+    return q.end
 
 
 def _span(norm: Normalized, start: int, end: int) -> Span:
