@@ -379,3 +379,15 @@ def test_short_quote_after_its_frame_joins_the_statement() -> None:
         == "\u201cI would,\u201d Pell said to the screen. \u201cI would, really.\u201d"
     )
     assert q.speaker == "Ana Pell"
+
+
+def test_quote_finishing_a_sentence_begun_before_its_aside_frame() -> None:
+    text = (
+        "Harbour master Lena Okafor spoke after the storm.\n"
+        "A quiet winter, she said, \u201ccould be the time to mend the harbour wall.\u201d\n"
+        "When asked about the ferry, she said, \u201cThe ferry runs on Monday.\u201d\n"
+    )
+    q = _find(_quotes(text), "mend the harbour wall")
+    assert q.content.text.startswith("A quiet winter, she said,") and q.speaker == "Lena Okafor"
+    q = _find(_quotes(text), "ferry runs")
+    assert q.content.text == "\u201cThe ferry runs on Monday.\u201d"

@@ -238,6 +238,13 @@ def _names_a_thing(art: _Article, q: QuoteMarks) -> bool:
     return _TITLE_VERB.match(art.text, q.end) is not None
 
 
+def _continues_sentence(art: _Article, q: QuoteMarks) -> bool:
+    """The quote opens in lower case after a comma: it finishes a sentence begun before
+    the frame ("That, the commission said, “would be helpful ...”")."""
+    inner = art.text[q.start + 1 : q.end].lstrip("'\u2018 ")
+    return bool(inner) and inner[0].islower() and art.text[max(0, q.start - 2) : q.start] == ", "
+
+
 def _embedded(art: _Article, q: QuoteMarks) -> bool:
     """A quote inside running text: preceded by a word that is not a verb of saying."""
     j = q.start - 1
@@ -308,6 +315,12 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             if aside is not None and not (found and found[-1].end > aside.start):
                 found.append(aside)
             continue  # part of a sentence ("called it “a disgrace”"): the indirect pass takes it
+        if _continues_sentence(art, q):
+            # "An economic downturn, he said, “could be a good time to borrow ...”"
+            aside = _aside_frame(art, q)
+            if aside is not None and not (found and found[-1].end > aside.start):
+                found.append(aside)
+                continue
         standalone = (
             q.start == 0
             or art.text[q.start - 1] == "\n"
