@@ -391,3 +391,33 @@ def test_quote_finishing_a_sentence_begun_before_its_aside_frame() -> None:
     assert q.content.text.startswith("A quiet winter, she said,") and q.speaker == "Lena Okafor"
     q = _find(_quotes(text), "ferry runs")
     assert q.content.text == "\u201cThe ferry runs on Monday.\u201d"
+
+
+def test_model_content_running_into_a_rule_found_quote_stops_before_it(monkeypatch) -> None:
+    from dataclasses import replace
+
+    from storylens.extract import quotes as quotes_module
+    from storylens.normalize import normalize
+    from storylens.pipeline import nlp_pipeline
+
+    text = (
+        "Harbour master Lena Okafor explained why the crews will love the wall. "
+        "\u201cThere is great danger in the channel,\u201d Okafor told reporters.\n"
+    )
+    norm = normalize(text)
+    doc = nlp_pipeline()(norm.text)
+    real = quotes_module.find_indirect
+
+    def run_on(doc, text, inside, taken, model=None):  # a parse that missed the full stop
+        out = []
+        for c in real(doc, text, inside, taken, model):
+            out.append(
+                replace(c, end=text.index("channel") + 7) if c.cue.text == "explained" else c
+            )
+        return out
+
+    monkeypatch.setattr(quotes_module, "find_indirect", run_on)
+    found = quotes_module.extract_quotes(doc, norm, "t")
+    explained = next(q for q in found if q.cue and q.cue.text == "explained")
+    assert explained.content.text == "why the crews will love the wall"
+    assert any(q.content.text.startswith("\u201cThere is great danger") for q in found)

@@ -454,11 +454,19 @@ def _indirect(art: _Article, taken: list[_Found], model: AttributionModel | None
     """Every other indirect cue, through the fitted model of :mod:`.indirect`."""
     found = []
     covered = [(f.start, f.end) for f in taken]
+    starts = sorted(s for s, _ in covered)
     for c in find_indirect(art.doc, art.text, art.inside, covered, model):
-        direct = quoted(art.text, c.start, c.end)
-        found.append(
-            _Found(c.start, c.end, c.cue, c.source_span, direct, False, art.paragraph(c.start))
-        )
+        start, end = c.start, c.end
+        i = bisect.bisect_right(starts, start)
+        if i < len(starts) and starts[i] < end and starts[i] > c.cue.idx:
+            # a content running on into a quote found by rule stops before it
+            end = starts[i]
+            while end > start and art.text[end - 1] in " \n.,;:-\u2014\u2013":
+                end -= 1
+            if len(art.text[start:end].split()) < 2:
+                continue
+        direct = quoted(art.text, start, end)
+        found.append(_Found(start, end, c.cue, c.source_span, direct, False, art.paragraph(start)))
     return found
 
 
