@@ -421,3 +421,16 @@ def test_model_content_running_into_a_rule_found_quote_stops_before_it(monkeypat
     explained = next(q for q in found if q.cue and q.cue.text == "explained")
     assert explained.content.text == "why the crews will love the wall"
     assert any(q.content.text.startswith("\u201cThere is great danger") for q in found)
+
+
+def test_aside_frame_holds_when_the_closing_mark_is_split_off() -> None:
+    # the parser puts the closing mark of a paragraph's last quote in a sentence of its own
+    text = (
+        "Harbour master Lena Okafor spoke after the storm.\n\n"
+        "So when the council signaled last summer that it would cut the budget, Okafor "
+        'said, "we were floored."\n\n'
+        "The council did not respond."
+    )
+    q = _find(_quotes(text), "floored")
+    assert q.content.text.startswith("So when the council") and q.content.text.endswith('."')
+    assert q.speaker == "Lena Okafor"

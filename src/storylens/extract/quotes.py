@@ -281,7 +281,7 @@ def _next_paragraph(art: _Article, prev_end: int, start: int) -> bool:
 def _aside_frame(art: _Article, q: QuoteMarks) -> _Found | None:
     """A sentence quoted in part around an aside frame: "African-Americans, he said, can
     “rock like Jimi.”" attributes the whole sentence to the aside's subject."""
-    sents = art.sents_over(q.start, q.end)
+    sents = art.sents_over(q.start, q.end - 1)  # a closing mark split off stays out
     if len(sents) != 1:
         return None
     sent = sents[0]
