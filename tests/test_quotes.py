@@ -434,3 +434,19 @@ def test_aside_frame_holds_when_the_closing_mark_is_split_off() -> None:
     q = _find(_quotes(text), "floored")
     assert q.content.text.startswith("So when the council") and q.content.text.endswith('."')
     assert q.speaker == "Lena Okafor"
+
+
+def test_headline_quoting_in_part_is_attributed_to_its_subject() -> None:
+    text = (
+        "Harbour Master Okafor Calls The Sea Wall \u2018A Disgrace To Vellin\u2019 After Storm.\n\n"
+        "Harbour master Lena Okafor toured the pier on Monday.\n"
+    )
+    q = _find(_quotes(text), "A Disgrace")
+    assert q.direct and q.content.text == "\u2018A Disgrace To Vellin\u2019 After Storm"
+    assert q.source is not None and "Okafor" in q.source.text
+    text = (
+        "Ferry \u2018Will Sail On Monday,\u2019 Captain Ivo Brandt Says.\n\n"
+        "Captain Ivo Brandt spoke at the harbour.\n"
+    )
+    q = _find(_quotes(text), "Will Sail")
+    assert q.source is not None and q.source.text.endswith("Ivo Brandt")

@@ -438,6 +438,7 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
     if turns:
         direct = [f for f in direct if not any(f.start < t.end and t.start < f.end for t in turns)]
     direct = [f for f in direct if not _inside_label(art, f)] + _labelled(art, direct) + turns
+    direct += _headline_quote(art, direct)
     direct.sort(key=lambda f: f.start)
     according: list[_Found] = []
     covered = TakenSpans([(f.start, f.end) for f in direct])
@@ -592,6 +593,65 @@ def _transcript_turns(art: _Article) -> list[_Found]:
             )
         )
     return found
+
+
+def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
+    """A headline quoting in part ("Obama Sees ‘Personal Insult’ if Blacks Don’t Rally"):
+    the quote and the rest of the headline, attributed to the headline's subject.
+
+    Title case hides the verb from the tagger, so the quote is not framed by the parse;
+    PolNeAR attributes the words from the quote on.
+    """
+    text = art.text
+    line_end = text.find("\n")
+    if line_end <= 0 or line_end > 200 or not text[line_end:].strip():
+        return []  # a headline stands above a body
+    words = text[:line_end].split()
+    if not text.startswith("\n\n", line_end) and sum(w[:1].isupper() for w in words) < 0.6 * len(
+        words
+    ):
+        return []  # a first line in sentence case and not set apart is the lede
+    q = next((m for m in art.marks if m.start < line_end), None)
+    if q is None or q.start == 0 or q.end > line_end or text[q.start - 1] != " ":
+        return []
+    if any(f.start < line_end for f in taken):
+        return []
+    end = line_end
+    while end > q.start and text[end - 1] in " .":
+        end -= 1
+    cue, source = _headline_frame(art, q, line_end)
+    return [_Found(q.start, end, cue, source, True, q.unbalanced, art.paragraph(q.start))]
+
+
+def _headline_frame(art: _Article, q: QuoteMarks, line_end: int) -> tuple[Any, Any]:
+    """The verb and subject of a headline quoting in part: its main verb's subject before
+    the quote, else a verb of saying after it ("..., Lindsey Graham Says"), else the noun
+    phrase the headline opens with and the first verb after it."""
+    doc = art.doc
+    line = doc.char_span(0, line_end, alignment_mode="expand")
+    if line is None:
+        return None, None
+    root = doc[0].sent.root
+    subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+    if root.idx < q.start and subject is not None and subject.idx < root.idx:
+        return root, noun_phrase(subject)
+    for tok in line:
+        word = tok.lower_
+        if tok.idx >= q.end and (tok.lemma_.lower() in SPEECH_VERBS or word[:-1] in SPEECH_VERBS):
+            subject = subject_of(tok)
+            if subject is not None and subject.idx >= q.end:
+                return tok, noun_phrase(subject)
+            names = [t for t in doc[: tok.i] if t.idx >= q.end and not t.is_punct]
+            if names and all(t.text[:1].isupper() for t in names):  # "..., Lindsey Graham Says"
+                return tok, doc[names[0].i : tok.i]
+    chunk = next((c for c in doc.noun_chunks if c.start == 0), None)
+    if chunk is None or chunk.end_char > q.start:
+        return None, None
+    cue = next(
+        (t for t in line if chunk.end <= t.i and t.idx < q.start and t.pos_ in ("VERB", "AUX")),
+        None,
+    )
+    return cue, chunk
 
 
 def _inside_label(art: _Article, f: _Found) -> bool:
