@@ -450,3 +450,17 @@ def test_headline_quoting_in_part_is_attributed_to_its_subject() -> None:
     )
     q = _find(_quotes(text), "Will Sail")
     assert q.source is not None and q.source.text.endswith("Ivo Brandt")
+
+
+def test_quote_after_a_colon_opens_a_statement_of_its_own() -> None:
+    text = (
+        "Ferry captain Ivo Brandt told the story on Monday.\n"
+        "\u201cI said I would never sail in a storm,\u201d Brandt said. The passengers grew "
+        "so upset that I had to change my answer: \u201cOf course I will sail tonight.\u201d\n"
+    )
+    quotes = _direct(text)
+    assert [q.content.text for q in quotes] == [
+        "\u201cI said I would never sail in a storm,\u201d",
+        "\u201cOf course I will sail tonight.\u201d",
+    ]
+    assert quotes[1].speaker == "Ivo Brandt"

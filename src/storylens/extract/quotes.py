@@ -351,7 +351,12 @@ def _direct_quotes(art: _Article) -> list[_Found]:
                 # a frameless quote later in the same paragraph goes on the previous one,
                 # however long the speaker's description between them (PolNeAR train:
                 # a 15-word cap lost 0.035 direct F1, 60 or more words gave the same)
-                or (frame is None and "\n" not in art.text[prev.end : q.start])
+                or (
+                    frame is None
+                    and "\n" not in art.text[prev.end : q.start]
+                    # "... that I had to change my answer: “...”" opens a statement of its own
+                    and not art.text[prev.end : q.start].rstrip().endswith(":")
+                )
                 or (frame is None and _next_paragraph(art, prev.end, q.start))
             )
         ):
@@ -367,8 +372,10 @@ def _direct_quotes(art: _Article) -> list[_Found]:
         ):
             # a quote paragraph continuing the previous speaker's quote
             gap = art.text[prev.end : q.start]
-            if gap.strip() == "" or (
-                q.start > 0 and art.text[q.start - 1] == "\n" and prev.paragraph + 2 >= para
+            if (
+                gap.strip() == ""
+                or (q.start > 0 and art.text[q.start - 1] == "\n" and prev.paragraph + 2 >= para)
+                or ("\n" not in gap and gap.rstrip().endswith(":"))  # "... my answer: “...”"
             ):
                 cue, source = None, prev.source
         signed = frame is not None and frame[0] is None
