@@ -5,20 +5,25 @@
 1. direct quotes: quoted stretches (see :mod:`.marks`) of four or more words, or shorter
    ones standing next to a speech verb;
 2. their frame: the nearest verb of saying outside quotes in the same sentence (or a
-   sentence introducing the quote with a colon) and its subject as the source; else a
+   sentence introducing the quote with a colon) and its subject as the source; else the
+   words closing a comma-ended quote ("...,” an angry Hollande retaliated."); else a
    "-- Name" after the quote; else the previous quote's speaker when the quote continues
    that speaker's paragraph run;
 3. quotes around one frame ("...," she said. "...") and frameless quotes later in the
-   same paragraph are merged into one covering span, as news style means one
-   statement; a quote inside its cue's clause takes the whole clause ("said the plan
-   “would fail” without money");
-4. "Name: ..." lines (headlines above all), transcript turns ("PENCE: ...") and
-   "according to X" by rule;
+   same paragraph (unless a colon introduces them) are merged into one covering span, as
+   news style means one statement; a quote inside its cue's clause takes the whole
+   clause ("said the plan “would fail” without money"), and one finishing a sentence
+   begun before an aside frame takes that sentence ("A quiet winter, she said, “could
+   be ...”");
+4. "Name: ..." lines (headlines above all), headlines quoting in part, transcript turns
+   ("PENCE: ...") and "according to X" by rule;
 5. every other indirect attribution ("X said (that) ...", "vowed to ...", "criticised
    the plan") through the fitted candidate model of :mod:`.indirect`;
 6. speakers resolved to canonical names within the article (:mod:`.speakers`).
 
-All spans are reported in the original text through the normaliser's offset map.
+A content that ends inside a quote runs on to the quote's closing mark, and one chosen
+by the model that runs into a rule-found quote stops before it. All spans are reported
+in the original text through the normaliser's offset map.
 """
 
 from __future__ import annotations
