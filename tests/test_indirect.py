@@ -100,6 +100,26 @@ def test_selection_keeps_one_shape_per_cue_and_no_overlap() -> None:
     assert select([(0.9, c) for c in kept], taken, model) == []
 
 
+def test_cue_whose_best_shape_is_taken_falls_back_to_its_next_plain_shape() -> None:
+    from dataclasses import replace
+
+    doc, norm = _doc("The harbour master said the ferry would resume sailing in May.")
+    said = next(t for t in doc if t.text == "said")
+    first = next(c for c in iter_candidates(doc, norm.text) if c.cue.i == said.i)
+    whole = replace(first, start=first.start, end=len(norm.text) - 1, shape="obj")
+    short = replace(first, start=first.start, end=first.start + 9, shape="dobj")
+    model = AttributionModel({}, 0.0, 0.4, 0.4)
+    taken = [(whole.start, whole.end)]  # the best shape lies inside a rule-found content
+    kept = select([(0.9, whole), (0.6, short)], taken, model)
+    assert kept == []  # the next shape overlaps the same content: nothing
+    taken = [(whole.start + 10, whole.end)]
+    kept = select([(0.9, whole), (0.6, short)], taken, model)
+    assert [c.shape for c in kept] == ["dobj"]
+    # a quoted shape never stands in for the cue's best one (nor the other way round)
+    quoted = replace(short, quoted=True)
+    assert select([(0.9, whole), (0.6, quoted)], taken, model) == []
+
+
 def test_missing_or_corrupt_model_says_how_to_refit(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="train_attribution.py"):
         load_model(str(tmp_path / "absent.json"))

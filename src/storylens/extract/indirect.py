@@ -21,7 +21,7 @@
 4. selection (:func:`select`): per cue its most probable shape, kept when that
    probability reaches the threshold (one for contents with quotation marks, one
    without); best first, skipping a content that lies more than half inside a direct
-   quote or a content already kept.
+   quote or a content already kept (a plain shape then may stand in for its cue).
 
 No rule here knows a particular article: the same features and weights apply to any
 English news text, and the weights can be refitted from the command above.
@@ -424,6 +424,11 @@ def select(
 ) -> list[Candidate]:
     """Per cue its most probable shape, kept above the threshold; best first, no overlaps.
 
+    When a cue's best shape overlaps a content already kept, its next plain shape above
+    the threshold may stand in (not when either is quoted: a mixed quote's shape choice
+    is left to the model). PolNeAR: dev all-attribution F1 0.7160 -> 0.7163, train
+    0.7267 -> 0.7274, direct unchanged on both.
+
     (Tried on PolNeAR and dropped: a second model ranking one cue's shapes by how well
     they match chose worse contents, dev all-attribution F1 0.687 against 0.697; the
     parser's token vectors as extra inputs gave 0.685 against 0.694; boosted trees on
@@ -435,11 +440,15 @@ def select(
             best[c.cue.i] = (p, c)
     kept: list[Candidate] = []
     spans = TakenSpans(taken)
-    for p, c in sorted(best.values(), key=lambda pc: (-pc[0], pc[1].start)):
+    done: set[int] = set()
+    for p, c in sorted(scored, key=lambda pc: (-pc[0], pc[1].start)):
         span = (c.start, c.end)
-        if p < model.threshold_for(c) or spans.overlaps(span):
+        if c.cue.i in done or p < model.threshold_for(c) or spans.overlaps(span):
+            continue
+        if best[c.cue.i][1] is not c and (c.quoted or best[c.cue.i][1].quoted):
             continue
         kept.append(c)
+        done.add(c.cue.i)
         spans.add(span)
     return sorted(kept, key=lambda c: c.start)
 
