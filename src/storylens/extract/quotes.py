@@ -218,10 +218,10 @@ def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
 
 
 def _clause_ends(doc: Any, k: int) -> bool:
-    """The verb at ``k`` ends its sentence within a few words ("retaliated.",
-    "shot back with a laugh.")."""
+    """The verb at ``k`` ends its clause within a few words, at a stop, a comma or a line
+    break ("retaliated.", "shot back with a laugh.")."""
     for t in doc[k + 1 : k + 6]:
-        if t.text in (".", "!", "?", ";") or t.is_space or t.text == ",":
+        if t.text in (".", "!", "?", ";", ",") or t.is_space:
             return True
         if t.pos_ in ("VERB", "AUX") or t.text in ("\u201c", '"'):
             return False
@@ -246,7 +246,7 @@ def _names_a_thing(art: _Article, q: QuoteMarks) -> bool:
 def _continues_sentence(art: _Article, q: QuoteMarks) -> bool:
     """The quote opens in lower case after a comma: it finishes a sentence begun before
     the frame ("That, the commission said, “would be helpful ...”")."""
-    inner = art.text[q.start + 1 : q.end].lstrip("'\u2018 ")
+    inner = art.text[q.start + 1 : min(q.end, q.start + 8)].lstrip("'\u2018 ")
     return bool(inner) and inner[0].islower() and art.text[max(0, q.start - 2) : q.start] == ", "
 
 
@@ -310,22 +310,27 @@ def _aside_frame(art: _Article, q: QuoteMarks) -> _Found | None:
     return None
 
 
+def _take_aside(art: _Article, q: QuoteMarks, found: list[_Found]) -> bool:
+    """Add the aside-frame sentence around ``q`` to ``found`` unless it overlaps the last
+    one kept; whether it was added."""
+    aside = _aside_frame(art, q)
+    if aside is None or (found and found[-1].end > aside.start):
+        return False
+    found.append(aside)
+    return True
+
+
 def _direct_quotes(art: _Article) -> list[_Found]:
     found: list[_Found] = []
     for q in art.marks:
         words = art.text[q.start : q.end].split()
         frame = _frame_for(art, q)
         if _embedded(art, q) and not _frame_follows(art, q, frame):
-            aside = _aside_frame(art, q)
-            if aside is not None and not (found and found[-1].end > aside.start):
-                found.append(aside)
+            _take_aside(art, q, found)
             continue  # part of a sentence ("called it “a disgrace”"): the indirect pass takes it
-        if _continues_sentence(art, q):
-            # "An economic downturn, he said, “could be a good time to borrow ...”"
-            aside = _aside_frame(art, q)
-            if aside is not None and not (found and found[-1].end > aside.start):
-                found.append(aside)
-                continue
+        # "An economic downturn, he said, “could be a good time to borrow ...”"
+        if _continues_sentence(art, q) and _take_aside(art, q, found):
+            continue
         standalone = (
             q.start == 0
             or art.text[q.start - 1] == "\n"
@@ -619,9 +624,8 @@ def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
     if line_end <= 0 or line_end > 200 or not text[line_end:].strip():
         return []  # a headline stands above a body
     words = text[:line_end].split()
-    if not text.startswith("\n\n", line_end) and sum(w[:1].isupper() for w in words) < 0.6 * len(
-        words
-    ):
+    title_case = sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+    if not (title_case or text.startswith("\n\n", line_end)):
         return []  # a first line in sentence case and not set apart is the lede
     q = next((m for m in art.marks if m.start < line_end), None)
     if q is None or q.start == 0 or q.end > line_end or text[q.start - 1] != " ":
@@ -656,8 +660,8 @@ def _headline_frame(art: _Article, q: QuoteMarks, line_end: int) -> tuple[Any, A
             names = [t for t in doc[: tok.i] if t.idx >= q.end and not t.is_punct]
             if names and all(t.text[:1].isupper() for t in names):  # "..., Lindsey Graham Says"
                 return tok, doc[names[0].i : tok.i]
-    chunk = next((c for c in doc.noun_chunks if c.start == 0), None)
-    if chunk is None or chunk.end_char > q.start:
+    chunk = next(iter(doc.noun_chunks), None)  # the first one only: no scan of the body
+    if chunk is None or chunk.start != 0 or chunk.end_char > q.start:
         return None, None
     cue = next(
         (t for t in line if chunk.end <= t.i and t.idx < q.start and t.pos_ in ("VERB", "AUX")),
