@@ -134,3 +134,12 @@ def test_model_file_is_the_packaged_one() -> None:
     data = json.loads(MODEL_PATH.read_text("utf-8"))
     assert data["command"].startswith("python benchmarks/train_attribution.py")
     assert "PolNeAR train" in data["trained_on"]
+
+
+def test_relative_clause_after_a_closing_mark_is_not_content() -> None:
+    # the comma sits inside the quotation: ', which' is still non-restrictive
+    doc, norm = _doc("The senator attacked the “shadow budget,” which she said hid the costs.")
+    attacked = next(t for t in doc if t.text == "attacked")
+    shapes = content_shapes(attacked, norm.text)
+    assert norm.text[slice(*shapes["dobj"])] == "the “shadow budget"
+    assert norm.text[slice(*shapes["obj"])] == "the “shadow budget"

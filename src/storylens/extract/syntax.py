@@ -78,12 +78,16 @@ def non_restrictive(tok: Any) -> bool:
     """A ", which ..." clause: background the attributed content does not include.
 
     PolNeAR contents stop before such clauses ("emails that leaked in July, which
-    forced ..."); restrictive clauses without the comma stay in.
+    forced ...", also after a closing mark: "the “War On Drugs,” which ..."); restrictive
+    clauses without the comma stay in.
     """
     if tok.dep_ not in ("relcl", "acl"):
         return False
     left = tok.left_edge
-    if left.i == 0 or tok.doc[left.i - 1].text != ",":
+    k = left.i - 1
+    if k > 0 and all(ch in _CLOSING for ch in tok.doc[k].text):  # “War On Drugs,” which
+        k -= 1
+    if k < 0 or tok.doc[k].text != ",":
         return False
     first = left if left.lower_ in _RELATIVE_WORDS else tok.doc[min(left.i + 1, len(tok.doc) - 1)]
     return first.lower_ in _RELATIVE_WORDS
