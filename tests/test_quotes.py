@@ -464,3 +464,23 @@ def test_quote_after_a_colon_opens_a_statement_of_its_own() -> None:
         "\u201cOf course I will sail tonight.\u201d",
     ]
     assert quotes[1].speaker == "Ivo Brandt"
+
+
+def test_colon_quote_takes_the_subject_of_the_clause_that_introduces_it() -> None:
+    text = (
+        "Vellin votes on the harbour levy next week.\n\n"
+        "Mayor Ana Pell is taking a blunter message to the docks: \u201cPay now or sink.\u201d\n\n"
+        "Council leader Tomas Reyes has a plan of his own: \u201cWe will borrow against the "
+        "ferry fares and repair the sea wall before the winter storms.\u201d\n\n"
+        "Harbour engineer Lin Okafor had a warning for the council:\n\n"
+        "\u201cThe wall will not last another winter if nobody pays for it.\u201d\n"
+    )
+    short = _find(_direct(text), "Pay now")
+    # the quote alone, not the clause that introduces it, and its speaker
+    assert short.content.text == "\u201cPay now or sink.\u201d"
+    assert short.speaker == "Ana Pell"
+    long = _find(_direct(text), "borrow against")
+    assert long.content.text.startswith("\u201cWe will borrow")
+    assert long.speaker == "Tomas Reyes"
+    # a colon ending the paragraph before the quote
+    assert _find(_direct(text), "another winter").speaker == "Lin Okafor"

@@ -320,6 +320,31 @@ def _take_aside(art: _Article, q: QuoteMarks, found: list[_Found]) -> bool:
     return True
 
 
+def _colon_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
+    """ "Obama is rolling out a new message: “...”": the introducing clause's subject."""
+    colon = art.text.rfind(":", 0, q.start)
+    sents = art.sents_over(colon, colon + 1)
+    if colon < 0 or not sents:
+        return None
+
+    def depth(tok: Any) -> int:
+        n = 0
+        while tok.head.i != tok.i and n < 50:
+            tok, n = tok.head, n + 1
+        return n
+
+    # the clause's main verb: the one nearest the parse's root (the parser often roots
+    # the sentence inside the quote)
+    verbs = [
+        t for t in sents[0] if t.idx < colon and t.pos_ in ("VERB", "AUX") and not art.tok_inside(t)
+    ]
+    for verb in sorted(verbs, key=lambda t: (depth(t), t.i))[:1]:
+        subj = subject_of(verb)
+        if subj is not None and not art.tok_inside(subj) and subj.pos_ in ("PROPN", "NOUN", "PRON"):
+            return verb, noun_phrase(subj)
+    return None
+
+
 def _direct_quotes(art: _Article) -> list[_Found]:
     found: list[_Found] = []
     for q in art.marks:
@@ -346,7 +371,16 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             and not prev.signed
             and "\n" not in art.text[prev.end : q.start]
         )  # "“I would,” Melanie said to the TV. “I would, Donald.”"
-        if len(words) < 4 and not (frame and standalone) and not short_tail:
+        # "... a new campaign message: “It’s about me.”"
+        after_colon = art.paragraph(q.start) > 0 and art.text[
+            max(0, q.start - 3) : q.start
+        ].rstrip().endswith(":")
+        colon_line = (
+            after_colon  # a headline's quote has its own rule
+            and art.text[q.end - 2 : q.end - 1] in ".?!"
+            and art.text[q.end : q.end + 1] in ("", "\n")
+        )
+        if len(words) < 4 and not (frame and standalone) and not short_tail and not colon_line:
             continue  # a scare quote or a title: left to the indirect pass
         if _names_a_thing(art, q):
             continue
@@ -388,6 +422,8 @@ def _direct_quotes(art: _Article) -> list[_Found]:
                 or ("\n" not in gap and gap.rstrip().endswith(":"))  # "... my answer: “...”"
             ):
                 cue, source = None, prev.source
+        if after_colon and source is None:
+            cue, source = _colon_frame(art, q) or (None, None)
         signed = frame is not None and frame[0] is None
         if (
             signed
@@ -440,6 +476,8 @@ def _widen_to_clause(art: _Article, f: _Found) -> None:
     if not (start <= f.start < end or start < f.end <= end):
         return
     cue_end = cue.idx + len(cue.text)
+    if cue_end <= f.start and art.text[cue_end : f.start].rstrip().endswith(":"):
+        return  # "Obama is rolling out a message: “It’s about me.”" quotes the message alone
     if cue_end <= f.start:  # "X said the plan “would fail” without money"
         f.start, f.end = max(min(start, f.start), cue_end), max(end, f.end)
     elif ":" not in art.text[start : f.start]:
