@@ -484,3 +484,15 @@ def test_colon_quote_takes_the_subject_of_the_clause_that_introduces_it() -> Non
     assert long.speaker == "Tomas Reyes"
     # a colon ending the paragraph before the quote
     assert _find(_direct(text), "another winter").speaker == "Lin Okafor"
+
+
+def test_a_title_in_quotation_marks_is_not_a_quote() -> None:
+    text = (
+        "Vellin's mayor took her case to the radio.\n\n"
+        "On Tuesday\u2019s episode of \u201cThe Harbour Hour With Dana Reyes,\u201d Mayor Ana "
+        "Pell said the levy would pay for the sea wall.\n\n"
+        "In his 2019 book, \u201cHow to Save a Small Town,\u201d council leader Tomas Brandt "
+        "argued for the same levy.\n"
+    )
+    contents = [q.content.text for q in _direct(text)]
+    assert not any("Harbour Hour" in c or "Small Town" in c for c in contents), contents

@@ -228,15 +228,43 @@ def _clause_ends(doc: Any, k: int) -> bool:
     return k + 1 >= len(doc)
 
 
+_WORDS = re.compile(r"[A-Za-z][\w'\u2019-]*")
+_SMALL_WORDS = frozenset("a an the of and or in on to for with at by from it is".split())
+_TITLE_BEFORE = re.compile(
+    r"(?:\b(?:of|on|in|from|at|titled|entitled|called|book|show|film|song|album|program"
+    r"|programme|column|essay|speech)|['\u2019]s),? $",
+    re.IGNORECASE,
+)
 _TITLE_VERB = re.compile(r" (?:is|was|are|were|has|had|have|will|would|became|becomes|remains)\b")
 
 
+def _title_case(inner: str) -> bool:
+    """Every word capitalised but the small ones: "Make Your Kid a Millionaire"."""
+    words = _WORDS.findall(inner)
+    return (
+        bool(words)
+        and words[0][0].isupper()
+        and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    )
+
+
 def _names_a_thing(art: _Article, q: QuoteMarks) -> bool:
-    """A title running on into its sentence ("“American Skin (41 Shots)” was written by
-    ..."): no closing punctuation inside the marks, and a verb such as "is" or "was"
-    right after."""
+    """A title, not somebody's words.
+
+    Either running on into its sentence ("“American Skin (41 Shots)” was written by
+    ...": no closing punctuation inside the marks, and a verb such as "is" or "was"
+    right after), or in title case after a word that introduces one ("an episode of
+    “The Steve Harvey Morning Show,”", "his 2002 book, “Make Your Kid a Millionaire,”").
+    """
     if q.unbalanced:
         return False
+    inner = art.text[q.start + 1 : q.end - 1].strip(" ,.'\u2019")
+    if (
+        not any(ch in inner for ch in '"\u201c\u201d')
+        and _title_case(inner)
+        and _TITLE_BEFORE.search(art.text, max(0, q.start - 20), q.start)
+    ):
+        return True
     last = art.text[q.end - 2 : q.end - 1]
     if not last or last in ".,!?;:\u2026-\u2014\u2013":
         return False
