@@ -496,3 +496,15 @@ def test_a_title_in_quotation_marks_is_not_a_quote() -> None:
     )
     contents = [q.content.text for q in _direct(text)]
     assert not any("Harbour Hour" in c or "Small Town" in c for c in contents), contents
+
+
+def test_second_part_after_the_frame_and_but_goes_on_the_same_quote() -> None:
+    text = (
+        "Mayor Ana Pell spoke about the harbour levy on Monday.\n\n"
+        "\u201cI love this harbour,\u201d Pell said, but \u201cwhen it comes to the levy, the "
+        "council has a history of waste.\u201d\n"
+    )
+    (q,) = _direct(text)
+    assert q.content.text.startswith("\u201cI love this harbour,\u201d")
+    assert q.content.text.endswith("a history of waste.\u201d")
+    assert q.speaker == "Ana Pell"

@@ -229,12 +229,32 @@ def _clause_ends(doc: Any, k: int) -> bool:
 
 
 _WORDS = re.compile(r"[A-Za-z][\w'\u2019-]*")
-_SMALL_WORDS = frozenset("a an the of and or in on to for with at by from it is".split())
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "to",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "it",
+        "is",
+    ]
+)
 _TITLE_BEFORE = re.compile(
     r"(?:\b(?:of|on|in|from|at|titled|entitled|called|book|show|film|song|album|program"
     r"|programme|column|essay|speech)|['\u2019]s),? $",
     re.IGNORECASE,
 )
+_GOES_ON = re.compile(r", (?:but|and|or) $")
 _TITLE_VERB = re.compile(r" (?:is|was|are|were|has|had|have|will|would|became|becomes|remains)\b")
 
 
@@ -348,6 +368,24 @@ def _take_aside(art: _Article, q: QuoteMarks, found: list[_Found]) -> bool:
     return True
 
 
+def _same_frame_goes_on(
+    art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None, found: list[_Found]
+) -> bool:
+    """ "“I love Larry,” he said, but “when it comes to energy ...”": the second part
+    goes on the quote its frame closed; whether it was added."""
+    prev = found[-1] if found else None
+    if frame is None or frame[0] is None or prev is None or not prev.direct:
+        return False
+    if prev.cue is None or prev.cue.i != frame[0].i or prev.end > frame[0].idx:
+        return False
+    gap = art.text[prev.end : q.start]
+    if "\n" in gap or len(gap) > 60 or not _GOES_ON.search(gap):
+        return False
+    prev.end = q.end
+    prev.unbalanced = prev.unbalanced or q.unbalanced
+    return True
+
+
 def _colon_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     """ "Obama is rolling out a new message: “...”": the introducing clause's subject."""
     colon = art.text.rfind(":", 0, q.start)
@@ -379,6 +417,8 @@ def _direct_quotes(art: _Article) -> list[_Found]:
         words = art.text[q.start : q.end].split()
         frame = _frame_for(art, q)
         if _embedded(art, q) and not _frame_follows(art, q, frame):
+            if _same_frame_goes_on(art, q, frame, found):
+                continue
             _take_aside(art, q, found)
             continue  # part of a sentence ("called it “a disgrace”"): the indirect pass takes it
         # "An economic downturn, he said, “could be a good time to borrow ...”"
