@@ -508,3 +508,20 @@ def test_second_part_after_the_frame_and_but_goes_on_the_same_quote() -> None:
     assert q.content.text.startswith("\u201cI love this harbour,\u201d")
     assert q.content.text.endswith("a history of waste.\u201d")
     assert q.speaker == "Ana Pell"
+
+
+def test_aside_frame_without_quotes_attributes_the_whole_sentence() -> None:
+    text = (
+        "The Vellin ferry has lost money for three years.\n\n"
+        "All of this, harbour master Lena Okafor said, could be undone by one more "
+        "winter storm.\n\n"
+        "The ferry will resume in May, Okafor said.\n"
+    )
+    quotes = _quotes(text)
+    q = _find(quotes, "winter storm")
+    assert q.content.text == (
+        "All of this, harbour master Lena Okafor said, could be undone by one more winter storm"
+    )
+    assert q.speaker == "Lena Okafor" and q.cue.text == "said" and not q.direct
+    # a frame closing its sentence is no aside: its content stops before it
+    assert _find(quotes, "resume in May").content.text == "The ferry will resume in May"
