@@ -16,8 +16,8 @@
    begun before an aside frame takes that sentence ("A quiet winter, she said, “could
    be ...”");
 4. "Name: ..." lines (headlines above all), headlines quoting in part, transcript turns
-   ("PENCE: ..."), "according to X" and aside frames ("Even if it fails, Morgan said,
-   the work is done": the whole sentence) by rule;
+   ("PENCE: ..."), "according to X" and aside frames ("All of this, Okafor said, could
+   be undone": the whole sentence) by rule;
 5. every other indirect attribution ("X said (that) ...", "vowed to ...", "criticised
    the plan") through the fitted candidate model of :mod:`.indirect`;
 6. speakers resolved to canonical names within the article (:mod:`.speakers`).
@@ -390,8 +390,8 @@ def _same_frame_goes_on(
 def _colon_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     """ "Obama is rolling out a new message: “...”": the introducing clause's subject."""
     colon = art.text.rfind(":", 0, q.start)
-    sents = art.sents_over(colon, colon + 1)
-    if colon < 0 or not sents:
+    sents = art.sents_over(colon, colon + 1) if colon >= 0 else []
+    if not sents:
         return None
 
     def depth(tok: Any) -> int:
@@ -624,35 +624,40 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     phrase = list(tok.subtree)
     p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     s_start, s_end = sent.start_char, sent.end_char
-    text = art.text
     if p_start - s_start < 3:
         start, end = p_end, s_end
     elif s_end - p_end < 3:
         start, end = s_start, p_start
     else:
         start, end = s_start, s_end
+    return _stretch_found(art, start, end, art.doc[tok.i : to.i + 1], noun_phrase(pobj))
+
+
+def _stretch_found(art: _Article, start: int, end: int, cue: Any, source: Any) -> _Found | None:
+    """A by-rule content over ``text[start:end]`` without its edge punctuation, if it
+    keeps at least ten characters."""
+    text = art.text
     while start < end and text[start] in " ,;:\n":
         start += 1
     while end > start and text[end - 1] in " ,.;:\n":
         end -= 1
     if end - start < 10:
         return None
-    cue = art.doc[tok.i : to.i + 1]
-    direct = quoted(text, start, end)
-    return _Found(start, end, cue, noun_phrase(pobj), direct, False, art.paragraph(start))
+    return _Found(start, end, cue, source, quoted(text, start, end), False, art.paragraph(start))
 
 
 _FRAME_TAIL = frozenset({"npadvmod", "prep", "advmod", "dative", "dobj"})
 
 
 def _aside_statement(tok: Any, art: _Article) -> _Found | None:
-    """ "Even if the venture fails, Mr. Morgan said, he has done the work": a verb of
-    saying set off by commas inside the sentence it attributes. As with "according to"
-    in mid-sentence, the content is the whole sentence, frame included (PolNeAR's
-    convention: dev all-attribution F1 0.7175 -> 0.7232, train 0.7280 -> 0.7314)."""
+    """ "All of this, Okafor said, could be undone": a verb of saying that the parser set
+    apart (``parataxis``) between commas inside the sentence it attributes. As with
+    "according to" in mid-sentence, the content is the whole sentence, frame included
+    (PolNeAR's convention: dev all-attribution F1 0.7175 -> 0.7232, train 0.7280 ->
+    0.7314)."""
     if tok.lemma_.lower() not in SPEECH_VERBS and tok.lemma_.lower() not in ATTITUDE_VERBS:
         return None
-    if tok.dep_ != "ROOT" and tok.head.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
+    if tok.head.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
         return None
     doc = art.doc
     subj = next((c for c in tok.lefts if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -680,17 +685,7 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
         or any(doc[k].is_punct for k in range(first, last + 1))
     ):
         return None
-    text = art.text
-    start, end = tok.sent.start_char, tok.sent.end_char
-    while start < end and text[start] in " ,;:\n":
-        start += 1
-    while end > start and text[end - 1] in " ,.;:\n":
-        end -= 1
-    if end - start < 10:
-        return None
-    return _Found(
-        start, end, tok, noun_phrase(subj), quoted(text, start, end), False, art.paragraph(start)
-    )
+    return _stretch_found(art, sent.start_char, sent.end_char, tok, noun_phrase(subj))
 
 
 _RUN_ON = 400  # characters a content may run on to close the quote it ends in
