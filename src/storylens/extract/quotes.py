@@ -260,7 +260,7 @@ _TITLE_VERB = re.compile(r" (?:is|was|are|were|has|had|have|will|would|became|be
 
 
 def _title_case(inner: str) -> bool:
-    """Every word capitalised but the small ones: "Make Your Kid a Millionaire"."""
+    """Every word capitalised but the small ones: "How to Save a Small Town"."""
     words = _WORDS.findall(inner)
     return (
         bool(words)
@@ -275,7 +275,7 @@ def _names_a_thing(art: _Article, q: QuoteMarks) -> bool:
     Either running on into its sentence ("“American Skin (41 Shots)” was written by
     ...": no closing punctuation inside the marks, and a verb such as "is" or "was"
     right after), or in title case after a word that introduces one ("an episode of
-    “The Steve Harvey Morning Show,”", "his 2002 book, “Make Your Kid a Millionaire,”").
+    “The Harbour Hour,”", "his 2019 book, “How to Save a Small Town,”").
     """
     if q.unbalanced:
         return False
@@ -372,8 +372,8 @@ def _take_aside(art: _Article, q: QuoteMarks, found: list[_Found]) -> bool:
 def _same_frame_goes_on(
     art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None, found: list[_Found]
 ) -> bool:
-    """ "“I love Larry,” he said, but “when it comes to energy ...”": the second part
-    goes on the quote its frame closed; whether it was added."""
+    """ "“I love this harbour,” Pell said, but “when it comes to the levy ...”": the
+    second part goes on the quote its frame closed; whether it was added."""
     prev = found[-1] if found else None
     if frame is None or frame[0] is None or prev is None or not prev.direct:
         return False
@@ -388,7 +388,8 @@ def _same_frame_goes_on(
 
 
 def _colon_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
-    """ "Obama is rolling out a new message: “...”": the introducing clause's subject."""
+    """ "Pell is taking a blunter message to the docks: “...”": the introducing clause's
+    subject."""
     colon = art.text.rfind(":", 0, q.start)
     sents = art.sents_over(colon, colon + 1) if colon >= 0 else []
     if not sents:
@@ -440,7 +441,7 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             and not prev.signed
             and "\n" not in art.text[prev.end : q.start]
         )  # "“I would,” Melanie said to the TV. “I would, Donald.”"
-        # "... a new campaign message: “It’s about me.”"
+        # "... a blunter message to the docks: “Pay now or sink.”"
         after_colon = art.paragraph(q.start) > 0 and art.text[
             max(0, q.start - 3) : q.start
         ].rstrip().endswith(":")
@@ -546,7 +547,7 @@ def _widen_to_clause(art: _Article, f: _Found) -> None:
         return
     cue_end = cue.idx + len(cue.text)
     if cue_end <= f.start and art.text[cue_end : f.start].rstrip().endswith(":"):
-        return  # "Obama is rolling out a message: “It’s about me.”" quotes the message alone
+        return  # "Pell took a message to the docks: “Pay now.”" quotes the message alone
     if cue_end <= f.start:  # "X said the plan “would fail” without money"
         f.start, f.end = max(min(start, f.start), cue_end), max(end, f.end)
     elif ":" not in art.text[start : f.start]:

@@ -78,14 +78,14 @@ def non_restrictive(tok: Any) -> bool:
     """A ", which ..." clause: background the attributed content does not include.
 
     PolNeAR contents stop before such clauses ("emails that leaked in July, which
-    forced ...", also after a closing mark: "the “War On Drugs,” which ..."); restrictive
+    forced ...", also after a closing mark: "the “shadow budget,” which ..."); restrictive
     clauses without the comma stay in.
     """
     if tok.dep_ not in ("relcl", "acl"):
         return False
     left = tok.left_edge
     k = left.i - 1
-    if k > 0 and all(ch in _CLOSING for ch in tok.doc[k].text):  # “War On Drugs,” which
+    if k > 0 and all(ch in _CLOSING for ch in tok.doc[k].text):  # “shadow budget,” which
         k -= 1
     if k < 0 or tok.doc[k].text != ",":
         return False
