@@ -6,7 +6,7 @@
    ones standing next to a speech verb;
 2. their frame: the nearest verb of saying outside quotes in the same sentence (or a
    sentence introducing the quote with a colon) and its subject as the source; else the
-   words closing a comma-ended quote ("...,” an angry Hollande retaliated."); else a
+   words closing a comma-ended quote ("...,” an angry Reyes retaliated."); else a
    "-- Name" after the quote; else the previous quote's speaker when the quote continues
    that speaker's paragraph run;
 3. quotes around one frame ("...," she said. "...") and frameless quotes later in the
@@ -172,13 +172,13 @@ def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     """The frame right after a quote that ends in a comma, when no verb of saying framed it.
 
     Either any verb whose subject opens the words after the quote, in a clause that ends
-    a few words on ("“...,” an angry Hollande retaliated."; a relative clause, "“...,”
+    a few words on ("“...,” an angry Reyes retaliated."; a relative clause, "“...,”
     which Brandt wrote", is no frame); or, when the parse found no subject (the tagger
-    took "Bozell" for a compound of "answers"), one to four name words and a verb of
+    took "Reyes" for a compound of "answers"), one to four name words and a verb of
     saying that ends the sentence or is followed by a comma or a time word.
     """
     if art.text[q.end - 2 : q.end - 1] != ",":
-        return None  # the quote must run on into its frame: "...,” Bozell answers."
+        return None  # the quote must run on into its frame: "...,” Reyes answers."
     doc = art.doc
     window = doc.char_span(q.end, min(len(art.text), q.end + 60), alignment_mode="expand")
     if window is None or len(window) == 0:
@@ -315,7 +315,7 @@ def _embedded(art: _Article, q: QuoteMarks) -> bool:
 
 
 def _frame_follows(art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None) -> bool:
-    """The quote is closed by its own frame: "Biden “has a role,” said Doyle"."""
+    """The quote is closed by its own frame: "Pell “has a plan,” said Reyes"."""
     if frame is None or frame[0] is None:
         return False
     cue, source = frame
@@ -440,7 +440,7 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             and prev.cue is not None
             and not prev.signed
             and "\n" not in art.text[prev.end : q.start]
-        )  # "“I would,” Melanie said to the TV. “I would, Donald.”"
+        )  # "“I would,” Pell said to the screen. “I would, really.”"
         # "... a blunter message to the docks: “Pay now or sink.”"
         after_colon = art.paragraph(q.start) > 0 and art.text[
             max(0, q.start - 3) : q.start
@@ -533,7 +533,7 @@ def _widen_to_clause(art: _Article, f: _Found) -> None:
     """A quote inside its cue verb's clause takes the whole clause as its content.
 
     "X said the plan "would fail" without money" attributes the whole clause, of
-    which the quoted words are a part; so does "Biden "has a role," said Doyle".
+    which the quoted words are a part; so does "Pell "has a plan," said Reyes".
     """
     cue = f.cue
     if cue is None or not hasattr(cue, "lemma_"):
@@ -551,8 +551,8 @@ def _widen_to_clause(art: _Article, f: _Found) -> None:
     if cue_end <= f.start:  # "X said the plan “would fail” without money"
         f.start, f.end = max(min(start, f.start), cue_end), max(end, f.end)
     elif ":" not in art.text[start : f.start]:
-        # "Biden “has a role,” said Doyle": only what precedes the quote joins it, and
-        # not a frame of its own ("McCaskill scolded him: “...,” she said")
+        # "Pell “has a plan,” said Reyes": only what precedes the quote joins it, and
+        # not a frame of its own ("Pell scolded him: “...,” she said")
         f.start = min(start, f.start)
 
 
@@ -775,7 +775,7 @@ def _transcript_turns(art: _Article) -> list[_Found]:
 
 
 def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
-    """A headline quoting in part ("Obama Sees ‘Personal Insult’ if Blacks Don’t Rally"):
+    """A headline quoting in part ("Pell Calls Levy ‘A Tax On Breathing’ After Vote"):
     the quote and the rest of the headline, attributed to the headline's subject.
 
     Title case hides the verb from the tagger, so the quote is not framed by the parse;
@@ -803,7 +803,7 @@ def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
 
 def _headline_frame(art: _Article, q: QuoteMarks, line_end: int) -> tuple[Any, Any]:
     """The verb and subject of a headline quoting in part: its main verb's subject before
-    the quote, else a verb of saying after it ("..., Lindsey Graham Says"), else the noun
+    the quote, else a verb of saying after it ("..., Tomas Reyes Says"), else the noun
     phrase the headline opens with and the first verb after it."""
     doc = art.doc
     line = doc.char_span(0, line_end, alignment_mode="expand")
@@ -820,7 +820,7 @@ def _headline_frame(art: _Article, q: QuoteMarks, line_end: int) -> tuple[Any, A
             if subject is not None and subject.idx >= q.end:
                 return tok, noun_phrase(subject)
             names = [t for t in doc[: tok.i] if t.idx >= q.end and not t.is_punct]
-            if names and all(t.text[:1].isupper() for t in names):  # "..., Lindsey Graham Says"
+            if names and all(t.text[:1].isupper() for t in names):  # "..., Tomas Reyes Says"
                 return tok, doc[names[0].i : tok.i]
     chunk = next(iter(doc.noun_chunks), None)  # the first one only: no scan of the body
     if chunk is None or chunk.start != 0 or chunk.end_char > q.start:
@@ -840,7 +840,7 @@ def _inside_label(art: _Article, f: _Found) -> bool:
 
 
 def _labelled(art: _Article, taken: list[_Found]) -> list[_Found]:
-    """Short lines of the form "Name: what they said", as in headlines ("Cruz: Trump Would ...")."""
+    """Short lines of the form "Name: what they said", as in headlines ("Pell: Levy Would ...")."""
     found = []
     for m in _LABEL.finditer(art.text):
         body_start, body_end = m.start(2), m.end(2)
