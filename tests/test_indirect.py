@@ -143,3 +143,25 @@ def test_relative_clause_after_a_closing_mark_is_not_content() -> None:
     shapes = content_shapes(attacked, norm.text)
     assert norm.text[slice(*shapes["dobj"])] == "the “shadow budget"
     assert norm.text[slice(*shapes["obj"])] == "the “shadow budget"
+
+
+def test_passive_with_agent_attributes_its_subject_to_the_agent() -> None:
+    # PolNeAR attributes "X was endorsed by Y" to Y, with X as the content
+    doc, norm = _doc("The plan has been endorsed by three fishing cooperatives.")
+    endorsed = next(t for t in doc if t.text == "endorsed")
+    (cand,) = [c for c in iter_candidates(doc, norm.text) if c.shape == "passive"]
+    assert cand.cue.i == endorsed.i
+    assert norm.text[cand.start : cand.end] == "The plan"
+    assert cand.source_span is not None and cand.source_span.text == "three fishing cooperatives"
+    model = load_model()
+    from storylens.extract.indirect import score_candidates
+
+    kept = select(
+        score_candidates(doc, norm.text, [False] * (len(norm.text) + 1), model), [], model
+    )
+    assert [norm.text[c.start : c.end] for c in kept] == ["The plan"]
+
+
+def test_passive_without_agent_has_no_subject_shape() -> None:
+    doc, norm = _doc("The plan has been endorsed twice.")
+    assert not [c for c in iter_candidates(doc, norm.text) if c.shape == "passive"]
