@@ -165,3 +165,17 @@ def test_passive_with_agent_attributes_its_subject_to_the_agent() -> None:
 def test_passive_without_agent_has_no_subject_shape() -> None:
     doc, norm = _doc("The plan has been endorsed twice.")
     assert not [c for c in iter_candidates(doc, norm.text) if c.shape == "passive"]
+
+
+def test_conjoined_verb_of_saying_with_a_pronoun_subject_stays_in_the_content() -> None:
+    # "... and he thinks ..." goes on reporting Okafor; "... and Reyes thinks ..." is Reyes's
+    doc, norm = _doc("Okafor said the storm wrecked the pier and he thinks repairs will take a year.")
+    said = next(t for t in doc if t.text == "said")
+    assert norm.text[slice(*content_shapes(said, norm.text)["ccomp"])] == (
+        "the storm wrecked the pier and he thinks repairs will take a year"
+    )
+    doc, norm = _doc(
+        "Okafor said the storm wrecked the pier, and the engineers think repairs will take a year."
+    )
+    said = next(t for t in doc if t.text == "said")
+    assert norm.text[slice(*content_shapes(said, norm.text)["ccomp"])] == "the storm wrecked the pier"

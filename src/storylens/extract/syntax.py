@@ -18,6 +18,7 @@ _OPENING = "\"\u201c\u201e\u2018'\u00ab"
 _CLOSING = "\"\u201d\u2019'\u00bb"
 SUBJECTS = ("nsubj", "nsubjpass")
 _NP_LEFT = ("compound", "det", "amod", "poss", "nmod", "nummod", "case", "quantmod")
+_REPORTING_PRONOUNS = frozenset({"she", "he", "they", "i", "we"})
 _RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose", "where"})
 
 
@@ -108,6 +109,9 @@ def clause_tokens(head: Any) -> list[Any]:
             and not any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in t.children)
             # nor is "urged him to call out Russia and consider sanctions"
             and t.head.dep_ != "xcomp"
+            # nor "she hopes to win, but she knows that ...": a pronoun subject goes on
+            # reporting what the content's speaker said
+            and not any(c.dep_ == "nsubj" and c.lower_ in _REPORTING_PRONOUNS for c in t.children)
         ):
             cut.update(x.i for x in t.subtree)
             for sib in t.head.children:
