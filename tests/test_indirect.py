@@ -179,3 +179,15 @@ def test_conjoined_verb_of_saying_with_a_pronoun_subject_stays_in_the_content() 
     )
     said = next(t for t in doc if t.text == "said")
     assert norm.text[slice(*content_shapes(said, norm.text)["ccomp"])] == "the storm wrecked the pier"
+
+
+def test_features_name_the_cues_frame_and_the_shipped_model_weighs_them() -> None:
+    # "called the levy “a disgrace”": the predicate (oprd) says the object is named, not
+    # merely acted on, which the lemma and shape alone do not tell the model
+    from storylens.extract.indirect import features_of
+
+    doc, norm = _doc("Mayor Pell called the levy “a disgrace,” and left.")
+    (obj,) = [c for c in iter_candidates(doc, norm.text) if c.shape == "obj"]
+    feats = features_of(obj, norm.text, [False] * (len(norm.text) + 1))
+    assert "child=oprd|shape=obj" in feats and "child=dobj|shape=obj" in feats
+    assert load_model().weights.get("child=oprd|shape=obj", 0.0) > 0

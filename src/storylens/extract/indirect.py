@@ -15,7 +15,9 @@
    without it PolNeAR dev all-attribution F1 rose from 0.695 to 0.701;
 2. features (:func:`features_of`): named binary features: the cue's lemma and its class
    in :mod:`.cues`, the shape, the cue's part of speech and dependency, the kind of
-   source, the content's length, whether it holds quotation marks or ends the sentence;
+   source, the content's length, whether it holds quotation marks or ends the sentence,
+   which frame dependents the cue has ("called the levy “a disgrace”": an object and a
+   predicate);
 3. score: a logistic model over those features, read from
    ``storylens/data/attribution-model.json`` (feature names and weights only) and fitted
    on the PolNeAR train split by ``benchmarks/train_attribution.py``;
@@ -59,6 +61,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "you", "who", "him
 _THING_PRONOUNS = frozenset({"it", "this", "that", "which", "these", "those"})
 _MODALS = frozenset({"would", "could", "may", "might", "will", "can", "should", "must"})
 _TRIM = " \n\t,;:"
+_FRAME_DEPS = frozenset({"oprd", "ccomp", "xcomp", "dative", "dobj", "agent", "attr", "advcl"})
 
 
 @dataclass(frozen=True)
@@ -327,6 +330,8 @@ def features_of(c: Candidate, text: str, inside: Sequence[bool]) -> list[str]:
         f.append("cue_in_quote")
         f.append(f"cue_in_quote|class={cls}")
         f.append(f"cue_in_quote|src={src}")
+    for dep in sorted(child_deps & _FRAME_DEPS):
+        f.append(f"child={dep}|shape={shape}")
     if "neg" in child_deps:
         f.append("negated")
     if "auxpass" in child_deps or "nsubjpass" in child_deps:
