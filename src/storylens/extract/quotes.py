@@ -37,11 +37,11 @@ from typing import Any
 
 from ..model import Quote, Span
 from ..normalize import Normalized
-from .cues import ATTITUDE_VERBS, CUE_VERBS, SPEECH_VERBS
+from .cues import CUE_VERBS, SPEECH_VERBS
 from .indirect import AttributionModel, TakenSpans, content_shapes, find_indirect
 from .marks import QuoteMarks, find_quotes
 from .speakers import NameIndex, resolve_speaker
-from .syntax import agent_of, noun_phrase, quoted, subject_of
+from .syntax import SUBJECTS, agent_of, noun_phrase, quoted, subject_of
 
 _DASH_SPEAKER = re.compile(
     r"\s*(?:--|[\u2014\u2015\u2013])\s*([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3})"
@@ -656,12 +656,12 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
     "according to" in mid-sentence, the content is the whole sentence, frame included
     (PolNeAR's convention: dev all-attribution F1 0.7175 -> 0.7232, train 0.7280 ->
     0.7314)."""
-    if tok.lemma_.lower() not in SPEECH_VERBS and tok.lemma_.lower() not in ATTITUDE_VERBS:
+    if tok.lemma_.lower() not in CUE_VERBS:  # saying or attitude
         return None
     if tok.head.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
         return None
     doc = art.doc
-    subj = next((c for c in tok.lefts if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = next((c for c in tok.lefts if c.dep_ in SUBJECTS), None)
     if subj is None:
         return None
     # "All of this, Okafor said, ...": the parser often takes the opening words for the
