@@ -16,11 +16,12 @@ from conftest import shared_path
 ROOT = Path(__file__).resolve().parents[1]
 
 # benchmarks/results/quotes_eval_dev.json at the time of writing:
-# all CONTENT_F1 0.727 SOURCE_ACC 0.908; direct CONTENT_F1 0.883 SOURCE_ACC 0.918
+# all CONTENT_F1 0.7376 SOURCE_ACC 0.9173; direct CONTENT_F1 0.8858 SOURCE_ACC 0.9210
 # (the all-attribution source floor went from 0.89 to 0.885 when the fitted indirect
 # model raised all-attribution recall from 0.54 to 0.63, harder sources among the new
-# ones, and back to 0.89 once the mark-pairing and clause fixes lifted it to 0.8995; now 0.905)
-FLOORS = {"all": (0.725, 0.905), "direct": (0.88, 0.915)}
+# ones, and back to 0.89 once the mark-pairing and clause fixes lifted it to 0.8995;
+# 0.905 later, 0.915 since the graded training target)
+FLOORS = {"all": (0.735, 0.915), "direct": (0.885, 0.915)}
 
 
 @pytest.mark.slow

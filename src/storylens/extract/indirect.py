@@ -20,9 +20,11 @@
    predicate);
 3. score: a logistic model over those features, read from
    ``storylens/data/attribution-model.json`` (feature names and weights only) and fitted
-   on the PolNeAR train split by ``benchmarks/train_attribution.py``;
-4. selection (:func:`select`): per cue its most probable shape, kept when that
-   probability reaches the threshold (one for contents with quotation marks, one
+   on the PolNeAR train split by ``benchmarks/train_attribution.py``. Its target is
+   graded, not 0/1: a content the annotators would count scores by how closely its
+   extent matches theirs, so the score reads as the expected quality of the match;
+4. selection (:func:`select`): per cue its best-scoring shape, kept when that
+   score reaches the threshold (one for contents with quotation marks, one
    without); best first, skipping a content that lies more than half inside a direct
    quote or a content already kept (a plain shape then may stand in for its cue).
 
