@@ -36,6 +36,19 @@ def test_said_that_yields_its_clause_with_the_subject_as_source() -> None:
     assert cand.source_span.text == "The harbour master"
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "clause"),
+    [
+        ("The ministry denied that the dam had failed.", "denied", "that the dam had failed"),
+        ("Pell asked whether the ferry would run.", "asked", "whether the ferry would run"),
+    ],
+)
+def test_clause_keeps_its_complementiser(text: str, cue: str, clause: str) -> None:
+    doc, norm = _doc(text)
+    tok = next(t for t in doc if t.text == cue)
+    assert norm.text[slice(*content_shapes(tok, norm.text)["ccomp"])] == clause
+
+
 def test_shipped_model_loads_and_has_only_feature_names() -> None:
     model = load_model()
     assert 0 < model.threshold < 1 and 0 < model.threshold_quoted < 1
