@@ -184,7 +184,9 @@ def test_passive_without_agent_has_no_subject_shape() -> None:
 
 def test_conjoined_verb_of_saying_with_a_pronoun_subject_stays_in_the_content() -> None:
     # "... and he thinks ..." goes on reporting Okafor; "... and Reyes thinks ..." is Reyes's
-    doc, norm = _doc("Okafor said the storm wrecked the pier and he thinks repairs will take a year.")
+    doc, norm = _doc(
+        "Okafor said the storm wrecked the pier and he thinks repairs will take a year."
+    )
     said = next(t for t in doc if t.text == "said")
     assert norm.text[slice(*content_shapes(said, norm.text)["ccomp"])] == (
         "the storm wrecked the pier and he thinks repairs will take a year"
@@ -193,7 +195,9 @@ def test_conjoined_verb_of_saying_with_a_pronoun_subject_stays_in_the_content() 
         "Okafor said the storm wrecked the pier, and the engineers think repairs will take a year."
     )
     said = next(t for t in doc if t.text == "said")
-    assert norm.text[slice(*content_shapes(said, norm.text)["ccomp"])] == "the storm wrecked the pier"
+    assert (
+        norm.text[slice(*content_shapes(said, norm.text)["ccomp"])] == "the storm wrecked the pier"
+    )
 
 
 def test_features_name_the_cues_frame_and_the_shipped_model_weighs_them() -> None:

@@ -151,7 +151,6 @@ def content_shapes(cue: Any, text: str) -> dict[str, tuple[int, int]]:
     return {k: v for k, v in shapes.items() if v is not None}
 
 
-
 def _source(cue: Any) -> tuple[Any | None, str]:
     if cue.pos_ in ("VERB", "AUX", "ADJ"):
         subj = subject_of(cue)
