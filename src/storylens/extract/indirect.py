@@ -127,7 +127,8 @@ def content_shapes(cue: Any, text: str) -> dict[str, tuple[int, int]]:
     for child in cue.children:
         if child.dep_ == "ccomp" and "ccomp" not in shapes:
             # with its "that", "whether" or "if": PolNeAR's annotators take the
-            # complementiser into the content (2,370 times in train, against 30). Refitted,
+            # complementiser into the content (2,370 times in train, against 30:
+            # python benchmarks/polnear_edges.py). Refitted,
             # PolNeAR dev all-attribution F1 0.7376 -> 0.7394, direct 0.8858 -> 0.8867;
             # train 0.7376 -> 0.7384, 0.8914 -> 0.8922. (Keeping the mark of an ``advcl``
             # as well: dev direct 0.8860, so it is still dropped there.)
