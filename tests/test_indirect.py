@@ -135,6 +135,28 @@ def test_cue_whose_best_shape_is_taken_falls_back_to_its_next_plain_shape() -> N
     assert select([(0.9, whole), (0.6, quoted)], taken, model) == []
 
 
+def test_mixed_quote_around_a_kept_content_is_not_kept_as_well() -> None:
+    from dataclasses import replace
+
+    doc, norm = _doc("Okafor was heard telling the crew to “hold the line” at the pier.")
+    telling = next(t for t in doc if t.text == "telling")
+    first = next(c for c in iter_candidates(doc, norm.text) if c.cue.i == telling.i)
+    inner_start = norm.text.index("to “hold")
+    inner = replace(first, start=inner_start, end=norm.text.index(" at the"), quoted=True)
+    outer = replace(first, start=norm.text.index("the crew"), end=len(norm.text) - 1, quoted=True)
+    other_cue = next(t for t in doc if t.text == "heard")
+    outer = replace(outer, cue=other_cue)
+    model = AttributionModel({}, 0.0, 0.4, 0.4)
+    # the inner content is kept first; the quoted span around it would only repeat it
+    kept = select([(0.9, inner), (0.6, outer)], [], model)
+    assert [(c.start, c.end) for c in kept] == [(inner.start, inner.end)]
+    # an unquoted content around a kept one is still kept ("X said that Y claimed Z")
+    plain = replace(outer, quoted=False)
+    assert len(select([(0.9, inner), (0.6, plain)], [], model)) == 2
+    # the same holds for a span taken by rule
+    assert select([(0.6, outer)], [(inner.start, inner.end)], model) == []
+
+
 def test_missing_or_corrupt_model_says_how_to_refit(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="train_attribution.py"):
         load_model(str(tmp_path / "absent.json"))
