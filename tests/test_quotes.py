@@ -442,8 +442,25 @@ def test_headline_quoting_in_part_is_attributed_to_its_subject() -> None:
         "Harbour master Lena Okafor toured the pier on Monday.\n"
     )
     q = _find(_quotes(text), "A Disgrace")
-    assert q.direct and q.content.text == "\u2018A Disgrace To Vellin\u2019 After Storm"
+    # what the verb takes, from the word after it, as PolNeAR's annotators mark it
+    assert (
+        q.direct and q.content.text == "The Sea Wall \u2018A Disgrace To Vellin\u2019 After Storm"
+    )
     assert q.source is not None and "Okafor" in q.source.text
+    assert q.cue is not None and q.cue.text == "Calls"
+    text = (
+        "Okafor Says Sea Wall Was \u2018Built To Fail.\u2019\n\n"
+        "Harbour master Lena Okafor toured the pier on Monday.\n"
+    )
+    q = _find(_quotes(text), "Built To Fail")
+    assert q.content.text == "Sea Wall Was \u2018Built To Fail.\u2019"
+    # after a colon the quote stands alone
+    text = (
+        "Okafor Scolds The Council: \u2018Nobody Paid For The Wall.\u2019\n\n"
+        "Harbour master Lena Okafor toured the pier on Monday.\n"
+    )
+    q = _find(_quotes(text), "Nobody Paid")
+    assert q.content.text == "\u2018Nobody Paid For The Wall.\u2019"
     text = (
         "Ferry \u2018Will Sail On Monday,\u2019 Captain Ivo Brandt Says.\n\n"
         "Captain Ivo Brandt spoke at the harbour.\n"

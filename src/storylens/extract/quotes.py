@@ -776,10 +776,11 @@ def _transcript_turns(art: _Article) -> list[_Found]:
 
 def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
     """A headline quoting in part ("Pell Calls Levy ‘A Tax On Breathing’ After Vote"):
-    the quote and the rest of the headline, attributed to the headline's subject.
+    the rest of the headline, attributed to the headline's subject.
 
     Title case hides the verb from the tagger, so the quote is not framed by the parse;
-    PolNeAR attributes the words from the quote on.
+    PolNeAR attributes the words from the frame verb on ("Levy ‘A Tax ...’ After Vote"),
+    or from the quote on when no verb comes before it.
     """
     text = art.text
     line_end = text.find("\n")
@@ -798,7 +799,16 @@ def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
     while end > q.start and text[end - 1] in " .":
         end -= 1
     cue, source = _headline_frame(art, q, line_end)
-    return [_Found(q.start, end, cue, source, True, q.unbalanced, art.paragraph(q.start))]
+    start = q.start
+    if cue is not None and hasattr(cue, "idx") and cue.idx < q.start:
+        # "De Blasio Says Blast Was An ‘Intentional Act’": what the verb takes, from the
+        # word after it; after a colon ("... Heckles Fans: ‘...’") the quote alone.
+        # PolNeAR dev direct F1 0.8898 -> 0.8926, train 0.8953 -> 0.8960.
+        after = cue.idx + len(cue.text)
+        gap = text[after : q.start]
+        if ":" not in gap and gap.strip():
+            start = after + len(gap) - len(gap.lstrip())
+    return [_Found(start, end, cue, source, True, q.unbalanced, art.paragraph(q.start))]
 
 
 def _headline_frame(art: _Article, q: QuoteMarks, line_end: int) -> tuple[Any, Any]:
