@@ -138,7 +138,10 @@ def test_cue_whose_best_shape_is_taken_falls_back_to_its_next_plain_shape() -> N
 def test_mixed_quote_around_a_kept_content_is_not_kept_as_well() -> None:
     from dataclasses import replace
 
-    doc, norm = _doc("Okafor was heard telling the crew to “hold the line” at the pier.")
+    doc, norm = _doc(
+        "Okafor was heard telling the crew and the night-shift dock workers to “hold the "
+        "line” at the pier."
+    )
     telling = next(t for t in doc if t.text == "telling")
     first = next(c for c in iter_candidates(doc, norm.text) if c.cue.i == telling.i)
     inner_start = norm.text.index("to “hold")
@@ -155,6 +158,26 @@ def test_mixed_quote_around_a_kept_content_is_not_kept_as_well() -> None:
     assert len(select([(0.9, inner), (0.6, plain)], [], model)) == 2
     # the same holds for a span taken by rule
     assert select([(0.6, outer)], [(inner.start, inner.end)], model) == []
+
+
+def test_plain_content_gives_way_to_a_kept_one_sooner_than_a_quoted_one() -> None:
+    from dataclasses import replace
+
+    from storylens.extract.indirect import TakenSpans
+
+    doc, norm = _doc("The harbour master said the ferry would resume sailing in May.")
+    said = next(t for t in doc if t.text == "said")
+    first = next(c for c in iter_candidates(doc, norm.text) if c.cue.i == said.i)
+    model = AttributionModel({}, 0.0, 0.4, 0.4)
+    start = first.start
+    plain = replace(first, start=start, end=start + 20, shape="obj")
+    taken = [(start + 11, start + 40)]  # 9 of the candidate's 20 characters: 45%
+    assert select([(0.9, plain)], taken, model) == []
+    quoted_one = replace(plain, quoted=True)
+    assert select([(0.9, quoted_one)], taken, model) == [quoted_one]
+    # a share below one half is found even when it misses the span's midpoint bucket
+    spans = TakenSpans([(250, 400)])
+    assert spans.overlaps((100, 300), 0.2) and not spans.overlaps((100, 300))
 
 
 def test_missing_or_corrupt_model_says_how_to_refit(tmp_path: Path) -> None:

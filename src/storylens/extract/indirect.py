@@ -438,13 +438,26 @@ class TakenSpans:
                     return True
         return False
 
-    def overlaps(self, span: tuple[int, int]) -> bool:
+    def overlaps(self, span: tuple[int, int], share: float = 0.5) -> bool:
+        """Whether more than ``share`` of ``span`` lies inside one kept content."""
         s, e = span
-        mid = (s + e) // 2
+        if share >= 0.5:
+            buckets = [((s + e) // 2) // self.BUCKET]
+        else:  # a smaller share need not cover the midpoint: every bucket of the span
+            buckets = list(range(s // self.BUCKET, (max(e, s + 1) - 1) // self.BUCKET + 1))
         return any(
-            min(e, b) - max(s, a) > 0.5 * (e - s)
-            for a, b in self._buckets.get(mid // self.BUCKET, ())
+            min(e, b) - max(s, a) > share * (e - s)
+            for k in buckets
+            for a, b in self._buckets.get(k, ())
         )
+
+
+# How much of a candidate may lie inside a content already kept before it is skipped.
+# A plain content gives way sooner (PolNeAR all-attribution F1 at 0.4 against 0.5:
+# train 0.7393 -> 0.7400, dev 0.7407 -> 0.7413, direct unchanged on both; 0.3 gave
+# train 0.7404 but dev 0.7406). A quoted one keeps 0.5: 0.3 lowers dev direct F1.
+_PLAIN_SHARE = 0.4
+_QUOTED_SHARE = 0.5
 
 
 def select(
@@ -482,7 +495,8 @@ def select(
     done: set[int] = set()
     for p, c in sorted(scored, key=lambda pc: (-pc[0], pc[1].start)):
         span = (c.start, c.end)
-        if c.cue.i in done or p < model.threshold_for(c) or spans.overlaps(span):
+        share = _QUOTED_SHARE if c.quoted else _PLAIN_SHARE
+        if c.cue.i in done or p < model.threshold_for(c) or spans.overlaps(span, share):
             continue
         if best[c.cue.i][1] is not c and (c.quoted or best[c.cue.i][1].quoted):
             continue
