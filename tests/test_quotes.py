@@ -542,3 +542,24 @@ def test_aside_frame_without_quotes_attributes_the_whole_sentence() -> None:
     assert q.speaker == "Lena Okafor" and q.cue.text == "said" and not q.direct
     # a frame closing its sentence is no aside: its content stops before it
     assert _find(quotes, "resume in May").content.text == "The ferry will resume in May"
+
+
+def test_cue_that_frames_a_quote_frames_nothing_else() -> None:
+    from storylens.extract.indirect import AttributionModel
+    from storylens.extract.quotes import extract_quotes
+    from storylens.normalize import normalize
+    from storylens.pipeline import nlp_pipeline
+
+    text = (
+        "\u201cWe will rebuild the pier before the winter storms,\u201d Okafor told the "
+        "harbour board members on Monday.\n"
+    )
+    norm = normalize(text)
+    doc = nlp_pipeline()(norm.text)
+    every = AttributionModel({}, 0.0, 0.4, 0.4)  # every candidate at p = 0.5, all kept
+    quotes = extract_quotes(doc, norm, "t", model=every)
+    told = [q for q in quotes if q.cue is not None and q.cue.text == "told"]
+    # the quote alone: not also "the harbour board members" as a second content of "told"
+    assert [q.content.text for q in told] == [
+        "\u201cWe will rebuild the pier before the winter storms,\u201d"
+    ]

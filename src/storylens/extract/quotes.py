@@ -584,12 +584,26 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
     return direct, according
 
 
+def _token_indices(obj: Any) -> range:
+    """The token indices of a cue: one token or a span ("according to")."""
+    if hasattr(obj, "start") and hasattr(obj, "end") and not hasattr(obj, "idx"):
+        return range(obj.start, obj.end)
+    return range(obj.i, obj.i + 1)
+
+
 def _indirect(art: _Article, taken: list[_Found], model: AttributionModel | None) -> list[_Found]:
     """Every other indirect cue, through the fitted model of :mod:`.indirect`."""
     found = []
     covered = [(f.start, f.end) for f in taken]
     starts = sorted(s for s, _ in covered)
+    # a cue frames one attribution: PolNeAR gives every cue exactly one content, and a
+    # model content of a cue that already frames a quote found by rule matched 33 of
+    # 116 times in train. Skipping them: all-attribution F1 train 0.7400 -> 0.7403,
+    # dev 0.7413 -> 0.7420; direct unchanged (dev 0.8926, train 0.89605 -> 0.89599).
+    framing = {i for f in taken if f.cue is not None for i in _token_indices(f.cue)}
     for c in find_indirect(art.doc, art.text, art.inside, covered, model):
+        if c.cue.i in framing:
+            continue
         start, end = c.start, c.end
         i = bisect.bisect_right(starts, start)
         if i < len(starts) and starts[i] < end and starts[i] > c.cue.idx:
