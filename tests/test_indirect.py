@@ -130,9 +130,12 @@ def test_cue_whose_best_shape_is_taken_falls_back_to_its_next_plain_shape() -> N
     taken = [(whole.start + 10, whole.end)]
     kept = select([(0.9, whole), (0.6, short)], taken, model)
     assert [c.shape for c in kept] == ["dobj"]
-    # a quoted shape never stands in for the cue's best one (nor the other way round)
+    # a quoted shape never stands in for the cue's best one
     quoted = replace(short, quoted=True)
     assert select([(0.9, whole), (0.6, quoted)], taken, model) == []
+    # a plain one may stand in for a quoted best one
+    quoted_whole = replace(whole, quoted=True)
+    assert [c.shape for c in select([(0.9, quoted_whole), (0.6, short)], taken, model)] == ["dobj"]
 
 
 def test_mixed_quote_around_a_kept_content_is_not_kept_as_well() -> None:
