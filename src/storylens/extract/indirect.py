@@ -425,26 +425,28 @@ class TakenSpans:
         for span in spans:
             self.add(span)
 
+    def _buckets_of(self, span: tuple[int, int]) -> range:
+        s, e = span
+        return range(s // self.BUCKET, (max(e, s + 1) - 1) // self.BUCKET + 1)
+
     def add(self, span: tuple[int, int]) -> None:
-        for k in range(span[0] // self.BUCKET, (max(span[1], span[0] + 1) - 1) // self.BUCKET + 1):
+        for k in self._buckets_of(span):
             self._buckets.setdefault(k, []).append(span)
 
     def contains(self, span: tuple[int, int]) -> bool:
         """Whether a kept content lies wholly inside ``span`` (and is not ``span``)."""
         s, e = span
-        for k in range(s // self.BUCKET, (max(e, s + 1) - 1) // self.BUCKET + 1):
-            for a, b in self._buckets.get(k, ()):
-                if s <= a and b <= e and (a, b) != (s, e):
-                    return True
-        return False
+        return any(
+            s <= a and b <= e and (a, b) != span
+            for k in self._buckets_of(span)
+            for a, b in self._buckets.get(k, ())
+        )
 
     def overlaps(self, span: tuple[int, int], share: float = 0.5) -> bool:
         """Whether more than ``share`` of ``span`` lies inside one kept content."""
         s, e = span
-        if share >= 0.5:
-            buckets = [((s + e) // 2) // self.BUCKET]
-        else:  # a smaller share need not cover the midpoint: every bucket of the span
-            buckets = list(range(s // self.BUCKET, (max(e, s + 1) - 1) // self.BUCKET + 1))
+        # a smaller share need not cover the midpoint: then every bucket of the span
+        buckets = [(s + e) // 2 // self.BUCKET] if share >= 0.5 else self._buckets_of(span)
         return any(
             min(e, b) - max(s, a) > share * (e - s)
             for k in buckets
