@@ -178,9 +178,10 @@ def test_plain_content_gives_way_to_a_kept_one_sooner_than_a_quoted_one() -> Non
     assert select([(0.9, plain)], taken, model) == []
     quoted_one = replace(plain, quoted=True)
     assert select([(0.9, quoted_one)], taken, model) == [quoted_one]
-    # a share below one half is found even when it misses the span's midpoint bucket
-    spans = TakenSpans([(250, 400)])
-    assert spans.overlaps((100, 300), 0.2) and not spans.overlaps((100, 300))
+    # a share below one half is found even outside the span's midpoint bucket: (100, 600)
+    # has its midpoint in bucket 1 (256-511), the kept (520, 600) lies in bucket 2 only
+    spans = TakenSpans([(520, 600)])
+    assert spans.overlaps((100, 600), 0.1) and not spans.overlaps((100, 600))
 
 
 def test_missing_or_corrupt_model_says_how_to_refit(tmp_path: Path) -> None:
