@@ -477,8 +477,8 @@ def select(
     0.7409, direct unchanged.
 
     A quoted candidate around a content already kept is skipped: it is a mixed quote
-    whose quoted words another cue has already attributed ("... saying “pray for him” in
-    response" around "“pray for him” in response"), and PolNeAR annotates the outer one
+    whose quoted words another cue has already attributed ("the crew to “hold the line” at
+    the pier" around "to “hold the line”"), and PolNeAR annotates the outer one
     far less often (train: 24 of 85 such spans matched a gold content). PolNeAR dev
     direct F1 0.8867 -> 0.8898, all 0.7394 -> 0.7403; train 0.8922 -> 0.8953,
     0.7384 -> 0.7391. (Skipping it when it overlaps a kept content at all, not only

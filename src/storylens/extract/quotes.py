@@ -815,7 +815,7 @@ def _headline_quote(art: _Article, taken: list[_Found]) -> list[_Found]:
     cue, source = _headline_frame(art, q, line_end)
     start = q.start
     if cue is not None and cue.idx < q.start:  # the frame is a token or none
-        # "De Blasio Says Blast Was An ‘Intentional Act’": what the verb takes, from the
+        # "Okafor Says Sea Wall Was ‘Built To Fail’": what the verb takes, from the
         # word after it; after a colon ("... Heckles Fans: ‘...’") the quote alone.
         # PolNeAR dev direct F1 0.8898 -> 0.8926, train 0.8953 -> 0.8960.
         after = cue.idx + len(cue.text)
