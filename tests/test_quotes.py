@@ -527,6 +527,20 @@ def test_second_part_after_the_frame_and_but_goes_on_the_same_quote() -> None:
     assert q.speaker == "Ana Pell"
 
 
+def test_second_part_after_a_long_frame_and_still_goes_on_the_same_quote() -> None:
+    # one word after the conjunction, and a frame of over 60 characters
+    text = (
+        "Mayor Ana Pell spoke about the harbour levy on Monday.\n\n"
+        "The levy \u201cwill pay for the wall,\u201d Pell wrote in a long letter to the "
+        "Vellin harbour board members, and still \u201cthe council has a history of "
+        "waste.\u201d\n"
+    )
+    (q,) = _direct(text)
+    assert q.content.text.endswith("a history of waste.\u201d"), q.content.text
+    assert "will pay for the wall" in q.content.text
+    assert q.speaker == "Ana Pell"
+
+
 def test_aside_frame_without_quotes_attributes_the_whole_sentence() -> None:
     text = (
         "The Vellin ferry has lost money for three years.\n\n"

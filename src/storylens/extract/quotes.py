@@ -255,7 +255,13 @@ _TITLE_BEFORE = re.compile(
     r"|programme|column|essay|speech)|['\u2019]s),? $",
     re.IGNORECASE,
 )
-_GOES_ON = re.compile(r", (?:but|and|or) $")
+# ", but “...”", ", and still “...”": one word may stand between the conjunction and the
+# quote, and the frame may be a long one ("Pell wrote in a letter to the harbour board,
+# and “...”"). Against no word and at most 60 characters, PolNeAR dev direct F1
+# 0.8926 -> 0.8940, all 0.7420 -> 0.7425; train direct 0.89599 -> 0.89615, all
+# 0.74087 -> 0.74092.
+_GOES_ON = re.compile(r", (?:but|and|or) (?:[a-z]+ )?$")
+_GOES_ON_GAP = 100  # characters between the two parts, at most
 _TITLE_VERB = re.compile(r" (?:is|was|are|were|has|had|have|will|would|became|becomes|remains)\b")
 
 
@@ -372,15 +378,16 @@ def _take_aside(art: _Article, q: QuoteMarks, found: list[_Found]) -> bool:
 def _same_frame_goes_on(
     art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None, found: list[_Found]
 ) -> bool:
-    """ "“I love this harbour,” Pell said, but “when it comes to the levy ...”": the
-    second part goes on the quote its frame closed; whether it was added."""
+    """ "“I love this harbour,” Pell said, but “when it comes to the levy ...”" (or ",
+    and still “...”"): the second part goes on the quote its frame closed; whether it
+    was added."""
     prev = found[-1] if found else None
     if frame is None or frame[0] is None or prev is None or not prev.direct:
         return False
     if prev.cue is None or prev.cue.i != frame[0].i or prev.end > frame[0].idx:
         return False
     gap = art.text[prev.end : q.start]
-    if "\n" in gap or len(gap) > 60 or not _GOES_ON.search(gap):
+    if "\n" in gap or len(gap) > _GOES_ON_GAP or not _GOES_ON.search(gap):
         return False
     prev.end = q.end
     prev.unbalanced = prev.unbalanced or q.unbalanced
