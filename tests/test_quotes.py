@@ -577,3 +577,17 @@ def test_cue_that_frames_a_quote_frames_nothing_else() -> None:
     assert [q.content.text for q in told] == [
         "\u201cWe will rebuild the pier before the winter storms,\u201d"
     ]
+
+
+def test_according_to_keeps_a_content_the_parser_hung_on_the_source() -> None:
+    # the parser takes "reeks" for an apposition of "Okafor", so the whole sentence is
+    # the "according to" phrase; the content still starts after the source's comma
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "According to harbour master Lena Okafor, the plan reeks of \u201cpanic\u201d and "
+        "haste.\n\nThe ferry resumes in May.\n"
+    )
+    q = _find(_quotes(text), "reeks")
+    assert q.content.text == "the plan reeks of \u201cpanic\u201d and haste"
+    assert q.cue.text == "According to"
+    assert q.speaker == "Lena Okafor"

@@ -646,6 +646,13 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     phrase = list(tok.subtree)
     p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     s_start, s_end = sent.start_char, sent.end_char
+    if p_start - s_start < 3 and s_end - p_end < 3:
+        # the parser hung the whole sentence on the source ("According to Pell, the
+        # levy “hurts” families" with "levy" as an apposition of "Pell"): the phrase
+        # ends at the first comma after the source's name
+        comma = next((t for t in phrase if t.i > pobj.i and t.text == ","), None)
+        if comma is not None:
+            p_end = comma.idx
     if p_start - s_start < 3:
         start, end = p_end, s_end
     elif s_end - p_end < 3:
