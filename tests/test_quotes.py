@@ -591,3 +591,19 @@ def test_according_to_keeps_a_content_the_parser_hung_on_the_source() -> None:
     assert q.content.text == "the plan reeks of \u201cpanic\u201d and haste"
     assert q.cue.text == "According to"
     assert q.speaker == "Lena Okafor"
+
+
+def test_no_content_starts_inside_a_rule_quote_and_runs_out_of_it() -> None:
+    # the parser makes the quote's clause a complement of "concludes", whose content
+    # would begin after the opening mark and run on past the closing one
+    text = (
+        "The council ran an advert against the mayor.\n\n"
+        "The spot concludes with footage of Pell saying during the debate last week, "
+        "\u201cThat makes me smart,\u201d when Okafor blasted him for not paying the levy.\n\n"
+        "The advert ran twice.\n"
+    )
+    quotes = _quotes(text)
+    assert any(q.content.text == "\u201cThat makes me smart,\u201d" for q in quotes)
+    for q in quotes:
+        inside = text.index("\u201cThat") < q.content.start < text.index("smart,\u201d") + 7
+        assert not (inside and q.content.end > text.index("when")), q.content.text
