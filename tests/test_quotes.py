@@ -607,3 +607,29 @@ def test_no_content_starts_inside_a_rule_quote_and_runs_out_of_it() -> None:
     for q in quotes:
         inside = text.index("\u201cThat") < q.content.start < text.index("smart,\u201d") + 7
         assert not (inside and q.content.end > text.index("when")), q.content.text
+
+
+def test_as_clause_of_saying_attributes_the_rest_of_the_sentence() -> None:
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "As the harbour board noted on Monday, the ferry has lost money for six years.\n\n"
+        "The levy will pay for the new pier, as Mayor Ana Pell reported.\n"
+    )
+    quotes = _quotes(text)
+    noted = _find(quotes, "six years")
+    assert noted.content.text == "the ferry has lost money for six years"
+    assert noted.cue.text == "noted" and "harbour board" in noted.source.text
+    reported = _find(quotes, "new pier")
+    assert reported.content.text == "The levy will pay for the new pier"
+    assert reported.speaker == "Ana Pell"
+
+
+def test_as_clause_that_compares_or_tells_the_time_is_no_attribution() -> None:
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "The pier is as old as Okafor claims to be.\n\n"
+        "As she spoke to the crew, the storm reached the harbour.\n"
+    )
+    # neither "as" clause reports the rest of its sentence
+    contents = [q.content.text for q in _quotes(text)]
+    assert not any("pier is" in c or "storm reached" in c for c in contents), contents

@@ -16,8 +16,8 @@
    begun before an aside frame takes that sentence ("A quiet winter, she said, “could
    be ...”");
 4. "Name: ..." lines (headlines above all), headlines quoting in part, transcript turns
-   ("PENCE: ..."), "according to X" and aside frames ("All of this, Okafor said, could
-   be undone": the whole sentence) by rule;
+   ("PENCE: ..."), "according to X", "as X reported" and aside frames ("All of this,
+   Okafor said, could be undone": the whole sentence) by rule;
 5. every other indirect attribution ("X said (that) ...", "vowed to ...", "criticised
    the plan") through the fitted candidate model of :mod:`.indirect`;
 6. speakers resolved to canonical names within the article (:mod:`.speakers`).
@@ -579,6 +579,10 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
             continue
         if tok.lower_ == "according":
             item = _according(tok, art)
+        elif tok.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
+        ):
+            item = _as_reported(tok, art)
         elif tok.dep_ == "parataxis":
             item = _aside_statement(tok, art)
             if item and any(f.start < item.end and item.start < f.end for f in direct):
@@ -668,6 +672,45 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     else:
         start, end = s_start, s_end
     return _stretch_found(art, start, end, art.doc[tok.i : to.i + 1], noun_phrase(pobj))
+
+
+# what a reporting "as" clause holds besides its verb: it has no complement of its own
+_AS_FRAME = frozenset(
+    {"mark", "nsubj", "nsubjpass", "aux", "auxpass", "advmod", "prt", "npadvmod", "punct", "neg"}
+)
+
+_AS_TIME = frozenset({"on", "in", "at", "during", "after", "before", "since", "earlier", "last"})
+
+
+def _as_reported(tok: Any, art: _Article) -> _Found | None:
+    """ "As the harbour board noted, the levy ..." or "..., as Pell reported": a verb of
+    saying in an "as" clause with no complement of its own attributes the rest of the
+    clause it qualifies, as "according to" does. PolNeAR all-attribution F1 dev 0.7430
+    -> 0.7447, train 0.74103 -> 0.74172; direct dev 0.8954 -> 0.8962, train 0.89612 ->
+    0.89630. (Attitude verbs as well, tried on a first version of the rule: train
+    all-attribution F1 0.7410 against 0.7414 with verbs of saying alone.)"""
+    if tok.lemma_.lower() not in SPEECH_VERBS or tok.head.pos_ not in ("VERB", "AUX"):
+        return None  # "as wealthy as Pell claims" compares
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or any(
+        c.dep_ not in _AS_FRAME and not (c.dep_ == "prep" and c.lower_ in _AS_TIME)
+        for c in tok.children
+    ):
+        return None
+    phrase = list(tok.subtree)
+    p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    # the clause the "as" phrase qualifies: its head's, not always the whole sentence
+    # ("If, as Pell suggested, the levy fails, ...")
+    clause = tok.head
+    s_start = clause.left_edge.idx
+    s_end = clause.right_edge.idx + len(clause.right_edge.text)
+    if p_start - s_start < 3:
+        start, end = p_end, s_end
+    elif s_end - p_end < 3:
+        start, end = s_start, p_start
+    else:
+        start, end = s_start, s_end
+    return _stretch_found(art, start, end, tok, noun_phrase(subj))
 
 
 def _stretch_found(art: _Article, start: int, end: int, cue: Any, source: Any) -> _Found | None:
