@@ -259,3 +259,22 @@ def test_features_name_the_cues_frame_and_the_shipped_model_weighs_them() -> Non
     feats = features_of(obj, norm.text, [False] * (len(norm.text) + 1))
     assert "child=oprd|shape=obj" in feats and "child=dobj|shape=obj" in feats
     assert load_model().weights.get("child=oprd|shape=obj", 0.0) > 0
+
+
+def test_extraction_asks_the_model_for_its_scores() -> None:
+    # the fitting script replays scores it computed out of fold through this hook
+    from dataclasses import dataclass
+
+    from storylens.extract.quotes import extract_quotes
+
+    doc, norm = _doc("The bridge collapsed on Tuesday after the harbour master warned the town.")
+    warned = next(c for c in iter_candidates(doc, norm.text) if c.cue.text == "warned")
+
+    @dataclass(frozen=True)
+    class Replay(AttributionModel):
+        def score(self, doc, text, inside):  # type: ignore[no-untyped-def]
+            return [(0.9, warned)]
+
+    quotes = extract_quotes(doc, norm, "t", model=Replay({}, -100.0, 0.5, 0.5))
+    assert [q.content.text for q in quotes] == [norm.text[warned.start : warned.end]]
+    assert quotes[0].cue.text == "warned"

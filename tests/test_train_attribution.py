@@ -48,3 +48,29 @@ def test_fit_ranks_the_closer_extent_higher(trainer: ModuleType) -> None:
     wide = model.probability(["shape=wide"])
     none = model.probability(["shape=none"])
     assert close > wide > none
+
+
+def test_fit_weighs_token_vectors_and_folds_them_onto_the_raw_ones(trainer: ModuleType) -> None:
+    import numpy as np
+
+    from storylens.extract.vectors import GROUPS
+
+    rng = np.random.default_rng(0)
+    width, n = 4, 800
+    # an offset the folding has to move into the bias; the cue vector's first value decides
+    dense = (rng.normal(size=(n, len(GROUPS) * width)) + 3.0).astype(np.float32)
+    labels = [1.0 if x > 3.0 else 0.0 for x in dense[:, 0]]
+    feats = [["shape=x"]] * n
+    model = trainer.fit(
+        feats, labels, l2=1e-4, min_count=3, steps=400, dense=dense, dims=len(GROUPS) * width
+    )
+    assert model.dense is not None and model.dense.shape == (len(GROUPS), width)
+    # the package scores a candidate as its named features plus its raw vectors . weights
+    probs = [
+        model.probability(f, float(d @ model.dense.ravel()))
+        for f, d in zip(feats, dense, strict=True)
+    ]
+    pos = np.mean([p for p, y in zip(probs, labels, strict=True) if y])
+    neg = np.mean([p for p, y in zip(probs, labels, strict=True) if not y])
+    assert pos > 0.7 and neg < 0.3
+    assert abs(model.dense[0, 0]) > 5 * np.abs(model.dense.ravel()[1:]).max()

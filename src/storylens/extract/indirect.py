@@ -18,8 +18,10 @@
    source, the content's length, whether it holds quotation marks or ends the sentence,
    which frame dependents the cue has ("called the levy “a disgrace”": an object and a
    predicate);
-3. score: a logistic model over those features, read from
-   ``storylens/data/attribution-model.json`` (feature names and weights only) and fitted
+3. score: a logistic model over those features and the parser's own token vectors
+   around the candidate (:mod:`.vectors`: the cue, the content's first, last and mean
+   token, its sentence, its source...), read from
+   ``storylens/data/attribution-model.json`` (feature names and numbers only) and fitted
    on the PolNeAR train split by ``benchmarks/train_attribution.py``. Its target is
    graded, not 0/1: a content the annotators would count scores by how closely its
    extent matches theirs, so the score reads as the expected quality of the match;
@@ -39,13 +41,16 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import ModelError
 from .cues import ATTITUDE_VERBS, DOCUMENT_NOUNS, ORG_NOUNS, SPEECH_VERBS
 from .syntax import QUOTE_CHARS, agent_of, char_span, clause_tokens, noun_phrase, subject_of
+from .vectors import GROUPS, dense_logits
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "attribution-model.json"
 REFIT = "python benchmarks/train_attribution.py"
@@ -78,6 +83,12 @@ class Candidate:
     source_how: str
     quoted: bool  # the content holds a quotation mark (a "mixed" quote)
     rank: str = "only"  # among the cue's shapes: "only", "longest", "shortest" or "middle"
+
+    @cached_property
+    def tokens(self) -> tuple[int, int] | None:
+        """The content's token range in the Doc, or None when it covers no token."""
+        span = self.cue.doc.char_span(self.start, self.end, alignment_mode="expand")
+        return None if span is None or len(span) == 0 else (span.start, span.end)
 
     @property
     def source_span(self) -> Any | None:
@@ -259,9 +270,10 @@ def _length(n: int) -> str:
 
 
 def _content_has_verb(c: Candidate) -> bool:
-    doc = c.cue.doc
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
-    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
+    if c.tokens is None:
+        return False
+    start, end = c.tokens
+    return any(t.pos_ in ("VERB", "AUX") for t in c.cue.doc[start:end])
 
 
 def features_of(c: Candidate, text: str, inside: Sequence[bool]) -> list[str]:
@@ -375,23 +387,44 @@ def _logistic(z: float) -> float:
 
 @dataclass(frozen=True)
 class AttributionModel:
-    """Logistic weights over named features, and the decision thresholds."""
+    """Logistic weights over named features and token vectors, and the thresholds."""
 
     weights: Mapping[str, float]
     bias: float
     threshold: float  # for contents without quotation marks
     threshold_quoted: float  # for "mixed" contents that hold a quotation
     trained_on: str = ""
+    # weights over the token vectors of :mod:`.vectors`: one row per group, or none
+    dense: np.ndarray | None = None
 
     def threshold_for(self, c: Candidate) -> float:
         return self.threshold_quoted if c.quoted else self.threshold
 
-    def probability(self, feats: Sequence[str]) -> float:
-        return _logistic(self.bias + sum(self.weights.get(name, 0.0) for name in feats))
+    def logit(self, feats: Sequence[str]) -> float:
+        """The named features' share of the score (the bias included)."""
+        return self.bias + sum(self.weights.get(name, 0.0) for name in feats)
+
+    def probability(self, feats: Sequence[str], dense: float = 0.0) -> float:
+        return _logistic(self.logit(feats) + dense)
+
+    def score(self, doc: Any, text: str, inside: Sequence[bool]) -> list[tuple[float, Candidate]]:
+        """Every candidate of ``doc`` with its probability (:func:`score_candidates`); the
+        fitting script overrides it to replay scores it has already computed."""
+        return score_candidates(doc, text, inside, self)
 
 
 def _weights(raw: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in raw.items()}
+
+
+def _dense(raw: Any) -> np.ndarray | None:
+    """The token-vector weights, one row per group of :data:`.vectors.GROUPS`."""
+    if raw is None:
+        return None
+    rows = np.array([[float(x) for x in raw[name]] for name in GROUPS], dtype=np.float64)
+    if rows.ndim != 2 or rows.shape[1] == 0:
+        raise ValueError("the token-vector weights are not one equal-length row per group")
+    return rows
 
 
 @lru_cache(maxsize=4)
@@ -405,6 +438,7 @@ def load_model(path: str = str(MODEL_PATH)) -> AttributionModel:
             threshold=float(data["threshold"]),
             threshold_quoted=float(data["threshold_quoted"]),
             trained_on=str(data.get("trained_on", "")),
+            dense=_dense(data.get("dense")),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelError(
@@ -515,8 +549,12 @@ def select(
 def score_candidates(
     doc: Any, text: str, inside: Sequence[bool], model: AttributionModel
 ) -> list[tuple[float, Candidate]]:
+    """Every candidate with its probability: named features, then token vectors."""
+    cands = list(iter_candidates(doc, text))
+    dense = dense_logits(cands, doc, model.dense) if model.dense is not None else None
     return [
-        (model.probability(features_of(c, text, inside)), c) for c in iter_candidates(doc, text)
+        (model.probability(features_of(c, text, inside), dense[k] if dense else 0.0), c)
+        for k, c in enumerate(cands)
     ]
 
 
@@ -529,7 +567,7 @@ def find_indirect(
 ) -> list[Candidate]:
     """The indirect attributions of a document (see the module docstring)."""
     model = model or load_model()
-    return select(score_candidates(doc, text, inside, model), taken, model)
+    return select(model.score(doc, text, inside), taken, model)
 
 
 __all__ = [
