@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from storylens.cli import cli
 from storylens.cli.compare import demo_corpus
 from storylens.store import open_store
+from storylens.store.ingest import STAGE_VERSIONS
 from test_store import db  # noqa: F401  (the SQLite/PostgreSQL fixture, by name)
 
 
@@ -46,10 +47,14 @@ def test_ingest_keeps_every_stage_output(stored: tuple[Path, CliRunner]) -> None
         assert len(articles) == 4
         for article in articles:
             for stage in ("normalize", "sentences", "quotes", "sources"):
-                assert store.stage_output(article.id, stage, "1") is not None, stage
-            for start, end, _, _ in store.stage_output(article.id, "sentences", "1"):
+                assert store.stage_output(article.id, stage, STAGE_VERSIONS[stage]) is not None, (
+                    stage
+                )
+            for start, end, _, _ in store.stage_output(
+                article.id, "sentences", STAGE_VERSIONS["sentences"]
+            ):
                 assert article.text[start:end].strip() == article.text[start:end]
-            for quote in store.stage_output(article.id, "quotes", "1"):
+            for quote in store.stage_output(article.id, "quotes", STAGE_VERSIONS["quotes"]):
                 span = quote["content"]
                 assert article.text[span["start"] : span["end"]] == span["text"]
 
@@ -140,11 +145,11 @@ def test_an_extractor_failure_stores_the_article_and_goes_on(
     with open_store(tmp_path / "s.db") as store:
         counts = ingest(store, articles)
         assert counts.to_dict() == {"new": 4, "duplicate": 0, "rejected": 0}
-        assert store.stage_output(broken, "errors", "1") == {
+        assert store.stage_output(broken, "errors", STAGE_VERSIONS["errors"]) == {
             "extract": "ValueError: made-up extractor bug"
         }
-        assert store.stage_output(broken, "quotes", "1") is None
-        assert store.stage_output(articles[0].id, "quotes", "1") is not None
+        assert store.stage_output(broken, "quotes", STAGE_VERSIONS["quotes"]) is None
+        assert store.stage_output(articles[0].id, "quotes", STAGE_VERSIONS["quotes"]) is not None
     assert "made-up extractor bug" in caplog.text
 
 
@@ -155,12 +160,14 @@ def test_articles_stored_without_analysis_are_analysed_by_a_later_run(tmp_path: 
     assert runner.invoke(cli, [*args, "--no-analyze"]).exit_code == 0
     with open_store(db_file) as store:
         ids = [a.id for a in store.articles()]
-        assert all(store.stage_output(i, "quotes", "1") is None for i in ids)
+        assert all(store.stage_output(i, "quotes", STAGE_VERSIONS["quotes"]) is None for i in ids)
     second = runner.invoke(cli, args)
     assert second.stdout.strip() == "0 new, 4 duplicate, 0 rejected"
     assert "4 stored article(s) analysed again" in second.stderr
     with open_store(db_file) as store:
-        assert all(store.stage_output(i, "quotes", "1") is not None for i in ids)
+        assert all(
+            store.stage_output(i, "quotes", STAGE_VERSIONS["quotes"]) is not None for i in ids
+        )
         outputs = store.count("stage_outputs")
     third = runner.invoke(cli, args)
     assert "analysed again" not in third.stderr
