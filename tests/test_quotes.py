@@ -124,6 +124,14 @@ def test_organisation_noun_resolves_to_nearest_organisation() -> None:
     assert _find(_quotes(text), "sea walls").speaker == "Coastal Policy Institute"
 
 
+def test_organisation_noun_with_its_own_name_is_not_the_nearest_organisation() -> None:
+    text = (
+        "The Harbour Workers Federation called a strike in March.\n"
+        "The Kestrian government also said the harbour would reopen on Friday.\n"
+    )
+    assert _find(_quotes(text), "harbour would reopen").speaker == "Kestrian government"
+
+
 def test_quote_marks_pairing_rules() -> None:
     text = "He said \u201cyes\u201d and left.\nShe wrote \u201cnever\n\nNew paragraph.\n\nAnother \u201d stray."
     quotes, stray = find_quotes(text)

@@ -218,6 +218,10 @@ def resolve_speaker(
         name = index.resolve_name(source.text)
         return name, _kind_word(index.kinds.get(name, "PERSON"))
     if lower in ORG_NOUNS:
+        if _names_itself(source, root):
+            # "the Mexican government" says which one: not the nearest organisation named
+            text = re.sub(r"^(?:the|a|an)\s+", "", source.text.strip(), flags=re.IGNORECASE)
+            return index.resolve_name(text), "organisation"
         m = index.previous(source.start_char, ("ORG",))
         if m is not None:
             return m.name, "organisation"
@@ -238,6 +242,12 @@ def resolve_speaker(
         return re.sub(r"^(?:the|a|an)\s+", "", source.text.strip(), flags=re.IGNORECASE), "document"
     text = re.sub(r"^(?:the|a|an)\s+", "", source.text.strip(), flags=re.IGNORECASE)
     return (text or None), "person"
+
+
+def _names_itself(source: Any, root: Any) -> bool:
+    """A capitalised word before the head other than the article ("the Mexican
+    government", "the Kestrel Bay council"): the phrase names its organisation."""
+    return any(t.i < root.i and t.dep_ != "det" and t.text[:1].isupper() for t in source)
 
 
 def _kind_word(label: str) -> str:
