@@ -132,6 +132,14 @@ def test_organisation_noun_with_its_own_name_is_not_the_nearest_organisation() -
     assert _find(_quotes(text), "harbour would reopen").speaker == "Kestrian government"
 
 
+def test_content_holding_a_whole_quote_starts_at_its_opening_mark() -> None:
+    text = "Carrow confirmed the offer, which was first reported on Friday, stating \u201cit\u2019s true.\u201d\n"
+    quotes = [q for q in _quotes(text) if "true" in q.content.text]
+    assert [q.content.text for q in quotes] == ["\u201cit\u2019s true.\u201d"]
+    q = quotes[0]
+    assert text[q.content.start : q.content.end] == q.content.text
+
+
 def test_quote_marks_pairing_rules() -> None:
     text = "He said \u201cyes\u201d and left.\nShe wrote \u201cnever\n\nNew paragraph.\n\nAnother \u201d stray."
     quotes, stray = find_quotes(text)

@@ -783,6 +783,17 @@ def _closing_mark(art: _Article, end: int) -> int:
     return q.end
 
 
+def _opening_mark(art: _Article, start: int, end: int) -> int:
+    """A content that holds a whole quote but its opening mark starts at the mark:
+    "stating “it’s true.”" gives "“it’s true.”", not "it’s true.”"."""
+    q = art.mark_at(start)
+    if q is None or q.start >= start or q.end > end:
+        return start
+    if art.text[q.start : start].strip("\"'\u201c\u201e\u2018\u00ab "):
+        return start  # words of the quote lie before the content
+    return q.start
+
+
 def _span(norm: Normalized, start: int, end: int) -> Span:
     return norm.span(start, end)
 
@@ -978,7 +989,8 @@ def extract_quotes(
         name, _kind = resolve_speaker(f.source, art.names, speakers)
         if name and f.source is not None:
             speakers.append((f.source.start_char, name))
-        content = _span(norm, f.start, _closing_mark(art, f.end))
+        end = _closing_mark(art, f.end)
+        content = _span(norm, _opening_mark(art, f.start, end), end)
         if not content.text.strip():
             continue
         quotes.append(
