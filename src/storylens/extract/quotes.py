@@ -41,7 +41,7 @@ from .cues import CUE_VERBS, SPEECH_VERBS
 from .indirect import AttributionModel, TakenSpans, content_shapes, find_indirect
 from .marks import QuoteMarks, find_quotes
 from .speakers import NameIndex, resolve_speaker
-from .syntax import SUBJECTS, agent_of, noun_phrase, quoted, subject_of
+from .syntax import OPENING_MARKS, SUBJECTS, agent_of, noun_phrase, quoted, subject_of
 
 _DASH_SPEAKER = re.compile(
     r"\s*(?:--|[\u2014\u2015\u2013])\s*([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3})"
@@ -789,7 +789,7 @@ def _opening_mark(art: _Article, start: int, end: int) -> int:
     q = art.mark_at(start)
     if q is None or q.start >= start or q.end > end:
         return start
-    if art.text[q.start : start].strip("\"'\u201c\u201e\u2018\u00ab "):
+    if art.text[q.start : start].strip(OPENING_MARKS + " "):
         return start  # words of the quote lie before the content
     return q.start
 

@@ -220,8 +220,7 @@ def resolve_speaker(
     if lower in ORG_NOUNS:
         if _names_itself(source, root):
             # "the Mexican government" says which one: not the nearest organisation named
-            text = re.sub(r"^(?:the|a|an)\s+", "", source.text.strip(), flags=re.IGNORECASE)
-            return index.resolve_name(text), "organisation"
+            return index.resolve_name(_without_article(source.text)), "organisation"
         m = index.previous(source.start_char, ("ORG",))
         if m is not None:
             return m.name, "organisation"
@@ -239,9 +238,14 @@ def resolve_speaker(
     if titled is not None:
         return titled, "person"
     if root.lemma_.lower() in DOCUMENT_NOUNS:
-        return re.sub(r"^(?:the|a|an)\s+", "", source.text.strip(), flags=re.IGNORECASE), "document"
-    text = re.sub(r"^(?:the|a|an)\s+", "", source.text.strip(), flags=re.IGNORECASE)
-    return (text or None), "person"
+        return _without_article(source.text), "document"
+    return (_without_article(source.text) or None), "person"
+
+
+def _without_article(text: str) -> str:
+    """The phrase without its leading article: "the Kestrian government" -> "Kestrian
+    government"."""
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 def _names_itself(source: Any, root: Any) -> bool:

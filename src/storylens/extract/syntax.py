@@ -14,7 +14,7 @@ from .cues import CUE_VERBS
 QUOTE_CHARS = re.compile(
     "[\"\u201c\u201d\u201e\u00ab\u00bb\u2018]|(?:^|(?<=[\\s(\\[\u2014\u2013-]))'(?=\\w)"
 )
-_OPENING = "\"\u201c\u201e\u2018'\u00ab"
+OPENING_MARKS = "\"\u201c\u201e\u2018'\u00ab"
 _CLOSING = "\"\u201d\u2019'\u00bb"
 SUBJECTS = ("nsubj", "nsubjpass")
 _NP_LEFT = ("compound", "det", "amod", "poss", "nmod", "nummod", "case", "quantmod")
@@ -28,7 +28,7 @@ def quoted(text: str, start: int, end: int) -> bool:
     if QUOTE_CHARS.search(text, start, end):
         return True
     after = text[end : end + 4].lstrip(".,!?;:\u2026")
-    return start > 0 and text[start - 1] in _OPENING and bool(after) and after[0] in _CLOSING
+    return start > 0 and text[start - 1] in OPENING_MARKS and bool(after) and after[0] in _CLOSING
 
 
 def noun_phrase(tok: Any) -> Any:
