@@ -57,26 +57,25 @@ def token_vectors(doc: Any, width: int) -> np.ndarray:
 
 
 def dense_vector(c: Candidate, vectors: np.ndarray) -> np.ndarray:
-    """The eight token vectors of one candidate, side by side (for fitting)."""
-    width = vectors.shape[1]
-    zero = np.zeros(width, dtype=np.float32)
-    bounds = c.tokens
+    """The eight token vectors of one candidate, side by side in :data:`GROUPS` order
+    (for fitting)."""
+    zero = np.zeros(vectors.shape[1], dtype=np.float32)
     sent = c.cue.sent
-    parts = [vectors[c.cue.i]]
-    if bounds is None:
-        parts += [zero, zero]
-    else:
-        s, e = bounds
-        parts += [vectors[s:e].mean(axis=0), vectors[s]]
-    parts.append(vectors[sent.start : sent.end].mean(axis=0))
-    if bounds is None:
-        parts += [zero, zero]
-    else:
-        s, e = bounds
-        parts += [vectors[e - 1], vectors[s - 1] if s > 0 else zero]
-    parts.append(vectors[c.source.i] if c.source is not None else zero)
-    parts.append(vectors[c.cue.head.i])
-    return np.concatenate(parts).astype(np.float32)
+    group = {
+        "cue": vectors[c.cue.i],
+        "sentence": vectors[sent.start : sent.end].mean(axis=0),
+        "source": vectors[c.source.i] if c.source is not None else zero,
+        "head": vectors[c.cue.head.i],
+    }
+    if c.tokens is not None:
+        s, e = c.tokens
+        group |= {
+            "body": vectors[s:e].mean(axis=0),
+            "first": vectors[s],
+            "last": vectors[e - 1],
+            "before": vectors[s - 1] if s > 0 else zero,
+        }
+    return np.concatenate([group.get(name, zero) for name in GROUPS]).astype(np.float32)
 
 
 def dense_logits(cands: Sequence[Candidate], doc: Any, weights: np.ndarray) -> list[float]:
