@@ -133,9 +133,9 @@ def test_organisation_noun_with_its_own_name_is_not_the_nearest_organisation() -
 
 
 def test_content_holding_a_whole_quote_starts_at_its_opening_mark() -> None:
-    text = "Carrow confirmed the offer, which was first reported on Friday, stating \u201cit\u2019s true.\u201d\n"
-    quotes = [q for q in _quotes(text) if "true" in q.content.text]
-    assert [q.content.text for q in quotes] == ["\u201cit\u2019s true.\u201d"]
+    text = "Okafor backed the levy, which was first floated in March, saying \u201cit is overdue.\u201d\n"
+    quotes = [q for q in _quotes(text) if "overdue" in q.content.text]
+    assert [q.content.text for q in quotes] == ["\u201cit is overdue.\u201d"]
     q = quotes[0]
     assert text[q.content.start : q.content.end] == q.content.text
 

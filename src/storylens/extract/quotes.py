@@ -785,7 +785,7 @@ def _closing_mark(art: _Article, end: int) -> int:
 
 def _opening_mark(art: _Article, start: int, end: int) -> int:
     """A content that holds a whole quote but its opening mark starts at the mark:
-    "stating “it’s true.”" gives "“it’s true.”", not "it’s true.”"."""
+    "saying “it is overdue.”" gives "“it is overdue.”", not "it is overdue.”"."""
     q = art.mark_at(start)
     if q is None or q.start >= start or q.end > end:
         return start

@@ -7,7 +7,7 @@ No coreference model ships offline, so names are resolved by rules:
 - a pronoun ("he", "she") is the nearest earlier speaker, or failing that the
   nearest earlier person;
 - "the group", "the foundation" is the nearest earlier organisation;
-- "the Mexican president" is the person the article introduced with that title.
+- "the Vellin president" is the person the article introduced with that title.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def resolve_speaker(
         return name, _kind_word(index.kinds.get(name, "PERSON"))
     if lower in ORG_NOUNS:
         if _names_itself(source, root):
-            # "the Mexican government" says which one: not the nearest organisation named
+            # "the Kestrian government" says which one: not the nearest organisation named
             return index.resolve_name(_without_article(source.text)), "organisation"
         m = index.previous(source.start_char, ("ORG",))
         if m is not None:
@@ -249,7 +249,7 @@ def _without_article(text: str) -> str:
 
 
 def _names_itself(source: Any, root: Any) -> bool:
-    """A capitalised word before the head other than the article ("the Mexican
+    """A capitalised word before the head other than the article ("the Kestrian
     government", "the Kestrel Bay council"): the phrase names its organisation."""
     return any(t.i < root.i and t.dep_ != "det" and t.text[:1].isupper() for t in source)
 
