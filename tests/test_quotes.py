@@ -609,6 +609,21 @@ def test_according_to_keeps_a_content_the_parser_hung_on_the_source() -> None:
     assert q.speaker == "Lena Okafor"
 
 
+def test_according_to_at_a_paragraph_end_leaves_the_phrase_out_of_the_content() -> None:
+    # the sentence runs on past its full stop into the paragraph break; the phrase
+    # still closes it, so the content is what precedes the phrase, not the whole sentence
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "The ferry carried 41,000 fewer passengers than in 2024, according to the "
+        "harbour board.\n\n"
+        "The ferry resumes in May.\n"
+    )
+    q = _find(_quotes(text), "fewer passengers")
+    assert q.content.text == "The ferry carried 41,000 fewer passengers than in 2024"
+    assert q.cue.text == "according to"
+    assert q.source is not None and q.source.text == "the harbour board"
+
+
 def test_no_content_starts_inside_a_rule_quote_and_runs_out_of_it() -> None:
     # the parser makes the quote's clause a complement of "concludes", whose content
     # would begin after the opening mark and run on past the closing one

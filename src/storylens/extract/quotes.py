@@ -658,20 +658,31 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     phrase = list(tok.subtree)
     p_start, p_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     s_start, s_end = sent.start_char, sent.end_char
-    if p_start - s_start < 3 and s_end - p_end < 3:
+    lead = art.text[s_start:p_start].strip(_LEAD_ONLY)
+    tail = art.text[p_end:s_end].strip(_TAIL_ONLY)
+    if not lead and not tail:
         # the parser hung the whole sentence on the source ("According to Pell, the
         # levy “hurts” families" with "levy" as an apposition of "Pell"): the phrase
         # ends at the first comma after the source's name
         comma = next((t for t in phrase if t.i > pobj.i and t.text == ","), None)
         if comma is not None:
             p_end = comma.idx
-    if p_start - s_start < 3:
+    # what lies outside the phrase decides where the content is; the sentence's own
+    # trailing whitespace and closing punctuation do not count (a sentence that ends
+    # "..., according to Pell.\n\n" has its phrase at the end, not in mid-sentence)
+    if not lead:
         start, end = p_end, s_end
-    elif s_end - p_end < 3:
+    elif not tail:
         start, end = s_start, p_start
     else:
         start, end = s_start, s_end
     return _stretch_found(art, start, end, art.doc[tok.i : to.i + 1], noun_phrase(pobj))
+
+
+# what may stand before an "according to" phrase that opens its sentence, or after one
+# that closes it
+_LEAD_ONLY = " \n\t(\u2014\u2013-" + OPENING_MARKS
+_TAIL_ONLY = " \n\t.,;:!?)\"'\u201d\u2019"
 
 
 # what a reporting "as" clause holds besides its verb: it has no complement of its own
