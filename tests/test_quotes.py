@@ -531,6 +531,20 @@ def test_a_title_in_quotation_marks_is_not_a_quote() -> None:
     assert not any("Harbour Hour" in c or "Small Town" in c for c in contents), contents
 
 
+def test_a_headline_with_its_byline_is_not_a_quote() -> None:
+    # a reading list quotes other papers' headlines, each followed by its byline
+    text = (
+        "HARBOUR READS\n\n"
+        "\u201cVellin will vote on the sea wall levy next spring, after months of delay,\u201d "
+        "by the Gazette's Tomas Brandt: the council has set the date.\n\n"
+        "\u201cWe will not wait another winter for a wall that keeps failing,\u201d Mayor Ana "
+        "Pell said on Monday.\n"
+    )
+    contents = [q.content.text for q in _direct(text)]
+    assert not any("next spring" in c for c in contents), contents
+    assert any("another winter" in c for c in contents), contents
+
+
 def test_second_part_after_the_frame_and_but_goes_on_the_same_quote() -> None:
     text = (
         "Mayor Ana Pell spoke about the harbour levy on Monday.\n\n"
