@@ -278,3 +278,53 @@ def test_extraction_asks_the_model_for_its_scores() -> None:
     quotes = extract_quotes(doc, norm, "t", model=Replay({}, -100.0, 0.5, 0.5))
     assert [q.content.text for q in quotes] == [norm.text[warned.start : warned.end]]
     assert quotes[0].cue.text == "warned"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "clause"),
+    [
+        (
+            "After the vote, Mayor Pell seemed to regret the levy.",
+            "seemed",
+            "Mayor Pell seemed to regret the levy",
+        ),
+        (
+            "The ferry is expected to resume sailing in May.",
+            "expected",
+            "The ferry is expected to resume sailing in May",
+        ),
+    ],
+)
+def test_hedging_verb_attributes_its_whole_clause_without_a_source(
+    text: str, cue: str, clause: str
+) -> None:
+    # "X seemed to Y", "X is expected to Y": the clause, subject and cue included, is
+    # what is reported; its subject is what is reported on, not who reports it
+    doc, norm = _doc(text)
+    tok = next(t for t in doc if t.text == cue)
+    (cand,) = [c for c in iter_candidates(doc, norm.text) if c.shape == "clause"]
+    assert cand.cue.i == tok.i
+    assert norm.text[cand.start : cand.end] == clause
+    assert cand.source is None and cand.source_span is None
+
+
+def test_hedged_clause_names_a_passive_agent_as_its_source() -> None:
+    doc, norm = _doc("The sea wall is considered unsafe by the harbour board.")
+    (cand,) = [c for c in iter_candidates(doc, norm.text) if c.shape == "clause"]
+    assert (
+        norm.text[cand.start : cand.end] == "The sea wall is considered unsafe by the harbour board"
+    )
+    assert cand.source_span is not None and cand.source_span.text == "the harbour board"
+
+
+def test_an_active_verb_has_no_clause_shape() -> None:
+    # "expects" in the active voice reports its subject's expectation: an ordinary cue
+    doc, norm = _doc("The harbour board expects the ferry to resume in May.")
+    assert not [c for c in iter_candidates(doc, norm.text) if c.shape == "clause"]
+
+
+def test_hedged_clause_in_a_relative_clause_takes_no_source_from_its_noun() -> None:
+    doc, norm = _doc("The first levy rise, which is widely expected to come in May, will hurt.")
+    (cand,) = [c for c in iter_candidates(doc, norm.text) if c.shape == "clause"]
+    assert norm.text[cand.start : cand.end] == "which is widely expected to come in May"
+    assert cand.source_span is None

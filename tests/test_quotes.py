@@ -678,3 +678,18 @@ def test_as_clause_that_compares_or_tells_the_time_is_no_attribution() -> None:
     # neither "as" clause reports the rest of its sentence
     contents = [q.content.text for q in _quotes(text)]
     assert not any("pier is" in c or "storm reached" in c for c in contents), contents
+
+
+def test_hedged_clause_is_attributed_whole_and_to_no_one() -> None:
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "The ferry is expected to resume sailing in May. After the vote, Mayor Pell "
+        "seemed to regret the levy.\n"
+    )
+    quotes = _quotes(text)
+    expected = _find(quotes, "resume sailing")
+    assert expected.content.text == "The ferry is expected to resume sailing in May"
+    assert expected.cue.text == "expected" and expected.speaker is None
+    seemed = _find(quotes, "regret")
+    assert seemed.content.text == "Mayor Pell seemed to regret the levy"
+    assert seemed.source is None and seemed.speaker is None
