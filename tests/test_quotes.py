@@ -693,3 +693,13 @@ def test_hedged_clause_is_attributed_whole_and_to_no_one() -> None:
     seemed = _find(quotes, "regret")
     assert seemed.content.text == "Mayor Pell seemed to regret the levy"
     assert seemed.source is None and seemed.speaker is None
+
+
+def test_that_said_opening_a_sentence_reports_no_one() -> None:
+    text = (
+        "The levy passed by two votes. That said, the ferry will not run before May, "
+        "and Pell said the levy was fair.\n"
+    )
+    contents = {q.content.text: q for q in _quotes(text)}
+    assert "the ferry will not run before May" not in contents, contents
+    assert contents["the levy was fair"].speaker == "Pell"

@@ -267,6 +267,8 @@ def iter_candidates(doc: Any, text: str) -> Iterator[Candidate]:
     for tok in doc:
         if tok.pos_ not in _CUE_POS or tok.lower_ == "according":
             continue  # "according to" has its own rule in .quotes
+        if _that_said(tok):
+            continue
         shapes = content_shapes(tok, text)
         if not shapes:
             continue
@@ -285,6 +287,18 @@ def iter_candidates(doc: Any, text: str) -> Iterator[Candidate]:
                 yield Candidate(tok, start, end, shape, agent, by, quoted, rank)
             else:
                 yield Candidate(tok, start, end, shape, source, how, quoted, rank)
+
+
+def _that_said(tok: Any) -> bool:
+    """The idiom "That said, ..." ("even so") opening a sentence reports no one."""
+    doc = tok.doc
+    return (
+        tok.lower_ == "said"
+        and 0 < tok.i < len(doc) - 1
+        and doc[tok.i - 1].lower_ == "that"
+        and doc[tok.i - 1].i == doc[tok.i - 1].sent.start
+        and doc[tok.i + 1].text == ","
+    )
 
 
 _WORD = re.compile(r"[a-z][a-z'\u2019-]{0,23}")
