@@ -328,3 +328,11 @@ def test_hedged_clause_in_a_relative_clause_takes_no_source_from_its_noun() -> N
     (cand,) = [c for c in iter_candidates(doc, norm.text) if c.shape == "clause"]
     assert norm.text[cand.start : cand.end] == "which is widely expected to come in May"
     assert cand.source_span is None
+
+
+def test_inverted_subject_is_not_part_of_the_object_shape() -> None:
+    # "..., said Lin Okafor, a harbour pilot": the name after the verb is its subject
+    doc, norm = _doc("The ferry will resume in May, said Lin Okafor, a harbour pilot.")
+    said = next(t for t in doc if t.text == "said")
+    contents = [norm.text[a:b] for a, b in content_shapes(said, norm.text).values()]
+    assert not any("Okafor" in c for c in contents), contents

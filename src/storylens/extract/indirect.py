@@ -63,7 +63,23 @@ _CUE_PREPS = frozenset(
     {"for", "about", "to", "of", "on", "against", "with", "over", "as", "at", "into"}
 )
 # right-hand dependents that are not part of what is attributed
-_NOT_CONTENT = ("punct", "cc", "conj", "advcl", "mark", "relcl", "npadvmod", "prt", "neg", "aux")
+# what a cue's "obj" shape leaves out; the subjects for an inverted cue ("..., said Lin
+# Okafor, a harbour pilot"), whose subject follows it
+_NOT_CONTENT = (
+    "punct",
+    "cc",
+    "conj",
+    "advcl",
+    "mark",
+    "relcl",
+    "npadvmod",
+    "prt",
+    "neg",
+    "aux",
+    "nsubj",
+    "nsubjpass",
+    "expl",
+)
 _TIME_PREPS = frozenset({"on", "at", "in", "during", "after", "before", "since", "while"})
 _MARKS = frozenset({"that", "whether", "if"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "we", "they", "you", "who", "him", "her"})
