@@ -62,9 +62,9 @@ _OBJECT_DEPS = ("dobj", "obj", "attr", "oprd")
 _CUE_PREPS = frozenset(
     {"for", "about", "to", "of", "on", "against", "with", "over", "as", "at", "into"}
 )
-# right-hand dependents that are not part of what is attributed
-# what a cue's "obj" shape leaves out; the subjects for an inverted cue ("..., said Lin
-# Okafor, a harbour pilot"), whose subject follows it
+# right-hand dependents that are not part of what is attributed (a cue's "obj" shape
+# leaves them out); the subjects for an inverted cue, whose subject follows it ("...,
+# said Lin Okafor, a harbour pilot")
 _NOT_CONTENT = (
     "punct",
     "cc",
