@@ -695,11 +695,14 @@ def test_hedged_clause_is_attributed_whole_and_to_no_one() -> None:
     assert seemed.source is None and seemed.speaker is None
 
 
-def test_that_said_opening_a_sentence_reports_no_one() -> None:
+def test_idioms_of_saying_report_no_one() -> None:
     text = (
         "The levy passed by two votes. That said, the ferry will not run before May, "
-        "and Pell said the levy was fair.\n"
+        "and Pell said the levy was fair. It goes without saying that the crews dislike "
+        "the levy. Needless to say, the harbour board stayed silent.\n"
     )
     contents = {q.content.text: q for q in _quotes(text)}
     assert "the ferry will not run before May" not in contents, contents
+    assert not any("crews dislike" in c for c in contents), contents
+    assert not any("stayed silent" in c for c in contents), contents
     assert contents["the levy was fair"].speaker == "Pell"

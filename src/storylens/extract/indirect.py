@@ -283,7 +283,7 @@ def iter_candidates(doc: Any, text: str) -> Iterator[Candidate]:
     for tok in doc:
         if tok.pos_ not in _CUE_POS or tok.lower_ == "according":
             continue  # "according to" has its own rule in .quotes
-        if _that_said(tok):
+        if _idiom_of_saying(tok):
             continue
         shapes = content_shapes(tok, text)
         if not shapes:
@@ -305,16 +305,37 @@ def iter_candidates(doc: Any, text: str) -> Iterator[Candidate]:
                 yield Candidate(tok, start, end, shape, source, how, quoted, rank)
 
 
-def _that_said(tok: Any) -> bool:
-    """The idiom "That said, ..." ("even so") opening a sentence reports no one."""
+# idioms built on a verb of saying that report no one: "it goes without saying that X",
+# "needless to say, X", "suffice it to say that X", "that is to say", "so to speak"
+_IDIOMS = (
+    ("go", "without", "saying"),
+    ("needless", "to", "say"),
+    ("suffice", "it", "to", "say"),
+    ("that", "is", "to", "say"),
+    ("so", "to", "speak"),
+)
+
+
+def _idiom_of_saying(tok: Any) -> bool:
+    """A verb of saying inside an idiom: "That said, ..." ("even so") opening a
+    sentence, or one of ``_IDIOMS``; none of them has a source saying the rest."""
     doc = tok.doc
-    return (
+    if (
         tok.lower_ == "said"
         and 0 < tok.i < len(doc) - 1
         and doc[tok.i - 1].lower_ == "that"
         and doc[tok.i - 1].i == doc[tok.i - 1].sent.start
         and doc[tok.i + 1].text == ","
-    )
+    ):
+        return True
+    for idiom in _IDIOMS:
+        first = tok.i - len(idiom) + 1
+        if first >= 0 and all(
+            (t.lemma_.lower() if k == 0 else t.lower_) == word
+            for k, (t, word) in enumerate(zip(doc[first : tok.i + 1], idiom, strict=True))
+        ):
+            return True
+    return False
 
 
 _WORD = re.compile(r"[a-z][a-z'\u2019-]{0,23}")
