@@ -51,7 +51,15 @@ import numpy as np
 
 from ..errors import ModelError
 from .cues import ATTITUDE_VERBS, DOCUMENT_NOUNS, ORG_NOUNS, SPEECH_VERBS
-from .syntax import QUOTE_CHARS, agent_of, char_span, clause_tokens, noun_phrase, subject_of
+from .syntax import (
+    QUOTE_CHARS,
+    SUBJECTS,
+    agent_of,
+    char_span,
+    clause_tokens,
+    noun_phrase,
+    subject_of,
+)
 from .vectors import GROUPS, dense_logits
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "attribution-model.json"
@@ -228,7 +236,7 @@ def hedged_clause(cue: Any, text: str) -> tuple[int, int] | None:
     passive = any(c.dep_ == "auxpass" for c in cue.children)
     if lemma not in _RAISING and not (passive and lemma in _PASSIVE_RAISING):
         return None
-    subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = next((c for c in cue.children if c.dep_ in SUBJECTS), None)
     if subj is None:
         return None  # "it seems that ...": the clause after it is an ordinary shape
     # from the subject on: a leading "as", "while" or introductory phrase stays out

@@ -41,7 +41,15 @@ from .cues import CUE_VERBS, SPEECH_VERBS
 from .indirect import AttributionModel, TakenSpans, content_shapes, find_indirect
 from .marks import QuoteMarks, find_quotes
 from .speakers import NameIndex, resolve_speaker
-from .syntax import OPENING_MARKS, SUBJECTS, agent_of, noun_phrase, quoted, subject_of
+from .syntax import (
+    CLOSING_MARKS,
+    OPENING_MARKS,
+    SUBJECTS,
+    agent_of,
+    noun_phrase,
+    quoted,
+    subject_of,
+)
 
 _DASH_SPEAKER = re.compile(
     r"\s*(?:--|[\u2014\u2015\u2013])\s*([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3})"
@@ -686,7 +694,7 @@ def _according(tok: Any, art: _Article) -> _Found | None:
 # what may stand before an "according to" phrase that opens its sentence, or after one
 # that closes it
 _LEAD_ONLY = " \n\t(\u2014\u2013-" + OPENING_MARKS
-_TAIL_ONLY = " \n\t.,;:!?)\"'\u201d\u2019"
+_TAIL_ONLY = " \n\t.,;:!?)" + CLOSING_MARKS
 
 
 # what a reporting "as" clause holds besides its verb: it has no complement of its own

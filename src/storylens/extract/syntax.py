@@ -15,7 +15,7 @@ QUOTE_CHARS = re.compile(
     "[\"\u201c\u201d\u201e\u00ab\u00bb\u2018]|(?:^|(?<=[\\s(\\[\u2014\u2013-]))'(?=\\w)"
 )
 OPENING_MARKS = "\"\u201c\u201e\u2018'\u00ab"
-_CLOSING = "\"\u201d\u2019'\u00bb"
+CLOSING_MARKS = "\"\u201d\u2019'\u00bb"
 SUBJECTS = ("nsubj", "nsubjpass")
 _NP_LEFT = ("compound", "det", "amod", "poss", "nmod", "nummod", "case", "quantmod")
 _REPORTING_PRONOUNS = frozenset({"she", "he", "they", "i", "we"})
@@ -28,7 +28,9 @@ def quoted(text: str, start: int, end: int) -> bool:
     if QUOTE_CHARS.search(text, start, end):
         return True
     after = text[end : end + 4].lstrip(".,!?;:\u2026")
-    return start > 0 and text[start - 1] in OPENING_MARKS and bool(after) and after[0] in _CLOSING
+    return (
+        start > 0 and text[start - 1] in OPENING_MARKS and bool(after) and after[0] in CLOSING_MARKS
+    )
 
 
 def noun_phrase(tok: Any) -> Any:
@@ -86,7 +88,7 @@ def non_restrictive(tok: Any) -> bool:
         return False
     left = tok.left_edge
     k = left.i - 1
-    if k > 0 and all(ch in _CLOSING for ch in tok.doc[k].text):  # “shadow budget,” which
+    if k > 0 and all(ch in CLOSING_MARKS for ch in tok.doc[k].text):  # “shadow budget,” which
         k -= 1
     if k < 0 or tok.doc[k].text != ",":
         return False
@@ -136,6 +138,7 @@ def char_span(toks: list[Any]) -> tuple[int, int] | None:
 
 
 __all__ = [
+    "CLOSING_MARKS",
     "QUOTE_CHARS",
     "SUBJECTS",
     "agent_of",
