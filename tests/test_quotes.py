@@ -236,6 +236,21 @@ def test_mistyped_closing_mark_at_a_line_start_opens_the_quote() -> None:
     assert q.direct and q.speaker == "Ana Pell"
 
 
+def test_mistyped_closing_mark_before_an_ellipsis_opens_the_quote() -> None:
+    text = (
+        "Columnist Ana Pell said on Monday that the mayor had won the room.\n\n"
+        "\u201d \u2026 she answered every question with a calm that the council had not seen in years,\u201d"
+        " Pell wrote.\n"
+    )
+    quotes, stray = find_quotes(text)
+    assert not stray
+    inner = text[quotes[0].start : quotes[0].end]
+    assert inner.startswith("\u201d \u2026 she answered") and inner.endswith("in years,\u201d")
+    q = _find(_quotes(text), "answered every question")
+    assert q.direct and q.speaker == "Ana Pell"
+    assert q.content.text.startswith("\u201d \u2026 she answered")
+
+
 def test_content_standing_between_marks_is_direct() -> None:
     from storylens.extract.syntax import quoted
 

@@ -11,13 +11,15 @@ Rules, in order:
   it is closed there and recorded as unbalanced;
 - a curly ``“`` inside an open quote nests (“he calls “hell” than live ...”) when the
   line holds both closing marks;
-- a ``”`` at a line start before a word opens a quote when a closing mark follows
-  (a mistyped opener, common in pasted reader comments);
+- a ``”`` at a line start before a word, or before an ellipsis and a word, opens a
+  quote when a closing mark follows (a mistyped opener, common in pasted reader
+  comments and in quotes that resume mid-sentence: "” … he delivered");
 - any other closing mark with no opening one is recorded as unbalanced and ignored.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _DOUBLE_OPEN = "\u201c\u201e\u00ab"
@@ -43,14 +45,17 @@ def _opens_here(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] in _OPEN_CONTEXT or text[i - 1] in _DOUBLE_OPEN
 
 
+_ELIDED_START = re.compile(r"[ \t]?(?:\u2026|\.\.\.)[ \t]?")
+
+
 def _misturned_opener(text: str, i: int) -> bool:
-    """A ``”`` typed for ``“`` at a line start, before a word, with a closing mark later on."""
-    return (
-        (i == 0 or text[i - 1] == "\n")
-        and i + 1 < len(text)
-        and text[i + 1].isalnum()
-        and _closes_later(text, i + 1)
-    )
+    """A ``”`` typed for ``“`` at a line start, before a word (or an ellipsis and a word,
+    "” … he delivered"), with a closing mark later on."""
+    if not (i == 0 or text[i - 1] == "\n"):
+        return False
+    elided = _ELIDED_START.match(text, i + 1)
+    word = elided.end() if elided else i + 1
+    return word < len(text) and text[word].isalnum() and _closes_later(text, word)
 
 
 _NEST_WINDOW = 2000  # characters looked ahead for the two closing marks (keeps pairing linear)
