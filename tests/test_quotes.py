@@ -251,6 +251,21 @@ def test_mistyped_closing_mark_before_an_ellipsis_opens_the_quote() -> None:
     assert q.content.text.startswith("\u201d \u2026 she answered")
 
 
+def test_inch_marks_are_not_quotation_marks() -> None:
+    from storylens.extract.syntax import quoted
+
+    text = (
+        "\u201cHe is a tall man, like 6\u20192\u201d, and he never ducks,\u201d Ana Pell said.\n\n"
+        'The pilot is 6\'3" tall and weighs 236 pounds.\n'
+    )
+    quotes, stray = find_quotes(text)
+    assert not stray
+    assert [text[q.start : q.end] for q in quotes] == [text[: text.index(" Ana")]]
+    assert not quoted(text, text.index("The pilot"), text.index(" tall and"))
+    q = _find(_quotes(text), "never ducks")
+    assert q.direct and q.speaker == "Ana Pell" and q.content.text.endswith("ducks,\u201d")
+
+
 def test_content_standing_between_marks_is_direct() -> None:
     from storylens.extract.syntax import quoted
 

@@ -14,6 +14,7 @@ Rules, in order:
 - a ``”`` at a line start before a word, or before an ellipsis and a word, opens a
   quote when a closing mark follows (a mistyped opener, common in pasted reader
   comments and in quotes that resume mid-sentence: "” … he delivered");
+- an inch mark ("6'3\"", "5\u20192\u201d") is no quotation mark;
 - any other closing mark with no opening one is recorded as unbalanced and ignored.
 """
 
@@ -21,6 +22,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+# an inch mark ends a height or length ("6'3\"", "5\u20192\u201d"); it is no quotation mark
+INCH_BEFORE = "(?<!\\d['\u2019]\\d)(?<!\\d['\u2019]\\d\\d)"
+_INCH = re.compile("\\d['\u2019]\\d{1,2}$")
+
+
+def _inch_mark(text: str, i: int) -> bool:
+    return text[i] in '"\u201d' and _INCH.search(text, max(0, i - 4), i) is not None
+
 
 _DOUBLE_OPEN = "\u201c\u201e\u00ab"
 _DOUBLE_CLOSE = "\u201d\u00bb"
@@ -74,6 +84,8 @@ def _closes_later(text: str, pos: int, window: int = 600) -> bool:
     """Whether the next double mark after ``pos`` closes a quote (before a blank-line run of two)."""
     for j in range(pos, min(len(text), pos + window)):
         ch = text[j]
+        if _inch_mark(text, j):
+            continue
         if ch in _DOUBLE_CLOSE:
             return True
         if ch in _DOUBLE_OPEN:
@@ -96,7 +108,9 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
     i = 0
     while i < n:
         ch = text[i]
-        if ch == "\n":
+        if _inch_mark(text, i):
+            pass
+        elif ch == "\n":
             if open_at is not None:
                 nxt = i + 1
                 while nxt < n and text[nxt] in " \n":
