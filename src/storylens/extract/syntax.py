@@ -14,7 +14,7 @@ from .marks import INCH_BEFORE
 # a quotation mark as the gold "direct" rule counts one (a straight ' only opening a word),
 # less the inch mark of a height or length ("6'3\"", "5\u20192\u201d")
 QUOTE_CHARS = re.compile(
-    "[\u201c\u201e\u00ab\u00bb\u2018]|" + INCH_BEFORE + "[\"\u201d]"
+    "[\u201c\u201e\u00ab\u00bb\u2018]|" + INCH_BEFORE + '["\u201d]'
     "|(?:^|(?<=[\\s(\\[\u2014\u2013-]))'(?=\\w)"
 )
 OPENING_MARKS = "\"\u201c\u201e\u2018'\u00ab"
