@@ -256,7 +256,7 @@ def test_inch_marks_are_not_quotation_marks() -> None:
 
     text = (
         "\u201cHe is a tall man, like 6\u20192\u201d, and he never ducks,\u201d Ana Pell said.\n\n"
-        'The pilot is 6\'3" tall and weighs 236 pounds.\n'
+        "The pilot is 6'3\" tall and weighs 236 pounds.\n"
     )
     quotes, stray = find_quotes(text)
     assert not stray
@@ -616,6 +616,25 @@ def test_aside_frame_without_quotes_attributes_the_whole_sentence() -> None:
     assert q.speaker == "Lena Okafor" and q.cue.text == "said" and not q.direct
     # a frame closing its sentence is no aside: its content stops before it
     assert _find(quotes, "resume in May").content.text == "The ferry will resume in May"
+
+
+def test_aside_frame_the_parser_takes_for_the_root() -> None:
+    # the parser makes "explained" and "pointed" the sentence's root, with the opening
+    # words as a loose noun or a second subject; the frame still sits inside its content
+    text = (
+        "These ferries, Okafor explained earlier in the council meeting, were built to "
+        "last, carrying up to 300 people a trip.\n\n"
+        "The harbour, as one of the pilots pointed out, rarely freezes before January.\n\n"
+        "Earlier in the week, Okafor called for a review of the levy, saying it was unfair.\n"
+    )
+    quotes = _quotes(text)
+    q = _find(quotes, "built to last")
+    assert q.content.text == text[: text.index(" a trip") + len(" a trip")]
+    assert q.cue.text == "explained" and q.speaker == "Okafor"
+    q = _find(quotes, "rarely freezes")
+    assert q.content.text.startswith("The harbour, as one") and q.cue.text == "pointed"
+    # an opening phrase is no content: "called for" frames its own object
+    assert not any(q.content.text.startswith("Earlier in the week") for q in quotes)
 
 
 def test_cue_that_frames_a_quote_frames_nothing_else() -> None:

@@ -595,7 +595,7 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
             c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
         ):
             item = _as_reported(tok, art)
-        elif tok.dep_ == "parataxis":
+        elif tok.dep_ == "parataxis" or (tok.dep_ == "ROOT" and tok.lemma_.lower() in SPEECH_VERBS):
             item = _aside_statement(tok, art)
             if item and any(f.start < item.end and item.start < f.end for f in direct):
                 continue  # "When asked, she said, “...”" frames the quote
@@ -749,7 +749,7 @@ def _stretch_found(art: _Article, start: int, end: int, cue: Any, source: Any) -
     return _Found(start, end, cue, source, quoted(text, start, end), False, art.paragraph(start))
 
 
-_FRAME_TAIL = frozenset({"npadvmod", "prep", "advmod", "dative", "dobj"})
+_FRAME_TAIL = frozenset({"npadvmod", "prep", "advmod", "dative", "dobj", "prt"})
 
 
 def _aside_statement(tok: Any, art: _Article) -> _Found | None:
@@ -757,13 +757,22 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
     apart (``parataxis``) between commas inside the sentence it attributes. As with
     "according to" in mid-sentence, the content is the whole sentence, frame included
     (PolNeAR's convention: dev all-attribution F1 0.7175 -> 0.7232, train 0.7280 ->
-    0.7314)."""
+    0.7314).
+
+    The parser may instead take the verb for the sentence's root, with the opening words
+    as a loose noun or a subject ("These ferries, Okafor explained, were built to last");
+    :func:`_root_aside` keeps those frames that still sit inside their sentence. With it
+    (and phrasal verbs' particles in the frame, "pointed out"): all-attribution F1 dev
+    0.7457 -> 0.7465, train 0.7514 -> 0.7515; direct dev 0.9005 -> 0.9012, train
+    unchanged."""
     if tok.lemma_.lower() not in CUE_VERBS:  # saying or attitude
         return None
     if tok.head.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
         return None
     doc = art.doc
-    subj = next((c for c in tok.lefts if c.dep_ in SUBJECTS), None)
+    # the subject nearest the verb: with the verb taken for the sentence's root, the
+    # opening words may be a subject too ("The harbour, as one pilot pointed out, ...")
+    subj = next((c for c in reversed(list(tok.lefts)) if c.dep_ in SUBJECTS), None)
     if subj is None:
         return None
     # "All of this, Okafor said, ...": the parser often takes the opening words for the
@@ -775,6 +784,8 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
         subj = appos
     # the frame: the subject, the verb and what qualifies it ("said on Monday")
     first, last = subj.left_edge.i, tok.i
+    if tok.dep_ == "ROOT" and first > 0 and doc[first - 1].lower_ == "as":
+        first -= 1  # "..., as one pilot pointed out, ..."
     for child in tok.rights:
         if child.i != last + 1 or child.dep_ not in _FRAME_TAIL:
             break
@@ -788,7 +799,36 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
         or any(doc[k].is_punct for k in range(first, last + 1))
     ):
         return None
+    if tok.dep_ == "ROOT" and not _root_aside(doc, sent, first, last):
+        return None
     return _stretch_found(art, sent.start_char, sent.end_char, tok, noun_phrase(subj))
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_ROOT_FRAME_MAX = 10  # tokens: "Okafor explained earlier in the council meeting"
+
+
+def _root_aside(doc: Any, sent: Any, first: int, last: int) -> bool:
+    """Whether a frame the parser took for the sentence's root still sits inside the
+    sentence it attributes ("These ferries, Okafor explained, were built to last"), not
+    after it ("The fares were fair, he said, wiping rain off his coat") or after an
+    opening phrase ("Earlier in the week, Okafor called for ...")."""
+    if last - first >= _ROOT_FRAME_MAX or any(t.dep_ in ("aux", "neg") for t in doc[first:last]):
+        return False  # "Pell wouldn't speculate about ...": no aside
+    rest = doc[last + 2 : sent.end]
+    if any(
+        t.lemma_.lower() in SPEECH_VERBS and any(c.dep_ in SUBJECTS for c in t.children)
+        for t in rest
+    ):
+        return False  # "..., he said Thursday, because he said ...": the next one frames the rest
+    after = doc[last + 2]
+    if after.tag_ in ("VBG", "VBN") and after.lower_ != "including":
+        return False  # "..., he said, adding that ...": the content ends at the frame
+    left = doc[sent.start : first - 1]
+    if any(t.tag_ in _FINITE for t in left):
+        return True
+    # no verb before the frame: the opening words are the subject of what follows
+    return left[0].pos_ not in ("ADP", "ADV", "SCONJ") and any(t.tag_ in _FINITE for t in rest)
 
 
 _RUN_ON = 400  # characters a content may run on to close the quote it ends in
