@@ -637,6 +637,17 @@ def test_aside_frame_the_parser_takes_for_the_root() -> None:
     assert not any(q.content.text.startswith("Earlier in the week") for q in quotes)
 
 
+def test_quoted_word_taken_for_a_subject_leaves_the_speaker_after_the_verb() -> None:
+    # the parser makes the quoted "Safety" a subject of "said" next to "Okafor"
+    text = (
+        "The pilots want two things.\n\n"
+        '"Safety," said Okafor, a harbour pilot. "Safety for the whole town, everybody."\n'
+    )
+    q = _find(_quotes(text), "whole town")
+    assert q.content.text == text[text.index('"Safety,"') : text.rindex('"') + 1]
+    assert q.direct and q.cue.text == "said" and q.speaker == "Okafor"
+
+
 def test_cue_that_frames_a_quote_frames_nothing_else() -> None:
     from storylens.extract.indirect import AttributionModel
     from storylens.extract.quotes import extract_quotes

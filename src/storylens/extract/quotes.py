@@ -150,6 +150,13 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
             subj = subject_of(tok) or agent_of(tok)
             if subj is None and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
                 subj = subject_of(tok.head.head)  # "sings before asking her, “...”"
+            if subj is not None and art.tok_inside(subj):
+                # "“Safety,” said Okafor": the parser may take a quoted word for a subject
+                # as well as the name after the verb
+                subj = next(
+                    (c for c in tok.children if c.dep_ in SUBJECTS and not art.tok_inside(c)),
+                    None,
+                )
             if subj is None or art.tok_inside(subj):
                 continue
             dist = min(abs(tok.idx - q.end), abs(q.start - tok.idx - len(tok.text)))
