@@ -648,6 +648,23 @@ def test_quoted_word_taken_for_a_subject_leaves_the_speaker_after_the_verb() -> 
     assert q.direct and q.cue.text == "said" and q.speaker == "Okafor"
 
 
+def test_quotes_going_on_after_a_frame_that_closes_a_mixed_sentence() -> None:
+    text = (
+        "The pilots met on Monday.\n\n"
+        'The harbour "drew quite well from working families" in the 2008 season, said '
+        'university professor Lena Beck. "That was more its crowd than the marina\'s."\n\n'
+        "The vote \"was the first time I thought, 'The board is listening,'\" Okafor said "
+        'after the meeting. "Now I wonder if it ever was."\n'
+    )
+    quotes = _quotes(text)
+    q = _find(quotes, "its crowd")
+    assert q.content.text.startswith("The harbour") and q.content.text.endswith("marina's.\"")
+    assert q.direct and q.speaker == "Lena Beck"
+    # a quote ending in a quote of its own ("...,'\"") is still closed by its frame
+    q = _find(quotes, "ever was")
+    assert q.content.text.startswith("The vote") and q.speaker == "Okafor"
+
+
 def test_cue_that_frames_a_quote_frames_nothing_else() -> None:
     from storylens.extract.indirect import AttributionModel
     from storylens.extract.quotes import extract_quotes

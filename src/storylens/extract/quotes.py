@@ -345,7 +345,39 @@ def _frame_follows(art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None) 
         return False
     cue, source = frame
     first = min(cue.idx, source.start_char)
-    return q.end <= first and first - q.end < 4 and art.text[q.end - 2 : q.end - 1] in ",?!"
+    # the quote's last words may be a quote of their own: "... as, ‘He’s the one,’” Pell said
+    last = art.text[q.start + 1 : q.end - 1].rstrip("\u2019'")[-1:]
+    return q.end <= first and first - q.end < 4 and bool(last) and last in ",?!"
+
+
+_FRAME_AFTER_WORDS = 60  # characters between a quote and the frame that closes its sentence
+
+
+def _frame_closes_before_more(art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None) -> bool:
+    """ "Pell “has a plan” for the pier, said Reyes. “It starts in May.”": a frame closing
+    the sentence a few words after the quote, with a quote opening the next sentence.
+    PolNeAR makes one content of the sentence and the quotes that go on after it."""
+    if frame is None or frame[0] is None:
+        return False
+    cue, source = frame
+    first = min(cue.idx, source.start_char)
+    between = art.text[q.end : first]
+    if (
+        first < q.end
+        or len(between) > _FRAME_AFTER_WORDS
+        or not between.endswith(", ")
+        or any(ch in between for ch in '.?!;:\n"\u201c\u201d')
+    ):
+        return False
+    end = cue.sent.end_char
+    gap = art.text[end : end + 8]
+    rest = gap.lstrip()
+    return (
+        (art.text[end - 1 : end] in ".!?" or art.text[end - 2 : end].rstrip().endswith("."))
+        and gap.count("\n") <= 2
+        and bool(rest)
+        and rest[0] in OPENING_MARKS
+    )
 
 
 def _next_paragraph(art: _Article, prev_end: int, start: int) -> bool:
@@ -444,7 +476,11 @@ def _direct_quotes(art: _Article) -> list[_Found]:
     for q in art.marks:
         words = art.text[q.start : q.end].split()
         frame = _frame_for(art, q)
-        if _embedded(art, q) and not _frame_follows(art, q, frame):
+        if (
+            _embedded(art, q)
+            and not _frame_follows(art, q, frame)
+            and not _frame_closes_before_more(art, q, frame)
+        ):
             if _same_frame_goes_on(art, q, frame, found):
                 continue
             _take_aside(art, q, found)
