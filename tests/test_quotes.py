@@ -665,6 +665,23 @@ def test_quotes_going_on_after_a_frame_that_closes_a_mixed_sentence() -> None:
     assert q.content.text.startswith("The vote") and q.speaker == "Okafor"
 
 
+def test_title_case_quote_in_running_text_names_a_thing() -> None:
+    text = (
+        "The pilots have a new campaign.\n\n"
+        'Its first salvo began with a 45-second Web ad, "Harbour Lights," in which children '
+        'use a toy ferry to bash in a pier, yelling "no more fees!" A board member called '
+        "it unfair.\n\n"
+        "Pell spoke last. \u201cYour Honor,\u201d she said, \u201cthe harbour board never "
+        "asked us.\u201d\n"
+    )
+    quotes = _quotes(text)
+    assert not any("Harbour Lights" in q.content.text for q in quotes)
+    assert _find(quotes, "no more fees").direct
+    # opening its sentence, a title-case quote is speech
+    q = _find(quotes, "never asked us")
+    assert q.content.text.startswith("\u201cYour Honor,\u201d") and q.speaker == "Pell"
+
+
 def test_cue_that_frames_a_quote_frames_nothing_else() -> None:
     from storylens.extract.indirect import AttributionModel
     from storylens.extract.quotes import extract_quotes
