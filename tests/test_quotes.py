@@ -682,6 +682,21 @@ def test_title_case_quote_in_running_text_names_a_thing() -> None:
     assert q.content.text.startswith("\u201cYour Honor,\u201d") and q.speaker == "Pell"
 
 
+def test_poll_opening_its_sentence_reports_the_rest() -> None:
+    text = (
+        "The ferry vote is close.\n\n"
+        "In a harbour board survey last month, the ferry trailed the bridge by 12 points.\n\n"
+        "The ferry did better in a survey of pilots than anyone expected.\n"
+    )
+    quotes = _quotes(text)
+    q = _find(quotes, "trailed the bridge")
+    assert q.content.text == "the ferry trailed the bridge by 12 points"
+    assert q.cue.text == "In" and q.source.text == "a harbour board survey last month"
+    assert q.speaker == "harbour board survey"  # a document, named by its head noun
+    # a poll named later in its sentence is no attribution by itself
+    assert not any(q.cue is not None and q.cue.text == "in" for q in quotes)
+
+
 def test_cue_that_frames_a_quote_frames_nothing_else() -> None:
     from storylens.extract.indirect import AttributionModel
     from storylens.extract.quotes import extract_quotes

@@ -38,3 +38,10 @@ def test_non_response_points_at_original_text() -> None:
     span = firm.non_response
     assert span is not None and span.text == "did not respond"
     assert TEXT[span.start : span.end] == span.text
+
+
+def test_poll_named_with_its_date_is_a_document() -> None:
+    text = "In a harbour board survey last month, the ferry trailed the bridge by 12 points.\n"
+    (result,) = list(analyze([Article(id="p", text=text)]))
+    survey = {s.name: s for s in result.sources}["harbour board survey"]
+    assert survey.kind == "document" and survey.quotes == 1

@@ -657,6 +657,8 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
             continue
         if tok.lower_ == "according":
             item = _according(tok, art)
+        elif tok.lower_ == "in" and tok.i == tok.sent.start:
+            item = _in_a_poll(tok, art)
         elif tok.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
         ):
@@ -755,6 +757,26 @@ def _according(tok: Any, art: _Article) -> _Found | None:
     else:
         start, end = s_start, s_end
     return _stretch_found(art, start, end, art.doc[tok.i : to.i + 1], noun_phrase(pobj))
+
+
+_POLL_WORDS = frozenset({"poll", "survey", "average"})
+
+
+def _in_a_poll(tok: Any, art: _Article) -> _Found | None:
+    """ "In a harbour board survey last month, 61 percent of pilots ...": a poll named at
+    the head of its sentence reports the rest of it, as "according to" would. PolNeAR
+    train: 20 of the 25 such openings are attributions, against 30 of 109 for a poll
+    named later in the sentence, which is left alone. All-attribution F1 train 0.7520 ->
+    0.7525, dev 0.7470 -> 0.7476; direct unchanged."""
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if tok.dep_ != "prep" or pobj is None or pobj.lemma_.lower() not in _POLL_WORDS:
+        return None
+    last = tok.right_edge
+    comma = art.doc[last.i + 1] if last.i + 1 < tok.sent.end else None
+    if comma is None or comma.text != ",":
+        return None
+    source = art.doc[pobj.left_edge.i : pobj.right_edge.i + 1]
+    return _stretch_found(art, comma.idx + 1, tok.sent.end_char, tok, source)
 
 
 # what may stand before an "according to" phrase that opens its sentence, or after one

@@ -238,7 +238,8 @@ def resolve_speaker(
     if titled is not None:
         return titled, "person"
     if root.lemma_.lower() in DOCUMENT_NOUNS:
-        return _without_article(source.text), "document"
+        # named by its head noun, without what follows it ("a harbour survey last month")
+        return _without_article(source.doc[source.start : root.i + 1].text), "document"
     return (_without_article(source.text) or None), "person"
 
 
