@@ -815,3 +815,25 @@ def test_idioms_of_saying_report_no_one() -> None:
     assert not any("crews dislike" in c for c in contents), contents
     assert not any("stayed silent" in c for c in contents), contents
     assert contents["the levy was fair"].speaker == "Pell"
+
+
+def test_having_said_that_and_that_being_said_report_no_one() -> None:
+    text = (
+        "The levy is unfair. (Having said that, the pier needs repairs before May.) "
+        "That being said, the harbour board will vote on Monday. "
+        "Having said that the levy was unfair, Okafor left the meeting.\n"
+    )
+    from storylens.extract.indirect import iter_candidates
+    from storylens.normalize import normalize
+    from storylens.pipeline import nlp_pipeline
+
+    norm = normalize(text)
+    doc = nlp_pipeline()(norm.text)
+    cued = {c.cue.i for c in iter_candidates(doc, norm.text) if c.cue.lower_ == "said"}
+    saids = [t.i for t in doc if t.lower_ == "said"]
+    assert cued == {saids[2]}  # no candidate for the two idioms
+    contents = {q.content.text: q for q in _quotes(text)}
+    assert not any("pier needs repairs" in c for c in contents), contents
+    assert not any("board will vote" in c for c in contents), contents
+    # with a clause of its own, "having said" reports it
+    assert contents["that the levy was unfair"].speaker == "Okafor"

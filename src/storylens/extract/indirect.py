@@ -324,18 +324,36 @@ _IDIOMS = (
 )
 
 
-def _idiom_of_saying(tok: Any) -> bool:
-    """A verb of saying inside an idiom: "That said, ..." ("even so") opening a
-    sentence, or one of ``_IDIOMS``; none of them has a source saying the rest."""
+def _opens_clause(tok: Any) -> bool:
+    """The token starts its sentence, or follows an opening bracket that does."""
     doc = tok.doc
-    if (
-        tok.lower_ == "said"
-        and 0 < tok.i < len(doc) - 1
-        and doc[tok.i - 1].lower_ == "that"
-        and doc[tok.i - 1].i == doc[tok.i - 1].sent.start
-        and doc[tok.i + 1].text == ","
-    ):
-        return True
+    return tok.i == tok.sent.start or (tok.i - 1 == tok.sent.start and doc[tok.i - 1].text == "(")
+
+
+def _idiom_of_saying(tok: Any) -> bool:
+    """A verb of saying inside an idiom: "That said, ...", "That being said, ..." or
+    "Having said that, ..." ("even so") opening a sentence, or one of ``_IDIOMS``; none
+    of them has a source saying the rest."""
+    doc = tok.doc
+    if tok.lower_ == "said" and 0 < tok.i < len(doc) - 2:
+        before, after = doc[tok.i - 1], doc[tok.i + 1]
+        if before.lower_ == "that" and _opens_clause(before) and after.text == ",":
+            return True
+        if (
+            before.lower_ == "being"
+            and tok.i >= 2
+            and doc[tok.i - 2].lower_ == "that"
+            and _opens_clause(doc[tok.i - 2])
+            and after.text == ","
+        ):
+            return True
+        if (
+            before.lower_ == "having"
+            and _opens_clause(before)
+            and after.lower_ == "that"
+            and doc[tok.i + 2].text == ","
+        ):
+            return True
     for idiom in _IDIOMS:
         first = tok.i - len(idiom) + 1
         if first >= 0 and all(
