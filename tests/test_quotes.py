@@ -329,6 +329,21 @@ def test_transcript_turns_are_one_statement_each_with_the_label_as_speaker() -> 
     )
 
 
+def test_transcript_turn_stops_at_the_reporters_sign_off() -> None:
+    text = (
+        "Harbour master Lena Okafor spoke to radio host Ivo Brandt on Sunday. A partial "
+        "transcript follows:\n\n"
+        '"BRANDT: Will the harbour wall hold through another winter of storms?\n\n'
+        '"OKAFOR: Not without the repairs we asked the council for in March.\n\n'
+        '"BRANDT: So who is responsible if it breaks?\n\n'
+        '"OKAFOR: The council. I have said so in every meeting.\n\n'
+        '"Follow Ana Pell on Twitter @apell_harbour."\n'
+    )
+    turns = [q for q in _quotes(text) if q.source is not None and q.source.text.isupper()]
+    assert [q.source.text for q in turns] == ["BRANDT", "OKAFOR", "BRANDT", "OKAFOR"]
+    assert turns[3].content.text.endswith("in every meeting.")
+
+
 def test_sentence_quoted_in_part_around_an_aside_frame() -> None:
     text = (
         "Harbour master Lena Okafor toured the pier on Monday.\n"

@@ -963,16 +963,22 @@ _LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): (\S.{8,})$"
 _TURN = re.compile(r"^[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}): (\S.*)$", re.MULTILINE)
 
 
+_SIGN_OFF = re.compile(r"Follow [^\n]{1,60}? on (?:Twitter|Facebook|Instagram)\b")
+
+
 def _turn_end(art: _Article, pos: int, labels: set[int]) -> int:
     """A turn runs to its paragraph's end, and on over paragraphs that open with a
     quotation mark and a word (a transcript quoted paragraph by paragraph), up to the
-    next label or an aside such as "(CROSSTALK.)"."""
+    next label, an aside such as "(CROSSTALK.)" or the reporter's sign-off ("“Follow
+    Ana Pell on Twitter @apell")."""
     text = art.text
     end = text.find("\n\n", pos)
     while end >= 0:
         nxt = end + 2
-        if nxt in labels or not (
-            nxt + 1 < len(text) and text[nxt] in '"“' and text[nxt + 1].isalpha()
+        if (
+            nxt in labels
+            or not (nxt + 1 < len(text) and text[nxt] in '"“' and text[nxt + 1].isalpha())
+            or _SIGN_OFF.match(text, nxt + 1)
         ):
             break
         end = text.find("\n\n", nxt)
