@@ -344,6 +344,24 @@ def test_transcript_turn_stops_at_the_reporters_sign_off() -> None:
     assert turns[3].content.text.endswith("in every meeting.")
 
 
+def test_paragraph_after_a_closing_colon_frame_is_a_block_quote() -> None:
+    text = (
+        "The pilots met on Monday.\n\n"
+        "Okafor added:\n\n"
+        "From a harbour board that promised change, this is the same old levy. It will sink us.\n\n"
+        "He explained what happened:\n\n"
+        "The pier cracked in March and nobody came to fix it for weeks.\n\n"
+        "Pell noted the sparse crowd:\n\n"
+        "Only nine pilots came to the meeting about the levy on Monday night.\n"
+    )
+    quotes = _quotes(text)
+    q = _find(quotes, "same old levy")
+    assert q.content.text.startswith("From a harbour board") and q.content.text.endswith("sink us")
+    assert q.cue.text == "added" and q.speaker == "Okafor" and not q.direct
+    assert not any("pier cracked" in q.content.text for q in quotes)
+    assert not any("nine pilots" in q.content.text for q in quotes)
+
+
 def test_sentence_quoted_in_part_around_an_aside_frame() -> None:
     text = (
         "Harbour master Lena Okafor toured the pier on Monday.\n"
