@@ -251,6 +251,21 @@ def test_mistyped_closing_mark_before_an_ellipsis_opens_the_quote() -> None:
     assert q.content.text.startswith("\u201d \u2026 she answered")
 
 
+def test_mistyped_opening_mark_after_a_word_closes_the_quote() -> None:
+    text = (
+        "The harbour board called the levy \u201ca fair price.\u201c Okafor disagreed.\n\n"
+        "\u201cIt will sink the small boats first,\u201d Okafor said.\n"
+    )
+    quotes, stray = find_quotes(text)
+    assert [text[q.start : q.end] for q in quotes] == [
+        "\u201ca fair price.\u201c",
+        "\u201cIt will sink the small boats first,\u201d",
+    ]
+    assert not any(q.unbalanced for q in quotes)
+    q = _find(_quotes(text), "small boats")
+    assert q.direct and q.speaker == "Okafor"
+
+
 def test_inch_marks_are_not_quotation_marks() -> None:
     from storylens.extract.syntax import quoted
 

@@ -14,6 +14,8 @@ Rules, in order:
 - a ``”`` at a line start before a word, or before an ellipsis and a word, opens a
   quote when a closing mark follows (a mistyped opener, common in pasted reader
   comments and in quotes that resume mid-sentence: "” … he delivered");
+- a ``“`` right after a word or a stop and before a space closes the open quote (a
+  mistyped closer: "were “Mostly False.“");
 - an inch mark ("6'3\"", "5\u20192\u201d") is no quotation mark;
 - any other closing mark with no opening one is recorded as unbalanced and ignored.
 """
@@ -66,6 +68,16 @@ def _misturned_opener(text: str, i: int) -> bool:
     elided = _ELIDED_START.match(text, i + 1)
     word = elided.end() if elided else i + 1
     return word < len(text) and text[word].isalnum() and _closes_later(text, word)
+
+
+def _misturned_closer(text: str, i: int) -> bool:
+    """A ``“`` typed for ``”``: straight after a word or a stop and before a space, a
+    bracket or the end ("were “Mostly False.“")."""
+    return (
+        i > 0
+        and (text[i - 1].isalnum() or text[i - 1] in ".,!?")
+        and (i + 1 == len(text) or text[i + 1] in " \t\n)]")
+    )
 
 
 _NEST_WINDOW = 2000  # characters looked ahead for the two closing marks (keeps pairing linear)
@@ -131,6 +143,10 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
         ):
             open_at = i
             single_at = None
+        elif open_at is not None and ch == "\u201c" and _misturned_closer(text, i):
+            quotes.append(QuoteMarks(open_at, i + 1))
+            open_at = None
+            nested = 0
         elif open_at is not None and ch == "\u201c" and _nested_here(text, i):
             nested += 1
         elif open_at is not None and nested and ch == "\u201d":
