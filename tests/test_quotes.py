@@ -683,6 +683,14 @@ def test_aside_frame_the_parser_takes_for_the_root() -> None:
     assert q.content.text.startswith("The harbour, as one") and q.cue.text == "pointed"
     # an opening phrase is no content: "called for" frames its own object
     assert not any(q.content.text.startswith("Earlier in the week") for q in quotes)
+    # the parser may also make the speaker the object of "as"
+    text = (
+        "Vellin, as one of the harbour board's engineers pointed out, normally does not "
+        "get back-to-back storms.\n"
+    )
+    q = _find(_quotes(text), "back-to-back storms")
+    assert q.content.text == text.strip().rstrip(".")
+    assert q.cue.text == "pointed" and q.source.text.startswith("one")
 
 
 def test_quoted_word_taken_for_a_subject_leaves_the_speaker_after_the_verb() -> None:

@@ -890,7 +890,9 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
     :func:`_root_aside` keeps those frames that still sit inside their sentence. With it
     (and phrasal verbs' particles in the frame, "pointed out"): all-attribution F1 dev
     0.7457 -> 0.7465, train 0.7514 -> 0.7515; direct dev 0.9005 -> 0.9012, train
-    unchanged."""
+    unchanged. When the parser makes the speaker the object of "as" ("Vellin, as one of
+    the engineers pointed out, ..."), that object is the frame's subject: dev 0.7485 ->
+    0.7489, train unchanged."""
     if tok.lemma_.lower() not in CUE_VERBS:  # saying or attitude
         return None
     if tok.head.pos_ not in ("VERB", "AUX", "ADJ", "NOUN"):
@@ -908,6 +910,14 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
     )
     if appos is not None:
         subj = appos
+    if tok.dep_ == "ROOT":
+        # "..., as one pilot pointed out, ..." with the speaker parsed as the object of "as"
+        as_prep = next(
+            (c for c in doc[subj.i + 1 : tok.i] if c.dep_ == "prep" and c.lower_ == "as"), None
+        )
+        speaker = next((g for g in as_prep.children if g.dep_ == "pobj"), None) if as_prep else None
+        if speaker is not None and speaker.right_edge.i == tok.i - 1:
+            subj = speaker
     # the frame: the subject, the verb and what qualifies it ("said on Monday")
     first, last = subj.left_edge.i, tok.i
     if tok.dep_ == "ROOT" and first > 0 and doc[first - 1].lower_ == "as":
