@@ -666,6 +666,17 @@ def test_aside_frame_without_quotes_attributes_the_whole_sentence() -> None:
     assert _find(quotes, "resume in May").content.text == "The ferry will resume in May"
 
 
+def test_aside_frame_inside_a_relative_clause_attributes_that_clause() -> None:
+    text = (
+        "The pilots gathered in Bearden Park on Sunday. The park, where the crews sometimes "
+        "meet, is near the harbour stadium, which, Okafor said, is usually full of families "
+        "on game days.\n"
+    )
+    q = _find(_quotes(text), "full of families")
+    assert q.content.text == "which, Okafor said, is usually full of families on game days"
+    assert q.speaker == "Okafor"
+
+
 def test_aside_frame_the_parser_takes_for_the_root() -> None:
     # the parser makes "explained" and "pointed" the sentence's root, with the opening
     # words as a loose noun or a second subject; the frame still sits inside its content
