@@ -892,8 +892,8 @@ def _aside_statement(tok: Any, art: _Article) -> _Found | None:
     0.7457 -> 0.7465, train 0.7514 -> 0.7515; direct dev 0.9005 -> 0.9012, train
     unchanged. When the parser makes the speaker the object of "as" ("Vellin, as one of
     the engineers pointed out, ..."), that object is the frame's subject: dev 0.7485 ->
-    0.7489, train unchanged. An aside inside a relative clause ("the stadium, which,
-    Okafor said, is full on game days") attributes that clause: dev 0.7489 -> 0.7493,
+    0.7488, train unchanged. An aside inside a relative clause ("the stadium, which,
+    Okafor said, is full on game days") attributes that clause: dev 0.7488 -> 0.7493,
     train unchanged (one content there moves, matched before and after)."""
     if tok.lemma_.lower() not in CUE_VERBS:  # saying or attitude
         return None
