@@ -15,7 +15,7 @@ Rules, in order:
   quote when a closing mark follows (a mistyped opener, common in pasted reader
   comments and in quotes that resume mid-sentence: "” … he delivered");
 - a ``“`` right after a word or a stop and before a space closes the open quote (a
-  mistyped closer: "were “Mostly False.“");
+  mistyped closer: "were “mostly fair.“");
 - an inch mark ("6'3\"", "5\u20192\u201d") is no quotation mark;
 - any other closing mark with no opening one is recorded as unbalanced and ignored.
 """
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 # an inch mark ends a height or length ("6'3\"", "5\u20192\u201d"); it is no quotation mark
 INCH_BEFORE = "(?<!\\d['\u2019]\\d)(?<!\\d['\u2019]\\d\\d)"
-_INCH = re.compile("\\d['\u2019]\\d{1,2}$")
+_DOUBLE_QUOTING = re.compile(INCH_BEFORE + '["\u201d]')  # a " or \u201d that is no inch mark
 
 
 def _inch_mark(text: str, i: int) -> bool:
-    return text[i] in '"\u201d' and _INCH.search(text, max(0, i - 4), i) is not None
+    return text[i] in '"\u201d' and _DOUBLE_QUOTING.match(text, i) is None
 
 
 _DOUBLE_OPEN = "\u201c\u201e\u00ab"
@@ -72,7 +72,7 @@ def _misturned_opener(text: str, i: int) -> bool:
 
 def _misturned_closer(text: str, i: int) -> bool:
     """A ``“`` typed for ``”``: straight after a word or a stop and before a space, a
-    bracket or the end ("were “Mostly False.“")."""
+    bracket or the end ("were “mostly fair.“")."""
     return (
         i > 0
         and (text[i - 1].isalnum() or text[i - 1] in ".,!?")

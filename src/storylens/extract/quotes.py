@@ -364,35 +364,41 @@ def _embedded(art: _Article, q: QuoteMarks) -> bool:
 
 def _frame_follows(art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None) -> bool:
     """The quote is closed by its own frame: "Pell “has a plan,” said Reyes"."""
-    if frame is None or frame[0] is None:
+    first = _frame_start(frame)
+    if first is None:
         return False
-    cue, source = frame
-    first = min(cue.idx, source.start_char)
     # the quote's last words may be a quote of their own: "... as, ‘He’s the one,’” Pell said
     last = art.text[q.start + 1 : q.end - 1].rstrip("\u2019'")[-1:]
     return q.end <= first and first - q.end < 4 and bool(last) and last in ",?!"
 
 
-_FRAME_AFTER_WORDS = 60  # characters between a quote and the frame that closes its sentence
+def _frame_start(frame: tuple[Any, Any] | None) -> int | None:
+    """Where a frame with a cue begins: its cue or its source, whichever comes first."""
+    if frame is None or frame[0] is None:
+        return None
+    cue, source = frame
+    return int(min(cue.idx, source.start_char))
+
+
+_FRAME_AFTER_CHARS = 60  # between a quote and the frame that closes its sentence
 
 
 def _frame_closes_before_more(art: _Article, q: QuoteMarks, frame: tuple[Any, Any] | None) -> bool:
     """ "Pell “has a plan” for the pier, said Reyes. “It starts in May.”": a frame closing
     the sentence a few words after the quote, with a quote opening the next sentence.
     PolNeAR makes one content of the sentence and the quotes that go on after it."""
-    if frame is None or frame[0] is None:
+    first = _frame_start(frame)
+    if frame is None or first is None:
         return False
-    cue, source = frame
-    first = min(cue.idx, source.start_char)
     between = art.text[q.end : first]
     if (
         first < q.end
-        or len(between) > _FRAME_AFTER_WORDS
+        or len(between) > _FRAME_AFTER_CHARS
         or not between.endswith(", ")
         or any(ch in between for ch in '.?!;:\n"\u201c\u201d')
     ):
         return False
-    end = cue.sent.end_char
+    end = frame[0].sent.end_char
     gap = art.text[end : end + 8]
     rest = gap.lstrip()
     return (
@@ -768,8 +774,8 @@ def _block_after_colon(colon: Any, art: _Article) -> _Found | None:
     """ "Okafor added:" closing its paragraph, then a paragraph without quotation marks:
     a block quote whose marks a web page left out. The verb nearest the colon must be
     one of saying, with a subject and no complement of its own ("He explained what
-    happened:" introduces no one's words). PolNeAR all-attribution F1 dev 0.7478 -> 0.7484, train 0.7525 -> 0.7526;
-    direct unchanged."""
+    happened:" introduces no one's words). PolNeAR all-attribution F1 dev 0.7478 ->
+    0.7484, train 0.7525 -> 0.7526; direct unchanged."""
     text = art.text
     after = colon.idx + 1
     line_end = text.find("\n", after)
