@@ -270,15 +270,15 @@ def test_inch_marks_are_not_quotation_marks() -> None:
     from storylens.extract.syntax import quoted
 
     text = (
-        "\u201cHe is a tall man, like 6\u20192\u201d, and he never ducks,\u201d Ana Pell said.\n\n"
-        "The pilot is 6'3\" tall and weighs 236 pounds.\n"
+        "\u201cShe is tall, maybe 5\u201911\u201d, and she never backs down,\u201d Ana Pell said.\n\n"
+        "The pilot is 6'1\" tall and weighs 190 pounds.\n"
     )
     quotes, stray = find_quotes(text)
     assert not stray
     assert [text[q.start : q.end] for q in quotes] == [text[: text.index(" Ana")]]
     assert not quoted(text, text.index("The pilot"), text.index(" tall and"))
-    q = _find(_quotes(text), "never ducks")
-    assert q.direct and q.speaker == "Ana Pell" and q.content.text.endswith("ducks,\u201d")
+    q = _find(_quotes(text), "never backs down")
+    assert q.direct and q.speaker == "Ana Pell" and q.content.text.endswith("down,\u201d")
 
 
 def test_content_standing_between_marks_is_direct() -> None:
@@ -363,15 +363,15 @@ def test_paragraph_after_a_closing_colon_frame_is_a_block_quote() -> None:
     text = (
         "The pilots met on Monday.\n\n"
         "Okafor added:\n\n"
-        "From a harbour board that promised change, this is the same old levy. It will sink us.\n\n"
+        "For a harbour board that promised change, this is the old levy again. It will sink us.\n\n"
         "He explained what happened:\n\n"
         "The pier cracked in March and nobody came to fix it for weeks.\n\n"
         "Pell noted the sparse crowd:\n\n"
         "Only nine pilots came to the meeting about the levy on Monday night.\n"
     )
     quotes = _quotes(text)
-    q = _find(quotes, "same old levy")
-    assert q.content.text.startswith("From a harbour board") and q.content.text.endswith("sink us")
+    q = _find(quotes, "old levy again")
+    assert q.content.text.startswith("For a harbour board") and q.content.text.endswith("sink us")
     assert q.cue.text == "added" and q.speaker == "Okafor" and not q.direct
     assert not any("pier cracked" in q.content.text for q in quotes)
     assert not any("nine pilots" in q.content.text for q in quotes)
@@ -668,12 +668,11 @@ def test_aside_frame_without_quotes_attributes_the_whole_sentence() -> None:
 
 def test_aside_frame_inside_a_relative_clause_attributes_that_clause() -> None:
     text = (
-        "The pilots gathered in Bearden Park on Sunday. The park, where the crews sometimes "
-        "meet, is near the harbour stadium, which, Okafor said, is usually full of families "
-        "on game days.\n"
+        "The crews met near the ferry terminal on Sunday. The terminal is next to the old "
+        "boathouse, which, Okafor said, stays mostly empty in the winter months.\n"
     )
-    q = _find(_quotes(text), "full of families")
-    assert q.content.text == "which, Okafor said, is usually full of families on game days"
+    q = _find(_quotes(text), "mostly empty")
+    assert q.content.text == "which, Okafor said, stays mostly empty in the winter months"
     assert q.speaker == "Okafor"
 
 
@@ -681,14 +680,14 @@ def test_aside_frame_the_parser_takes_for_the_root() -> None:
     # the parser makes "explained" and "pointed" the sentence's root, with the opening
     # words as a loose noun or a second subject; the frame still sits inside its content
     text = (
-        "These ferries, Okafor explained earlier in the council meeting, were built to "
-        "last, carrying up to 300 people a trip.\n\n"
+        "Those pontoons, Okafor explained at the council meeting, were never meant for "
+        "winter storms, holding six boats at most.\n\n"
         "The harbour, as one of the pilots pointed out, rarely freezes before January.\n\n"
         "Earlier in the week, Okafor called for a review of the levy, saying it was unfair.\n"
     )
     quotes = _quotes(text)
-    q = _find(quotes, "built to last")
-    assert q.content.text == text[: text.index(" a trip") + len(" a trip")]
+    q = _find(quotes, "winter storms")
+    assert q.content.text == text[: text.index(" at most") + len(" at most")]
     assert q.cue.text == "explained" and q.speaker == "Okafor"
     q = _find(quotes, "rarely freezes")
     assert q.content.text.startswith("The harbour, as one") and q.cue.text == "pointed"
@@ -696,48 +695,49 @@ def test_aside_frame_the_parser_takes_for_the_root() -> None:
     assert not any(q.content.text.startswith("Earlier in the week") for q in quotes)
     # the parser may also make the speaker the object of "as"
     text = (
-        "Vellin, as one of the harbour board's engineers pointed out, normally does not "
-        "get back-to-back storms.\n"
+        "Kestrel Bay, as one of the council's surveyors pointed out, seldom sees two floods "
+        "in one spring.\n"
     )
-    q = _find(_quotes(text), "back-to-back storms")
+    q = _find(_quotes(text), "two floods")
     assert q.content.text == text.strip().rstrip(".")
     assert q.cue.text == "pointed" and q.source.text.startswith("one")
 
 
 def test_quoted_word_taken_for_a_subject_leaves_the_speaker_after_the_verb() -> None:
-    # the parser makes the quoted "Safety" a subject of "said" next to "Okafor"
+    # the parser makes the quoted "Patience" a subject of "said" next to "Okafor"
     text = (
-        "The pilots want two things.\n\n"
-        '"Safety," said Okafor, a harbour pilot. "Safety for the whole town, everybody."\n'
+        "The crews want one thing.\n\n"
+        '"Patience," said Okafor, a ferry captain. "Patience with the board, with the '
+        'weather, with all of it."\n'
     )
-    q = _find(_quotes(text), "whole town")
-    assert q.content.text == text[text.index('"Safety,"') : text.rindex('"') + 1]
+    q = _find(_quotes(text), "with the weather")
+    assert q.content.text == text[text.index('"Patience,"') : text.rindex('"') + 1]
     assert q.direct and q.cue.text == "said" and q.speaker == "Okafor"
 
 
 def test_quotes_going_on_after_a_frame_that_closes_a_mixed_sentence() -> None:
     text = (
         "The pilots met on Monday.\n\n"
-        'The harbour "drew quite well from working families" in the 2008 season, said '
-        'university professor Lena Beck. "That was more its crowd than the marina\'s."\n\n'
-        "The vote \"was the first time I thought, 'The board is listening,'\" Okafor said "
-        'after the meeting. "Now I wonder if it ever was."\n'
+        'The ferry "did best with commuters" in its first summer, said transport '
+        'researcher Lena Beck. "It was their boat more than the tourists\'."\n\n'
+        "The vote \"was the first time I thought, 'They might listen,'\" Okafor said "
+        'after the meeting. "Now I am not so sure."\n'
     )
     quotes = _quotes(text)
-    q = _find(quotes, "its crowd")
-    assert q.content.text.startswith("The harbour") and q.content.text.endswith("marina's.\"")
+    q = _find(quotes, "their boat")
+    assert q.content.text.startswith("The ferry") and q.content.text.endswith("tourists'.\"")
     assert q.direct and q.speaker == "Lena Beck"
     # a quote ending in a quote of its own ("...,'\"") is still closed by its frame
-    q = _find(quotes, "ever was")
+    q = _find(quotes, "not so sure")
     assert q.content.text.startswith("The vote") and q.speaker == "Okafor"
 
 
 def test_title_case_quote_in_running_text_names_a_thing() -> None:
     text = (
-        "The pilots have a new campaign.\n\n"
-        'Its first salvo began with a 45-second Web ad, "Harbour Lights," in which children '
-        'use a toy ferry to bash in a pier, yelling "no more fees!" A board member called '
-        "it unfair.\n\n"
+        "The crews have a new campaign.\n\n"
+        'Its opening move was a two-minute online clip, "Harbour Lights," in which deckhands '
+        'use a paper boat to knock over a toy pier, shouting "no more fees!" A board member '
+        "called it unfair.\n\n"
         "Pell spoke last. \u201cYour Honor,\u201d she said, \u201cthe harbour board never "
         "asked us.\u201d\n"
     )

@@ -13,7 +13,7 @@ Rules, in order:
   line holds both closing marks;
 - a ``”`` at a line start before a word, or before an ellipsis and a word, opens a
   quote when a closing mark follows (a mistyped opener, common in pasted reader
-  comments and in quotes that resume mid-sentence: "” … he delivered");
+  comments and in quotes that resume mid-sentence: "” … she answered");
 - a ``“`` right after a word or a stop and before a space closes the open quote (a
   mistyped closer: "were “mostly fair.“");
 - an inch mark ("6'3\"", "5\u20192\u201d") is no quotation mark;
@@ -62,7 +62,7 @@ _ELIDED_START = re.compile(r"[ \t]?(?:\u2026|\.\.\.)[ \t]?")
 
 def _misturned_opener(text: str, i: int) -> bool:
     """A ``”`` typed for ``“`` at a line start, before a word (or an ellipsis and a word,
-    "” … he delivered"), with a closing mark later on."""
+    "” … she answered"), with a closing mark later on."""
     if not (i == 0 or text[i - 1] == "\n"):
         return False
     elided = _ELIDED_START.match(text, i + 1)
