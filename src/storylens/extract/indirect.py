@@ -335,7 +335,7 @@ def _idiom_of_saying(tok: Any) -> bool:
     "Having said that, ..." ("even so") opening a sentence, or one of ``_IDIOMS``; none
     of them has a source saying the rest."""
     doc = tok.doc
-    if tok.lower_ == "said" and 0 < tok.i < len(doc) - 2:
+    if tok.lower_ == "said" and 0 < tok.i < len(doc) - 1:
         before, after = doc[tok.i - 1], doc[tok.i + 1]
         if before.lower_ == "that" and _opens_clause(before) and after.text == ",":
             return True
@@ -351,6 +351,7 @@ def _idiom_of_saying(tok: Any) -> bool:
             before.lower_ == "having"
             and _opens_clause(before)
             and after.lower_ == "that"
+            and tok.i + 2 < len(doc)
             and doc[tok.i + 2].text == ","
         ):
             return True
