@@ -856,6 +856,22 @@ def test_as_clause_that_compares_or_tells_the_time_is_no_attribution() -> None:
     assert not any("pier is" in c or "storm reached" in c for c in contents), contents
 
 
+def test_attributed_sentence_between_two_quotes_opens_its_own_content() -> None:
+    text = (
+        "The council met on Friday.\n\n"
+        "“I will not read from a script to pretend we agree,” Mayor Ana Pell said "
+        "after the vote. The budget does “far too little,” she added later. "
+        "“Without a new levy, the ferry will stop by June.”\n"
+    )
+    quotes = _quotes(text)
+    first = _find(quotes, "read from a script")
+    assert first.content.text == "“I will not read from a script to pretend we agree,”"
+    added = _find(quotes, "new levy")
+    assert added.content.text.startswith("The budget does")
+    assert added.content.text.endswith("stop by June.”")
+    assert added.cue.text == "added" and added.speaker == "Ana Pell" and added.direct
+
+
 def test_hedged_clause_is_attributed_whole_and_to_no_one() -> None:
     text = (
         "The Vellin ferry lost money again.\n\n"

@@ -409,6 +409,35 @@ def _frame_closes_before_more(art: _Article, q: QuoteMarks, frame: tuple[Any, An
     )
 
 
+def _attributed_between(art: _Article, prev: _Found, end: int) -> tuple[Any, Any] | None:
+    """The sentence and verb of a second frame between a framed quote and a frameless one
+    that would go on it: "“...,” Pell said after the vote. The budget does “far too
+    little,” she added. “...”".
+
+    A whole sentence between them, other than the one holding the first quote's cue, with
+    a verb of saying outside quotation marks and a subject of its own: PolNeAR gives that
+    sentence and the quote after it one content of their own. PolNeAR all-attribution F1
+    dev 0.74933 -> 0.74945, train 0.75317 -> 0.75336; direct dev 0.90264 -> 0.90278,
+    train 0.90110 -> 0.90160. (Only sentences that hold quoted words of their own, as in
+    the example: dev 0.74964 / 0.90341, train 0.75326 / 0.90134.)
+    """
+    cue = prev.cue
+    if cue is None or not hasattr(cue, "i"):  # "according to" frames a span
+        return None
+    for sent in art.sents_over(prev.end, end):
+        if sent.start_char < prev.end or sent.end_char > end or sent.start <= cue.i < sent.end:
+            continue
+        for tok in sent:
+            if (
+                tok.pos_ == "VERB"
+                and tok.lemma_.lower() in SPEECH_VERBS
+                and not art.tok_inside(tok)
+                and subject_of(tok) is not None
+            ):
+                return sent, tok
+    return None
+
+
 def _next_paragraph(art: _Article, prev_end: int, start: int) -> bool:
     """A quote opening the paragraph right after the previous quote's paragraph."""
     if start == 0 or art.text[start - 1] != "\n":
@@ -547,6 +576,14 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             continue
         para = art.paragraph(q.start)
         cue, source = frame if frame else (None, None)
+        between = (
+            _attributed_between(art, prev, q.start)
+            if frame is None
+            and prev is not None
+            and prev.direct
+            and "\n" not in art.text[prev.end : q.start]
+            else None
+        )
         if (
             prev is not None
             and prev.direct
@@ -561,6 +598,7 @@ def _direct_quotes(art: _Article) -> list[_Found]:
                     and "\n" not in art.text[prev.end : q.start]
                     # "... that I had to change my answer: “...”" opens a statement of its own
                     and not art.text[prev.end : q.start].rstrip().endswith(":")
+                    and between is None
                 )
                 or (frame is None and _next_paragraph(art, prev.end, q.start))
             )
@@ -583,6 +621,11 @@ def _direct_quotes(art: _Article) -> list[_Found]:
                 or ("\n" not in gap and gap.rstrip().endswith(":"))  # "... my answer: “...”"
             ):
                 cue, source = None, prev.source
+        if between is not None:  # the second frame's sentence and this quote
+            sent, verb = between
+            speaker = noun_phrase(subject_of(verb))
+            found.append(_Found(sent.start_char, q.end, verb, speaker, True, q.unbalanced, para))
+            continue
         if after_colon and source is None:
             cue, source = _colon_frame(art, q) or (None, None)
         signed = frame is not None and frame[0] is None
