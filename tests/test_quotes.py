@@ -856,6 +856,30 @@ def test_as_clause_that_compares_or_tells_the_time_is_no_attribution() -> None:
     assert not any("pier is" in c or "storm reached" in c for c in contents), contents
 
 
+def test_as_someone_put_it_attributes_the_words_it_stands_for() -> None:
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "As Mayor Ana Pell put it in a letter to the council, the ferry is "
+        "“a boat that sails on borrowed time.”\n\n"
+        "The ferry's captain has long been known, as The Harbour Review put it in a "
+        "profile last spring, as “the quiet fixer.”\n\n"
+        "Or, as the ferry’s captain put it on Monday: “We keep bailing water. The "
+        "hull keeps taking more.”\n"
+    )
+    quotes = _quotes(text)
+    letter = _find(quotes, "borrowed time")
+    assert letter.content.text.startswith("the ferry is")
+    assert letter.cue.text == "put" and letter.speaker == "Ana Pell"
+    # the quote after the aside is what "it" stands for, not the sentence around it
+    fixer = _find(quotes, "quiet fixer")
+    assert fixer.content.text == "“the quiet fixer.”"
+    assert fixer.cue.text == "put" and "Harbour Review" in fixer.source.text
+    # a colon quote has its own frame, and the aside adds no second content over it
+    hull = [q for q in quotes if "bailing water" in q.content.text]
+    assert len(hull) == 1 and hull[0].content.text.startswith("“We keep")
+    assert not any(q.content.text.startswith("Or,") for q in quotes)
+
+
 def test_attributed_sentence_between_two_quotes_opens_its_own_content() -> None:
     text = (
         "The council met on Friday.\n\n"
