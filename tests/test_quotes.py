@@ -814,6 +814,26 @@ def test_according_to_at_a_paragraph_end_leaves_the_phrase_out_of_the_content() 
     assert q.source is not None and q.source.text == "the harbour board"
 
 
+def test_according_to_leaves_out_a_loose_phrase_after_it() -> None:
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "The ferry carried 9,000 riders in May, according to the port office, compared "
+        "with 12,000 a year earlier.\n\n"
+        "Ridership fell by a third, according to the port office - the steepest drop in "
+        "a decade.\n\n"
+        "The ferry lost money in May, according to the port office, because fuel prices "
+        "rose.\n"
+    )
+    quotes = _quotes(text)
+    # a phrase hung on the clause ("compared with ...", "- the steepest drop") is the
+    # writer's gloss, not part of what the office reported
+    assert _find(quotes, "9,000 riders").content.text == "The ferry carried 9,000 riders in May"
+    assert _find(quotes, "by a third").content.text == "Ridership fell by a third"
+    # a clause of its own after the phrase stays in the content
+    because = _find(quotes, "fuel prices")
+    assert because.content.text.startswith("The ferry lost money in May")
+
+
 def test_no_content_starts_inside_a_rule_quote_and_runs_out_of_it() -> None:
     # the parser makes the quote's clause a complement of "concludes", whose content
     # would begin after the opening mark and run on past the closing one
