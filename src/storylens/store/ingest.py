@@ -40,7 +40,7 @@ from .store import Store, content_hash, dumps, now
 # so a fresh store files articles as `storylens cluster` groups them.
 WINDOW = 64
 # Bump a stage's version when its output changes; old rows stay, keyed by version.
-STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "4", "sources": "4", "errors": "1"}
+STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "5", "sources": "5", "errors": "1"}
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
