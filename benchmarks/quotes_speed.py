@@ -63,6 +63,7 @@ def main() -> int:
         "storylens_quotes_s": min(full),
         "articles_per_s": len(articles) / min(full),
         "overhead": min(full) / min(bare) - 1,
+        "runs_s": {"bare": bare, "full": full},  # every run, to show how much they move
     }
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +72,12 @@ def main() -> int:
         f"# storylens quotes speed (PolNeAR dev)\n\nCommand: `{row['command']}` ({row['machine']}; fastest of {args.repeat}).\n\n"
         f"| articles | quotes | bare spaCy s | storylens quotes s | articles/s | added over spaCy |\n|---|---|---|---|---|---|\n"
         f"| {row['articles']} | {quotes} | {row['bare_spacy_s']:.2f} | {row['storylens_quotes_s']:.2f} | "
-        f"{row['articles_per_s']:.2f} | {row['overhead'] * 100:.0f}% |\n"
+        f"{row['articles_per_s']:.2f} | {row['overhead'] * 100:.0f}% |\n\n"
+        "Seconds of every run, in order: bare spaCy "
+        + ", ".join(f"{x:.2f}" for x in bare)
+        + "; storylens quotes "
+        + ", ".join(f"{x:.2f}" for x in full)
+        + ".\n"
     )
     (out / "quotes_speed.md").write_text(text)
     print(text)
