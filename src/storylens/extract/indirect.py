@@ -322,6 +322,9 @@ _IDIOMS = (
     ("that", "is", "to", "say"),
     ("so", "to", "speak"),
 )
+# the words an idiom can end on: every other token is ruled out at once (the check runs
+# for every token of a document)
+_IDIOM_ENDS = frozenset({"said"} | {idiom[-1] for idiom in _IDIOMS})
 
 
 def _opens_clause(tok: Any) -> bool:
@@ -334,6 +337,8 @@ def _idiom_of_saying(tok: Any) -> bool:
     """A verb of saying inside an idiom: "That said, ...", "That being said, ..." or
     "Having said that, ..." ("even so") opening a sentence, or one of ``_IDIOMS``; none
     of them has a source saying the rest."""
+    if tok.lower_ not in _IDIOM_ENDS:
+        return False
     doc = tok.doc
     if tok.lower_ == "said" and 0 < tok.i < len(doc) - 1:
         before, after = doc[tok.i - 1], doc[tok.i + 1]
