@@ -916,6 +916,27 @@ def test_attributed_sentence_between_two_quotes_opens_its_own_content() -> None:
     assert added.cue.text == "added" and added.speaker == "Ana Pell" and added.direct
 
 
+def test_relative_clause_with_a_verb_of_saying_is_reported_whole() -> None:
+    text = (
+        "The Vellin ferry lost money again.\n\n"
+        "Mayor Ana Pell backed the harbour levy, which she said would keep the ferry "
+        "sailing through the winter.\n\n"
+        "The council also cut the pier budget, which critics say was the town's only plan "
+        "for the storms.\n\n"
+        "The clerk who spoke to us said nothing more.\n"
+    )
+    quotes = _quotes(text)
+    levy = _find(quotes, "through the winter")
+    # the relative pronoun and the frame are part of what is reported
+    assert levy.content.text == "which she said would keep the ferry sailing through the winter"
+    assert levy.cue.text == "said" and levy.speaker == "Ana Pell"
+    budget = _find(quotes, "only plan")
+    assert budget.content.text.startswith("which critics say was")
+    assert budget.source is not None and budget.source.text == "critics"
+    # a relative clause that only holds a verb of saying reports nothing of its own
+    assert not any(q.content.text.startswith("who spoke") for q in quotes)
+
+
 def test_hedged_clause_is_attributed_whole_and_to_no_one() -> None:
     text = (
         "The Vellin ferry lost money again.\n\n"

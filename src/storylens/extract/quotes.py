@@ -714,6 +714,8 @@ def _by_rule(art: _Article) -> tuple[list[_Found], list[_Found]]:
             c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
         ):
             item = _as_reported(tok, art)
+        elif tok.dep_ == "relcl" and tok.lemma_.lower() in SPEECH_VERBS:
+            item = _relative_report(tok, art)
         elif tok.dep_ == "parataxis" or (tok.dep_ == "ROOT" and tok.lemma_.lower() in SPEECH_VERBS):
             item = _aside_statement(tok, art)
             if item and any(f.start < item.end and item.start < f.end for f in direct):
@@ -959,6 +961,27 @@ def _stretch_found(art: _Article, start: int, end: int, cue: Any, source: Any) -
     if end - start < 10:
         return None
     return _Found(start, end, cue, source, quoted(text, start, end), False, art.paragraph(start))
+
+
+_RELATIVES = frozenset({"which", "who", "whom", "that"})
+
+
+def _relative_report(tok: Any, art: _Article) -> _Found | None:
+    """ "the levy, which Pell said would sink the ferry": a verb of saying in a relative
+    clause whose complement holds the relative pronoun reports the whole relative clause,
+    pronoun and frame included, as PolNeAR marks it (train: 35 of 43 such clauses are a
+    gold content, 26 of them matched by no content before this rule). PolNeAR
+    all-attribution F1 train 0.75358 -> 0.75418, dev 0.75073 -> 0.75164; direct dev
+    unchanged, train 0.90175 -> 0.90170."""
+    comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+    subj = subject_of(tok)
+    if comp is None or subj is None:
+        return None
+    rel = next((t for t in comp.subtree if t.i < tok.i and t.lower_ in _RELATIVES), None)
+    if rel is None:
+        return None
+    last = max(tok.subtree, key=lambda t: t.i)
+    return _stretch_found(art, rel.idx, last.idx + len(last.text), tok, noun_phrase(subj))
 
 
 _FRAME_TAIL = frozenset({"npadvmod", "prep", "advmod", "dative", "dobj", "prt"})
