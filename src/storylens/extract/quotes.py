@@ -183,6 +183,9 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     return None
 
 
+_RELATIVES = frozenset({"which", "that", "who", "whom", "whose"})
+
+
 def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     """The frame right after a quote that ends in a comma, when no verb of saying framed it.
 
@@ -212,7 +215,7 @@ def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
                     subj is not None
                     and i <= subj.i < k
                     and tok.dep_ != "relcl"
-                    and subj.lower_ not in ("which", "that", "who", "whom", "whose")
+                    and subj.lower_ not in _RELATIVES
                     and _clause_ends(doc, k)
                 ):
                     return tok, noun_phrase(subj)
@@ -409,8 +412,8 @@ def _frame_closes_before_more(art: _Article, q: QuoteMarks, frame: tuple[Any, An
     )
 
 
-def _attributed_between(art: _Article, prev: _Found, end: int) -> tuple[Any, Any] | None:
-    """The sentence and verb of a second frame between a framed quote and a frameless one
+def _attributed_between(art: _Article, prev: _Found, end: int) -> tuple[Any, Any, Any] | None:
+    """The sentence, verb and subject of a second frame between a framed quote and a frameless one
     that would go on it: "“...,” Pell said after the vote. The budget does “far too
     little,” she added. “...”".
 
@@ -428,13 +431,11 @@ def _attributed_between(art: _Article, prev: _Found, end: int) -> tuple[Any, Any
         if sent.start_char < prev.end or sent.end_char > end or sent.start <= cue.i < sent.end:
             continue
         for tok in sent:
-            if (
-                tok.pos_ == "VERB"
-                and tok.lemma_.lower() in SPEECH_VERBS
-                and not art.tok_inside(tok)
-                and subject_of(tok) is not None
-            ):
-                return sent, tok
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            subj = subject_of(tok)
+            if subj is not None and not art.tok_inside(tok):
+                return sent, tok, subj
     return None
 
 
@@ -622,8 +623,8 @@ def _direct_quotes(art: _Article) -> list[_Found]:
             ):
                 cue, source = None, prev.source
         if between is not None:  # the second frame's sentence and this quote
-            sent, verb = between
-            speaker = noun_phrase(subject_of(verb))
+            sent, verb, subj = between
+            speaker = noun_phrase(subj)
             found.append(_Found(sent.start_char, q.end, verb, speaker, True, q.unbalanced, para))
             continue
         if after_colon and source is None:
@@ -963,9 +964,6 @@ def _stretch_found(art: _Article, start: int, end: int, cue: Any, source: Any) -
     return _Found(start, end, cue, source, quoted(text, start, end), False, art.paragraph(start))
 
 
-_RELATIVES = frozenset({"which", "who", "whom", "that"})
-
-
 def _relative_report(tok: Any, art: _Article) -> _Found | None:
     """ "the levy, which Pell said would sink the ferry": a verb of saying in a relative
     clause whose complement holds the relative pronoun reports the whole relative clause,
@@ -980,7 +978,7 @@ def _relative_report(tok: Any, art: _Article) -> _Found | None:
     rel = next((t for t in comp.subtree if t.i < tok.i and t.lower_ in _RELATIVES), None)
     if rel is None:
         return None
-    last = max(tok.subtree, key=lambda t: t.i)
+    last = tok.right_edge
     return _stretch_found(art, rel.idx, last.idx + len(last.text), tok, noun_phrase(subj))
 
 
