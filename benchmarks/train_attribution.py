@@ -62,10 +62,12 @@ loose "according to" tail rules.)
 A finer threshold grid over out-of-fold scores of the default settings (a scratch
 search with the second-frame rule in: plain 0.26 ... 0.34 by 0.01 or 0.02, quoted 0.30
 ... 0.40 by 0.025) gave at best 0.7250 all-attribution F1, at plain 0.29, against 0.7247
-at 0.30/0.35: no reason for a finer grid. A feature for the
-adjective a cue "be" takes ("it is unclear whether ...", "it is clear that ..."): 0.7252
-/ 0.8957 out of fold, dev 0.7509 / 0.9049: dropped. Candidate and feature variants judged by that line against it
-(0.7233 / 0.8929), and dropped:
+at 0.30/0.35: no reason for a finer grid. A feature for the adjective a cue "be" takes
+("it is unclear whether ...", "it is clear that ..."): 0.7252 / 0.8957 out of fold
+against 0.7250 / 0.8958, dev 0.7509 / 0.9049: dropped.
+
+Candidate and feature variants judged by the out-of-fold line against the run before
+the mark, frame, poll, block-quote and title rules (0.7233 / 0.8929), and dropped:
 
 - a shape cut before a trailing ", saying ...", apposition or loose noun phrase
   ("..., a swipe at ..."): 0.7196 / 0.8918 (against 0.7198 / 0.8919 then);
