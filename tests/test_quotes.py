@@ -903,15 +903,15 @@ def test_as_someone_put_it_attributes_the_words_it_stands_for() -> None:
 def test_attributed_sentence_between_two_quotes_opens_its_own_content() -> None:
     text = (
         "The council met on Friday.\n\n"
-        "“I will not read from a script to pretend we agree,” Mayor Ana Pell said "
-        "after the vote. The budget does “far too little,” she added later. "
+        "“We have argued about the pier for a whole year,” Mayor Ana Pell said "
+        "after the vote. The budget is “a mere patch,” she added later. "
         "“Without a new levy, the ferry will stop by June.”\n"
     )
     quotes = _quotes(text)
-    first = _find(quotes, "read from a script")
-    assert first.content.text == "“I will not read from a script to pretend we agree,”"
+    first = _find(quotes, "argued about the pier")
+    assert first.content.text == "“We have argued about the pier for a whole year,”"
     added = _find(quotes, "new levy")
-    assert added.content.text.startswith("The budget does")
+    assert added.content.text.startswith("The budget is")
     assert added.content.text.endswith("stop by June.”")
     assert added.cue.text == "added" and added.speaker == "Ana Pell" and added.direct
 

@@ -413,9 +413,9 @@ def _frame_closes_before_more(art: _Article, q: QuoteMarks, frame: tuple[Any, An
 
 
 def _attributed_between(art: _Article, prev: _Found, end: int) -> tuple[Any, Any, Any] | None:
-    """The sentence, verb and subject of a second frame between a framed quote and a frameless one
-    that would go on it: "“...,” Pell said after the vote. The budget does “far too
-    little,” she added. “...”".
+    """The sentence, verb and subject of a second frame between a framed quote and a
+    frameless one that would go on it: "“...,” Pell said after the vote. The budget is
+    “a mere patch,” she added. “...”".
 
     A whole sentence between them, other than the one holding the first quote's cue, with
     a verb of saying outside quotation marks and a subject of its own: PolNeAR gives that
