@@ -67,7 +67,8 @@ class Repair:
 
     kinds: ``joined_line`` (a line broken mid-sentence was joined), ``truncated``
     (the text ends mid-sentence), ``dropped_text`` (visible missing link text or a
-    line cut short), ``unbalanced_quote`` (a quotation mark without its partner).
+    line cut short), ``unbalanced_quote`` (a quotation mark without its partner),
+    ``mojibake`` (UTF-8 text that had been read as Windows-1252, repaired).
     """
 
     kind: str

@@ -2,6 +2,9 @@
 
 ``normalize`` runs these stages, in order, over the original text:
 
+0. encoding: mojibake (UTF-8 read as Windows-1252, ``â€œWe will rebuildâ€``) repaired
+   with ftfy, each repaired character mapped to the original characters it came from
+   (:mod:`storylens.encoding`), and a ``mojibake`` repair recorded;
 1. characters: drop BOM, zero-width characters and soft hyphens; turn CR/CRLF into LF,
    tabs and no-break spaces into spaces; PTB-style quote pairs (two backticks,
    two apostrophes, which open after a space or bracket and close otherwise) into
@@ -24,6 +27,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 
+from .encoding import EncodingRepair, repair_encoding
 from .model import Repair, Span
 
 _DELETE = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"}
@@ -159,35 +163,40 @@ class _Builder:
 _OPENS_BEFORE = " \t\n\r([{\u2014\u2013-/\u00a0"
 
 
-def _clean_characters(original: str) -> _Builder:
-    """Stage 1: character-level cleaning with one map entry per output character."""
+def _clean_characters(repaired: EncodingRepair) -> _Builder:
+    """Stage 1: character-level cleaning with one map entry per output character.
+
+    Works on the text after mojibake repair (stage 0); its map turns every position
+    back into original offsets.
+    """
     b = _Builder()
-    i, n = 0, len(original)
+    source, at, to = repaired.text, repaired.starts, repaired.ends
+    i, n = 0, len(source)
     while i < n:
-        ch = original[i]
+        ch = source[i]
         if ch in _DELETE:
             i += 1
             continue
         if ch == "\r":
-            end = i + 2 if original.startswith("\r\n", i) else i + 1
-            b.add("\n", i, end)
+            end = i + 2 if source.startswith("\r\n", i) else i + 1
+            b.add("\n", at[i], to[end - 1])
             i = end
             continue
-        if ch == "`" and original.startswith("``", i):
-            b.add("\u201c", i, i + 2)
+        if ch == "`" and source.startswith("``", i):
+            b.add("\u201c", at[i], to[i + 1])
             i += 2
             continue
-        if ch == "'" and original.startswith("''", i):
+        if ch == "'" and source.startswith("''", i):
             # the NYT writes both marks as two apostrophes: an opening one follows a
             # space, a line start or an opening bracket or dash
-            opening = i == 0 or original[i - 1] in _OPENS_BEFORE
-            b.add("\u201c" if opening else "\u201d", i, i + 2)
+            opening = i == 0 or source[i - 1] in _OPENS_BEFORE
+            b.add("\u201c" if opening else "\u201d", at[i], to[i + 1])
             i += 2
             continue
         if ch in _SPACES:
             ch = " "
         if ch == " " and b.chars and b.chars[-1] == " ":
-            b.ends[-1] = i + 1  # fold the run into one space
+            b.ends[-1] = to[i]  # fold the run into one space
             i += 1
             continue
         if ch == "\n" and b.chars and b.chars[-1] == " ":
@@ -195,7 +204,7 @@ def _clean_characters(original: str) -> _Builder:
             b.chars.pop()
             b.starts.pop()
             b.ends.pop()
-        b.add(ch, i, i + 1)
+        b.add(ch, at[i], to[i])
         i += 1
     return b
 
@@ -243,9 +252,10 @@ def _looks_cut(line: str, last: bool) -> bool:
 
 def normalize(original: str) -> Normalized:
     """Repair ``original`` and keep the map back to it (see the module docstring)."""
-    b = _clean_characters(original)
+    repaired = repair_encoding(original)
+    b = _clean_characters(repaired)
     text = "".join(b.chars)
-    repairs: list[Repair] = []
+    repairs: list[Repair] = list(repaired.repairs)
 
     # Stage 2: join lines broken mid-sentence.
     chars = list(text)

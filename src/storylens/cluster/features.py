@@ -217,9 +217,12 @@ def content_terms(text: str) -> dict[str, int]:
 
 
 def published_date(value: str | None) -> dt.date | None:
+    """The day of ``published``: ISO from the readers, any other form through dateparser."""
     m = _ISO_DATE.match(value or "")
     if not m:
-        return None
+        from ..dates import published_day
+
+        return published_day(value)
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..dates import published_from_html, published_or_raw
 from ..errors import RejectedInput
 from ..model import Article, Rejection
 
@@ -114,6 +115,7 @@ def article_from_record(record: Any, origin: str) -> Article:
             "record", f"each line must be a JSON object, not {type(record).__name__}"
         )
     meta = {key: _opt_str(record, key) for key in _RECORD_FIELDS}
+    meta["published"] = published_or_raw(meta["published"])
     text = record.get("text")
     html = record.get("html")
     if isinstance(text, str) and text.strip():
@@ -164,13 +166,15 @@ def html_to_article(html: str, origin: str, url: str | None = None) -> Article:
         text = text[len(title) + 1 :]  # the title is kept in its own field
     if not text.strip():
         raise RejectedInput("html", "the HTML holds no article text")
+    # the page's own metadata keeps the time and zone; trafilatura's date only the day
+    published = published_from_html(html) or published_or_raw(data.get("date") or None)
     return Article(
         id=content_id(text),
         text=text,
         outlet=data.get("sitename") or data.get("hostname") or None,
         url=url or data.get("url") or None,
         title=title,
-        published=data.get("date") or None,
+        published=published,
         origin=origin,
     )
 
