@@ -10,7 +10,8 @@ messages and exit codes. Every message says how to fix the problem.
     ├── StoreError            the article store cannot be opened or migrated
     ├── FetchError            a URL or feed could not be fetched (or was refused)
     │   └── AddressRefused    the URL resolves to a private, loopback or link-local address
-    └── ReportError           a report could not be built or rendered
+    ├── ReportError           a report could not be built or rendered
+    └── MissingDependency     an optional package (pyarrow, pandas...) is not installed
 """
 
 from __future__ import annotations
@@ -53,10 +54,15 @@ class ReportError(StorylensError):
     """A comparison report could not be built or rendered."""
 
 
+class MissingDependency(StorylensError):
+    """An optional package a feature needs is not installed; the message has the pip line."""
+
+
 __all__ = [
     "AddressRefused",
     "FetchError",
     "InputError",
+    "MissingDependency",
     "ModelError",
     "RejectedInput",
     "ReportError",

@@ -258,3 +258,18 @@ class StoryReport:
 class Report:
     stories: tuple[StoryReport, ...]
     rejected: tuple[Rejection, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned JSON form (``storylens compare --format json``)."""
+        from .report import report_to_dict
+
+        return report_to_dict(self)
+
+    def to_pandas(self) -> dict[str, Any]:
+        """One pandas DataFrame per part of the report: ``articles``, ``facts``, ``quotes``,
+        ``conflicts``, ``sources``, ``omissions``, ``repairs`` (see
+        :func:`storylens.tables.report_rows`). Needs pandas: ``pip install 'storylens[pandas]'``.
+        """
+        from .tables import report_frames
+
+        return report_frames(self.to_dict())

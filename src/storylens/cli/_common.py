@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 import click
 
+from ..errors import InputError
 from ..ingest import iter_inputs
 from ..model import Article, Rejection
 
@@ -74,3 +75,87 @@ def echo_table(
     click.echo("  ".join("-" * w for w in widths))
     for row in rows:
         click.echo("  ".join(cell(v, w).ljust(w) for v, w in zip(row, widths, strict=True)))
+
+
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of stdout (needed for parquet).",
+)
+TABLE_FORMATS = ("csv", "parquet")
+
+
+class TableOutput:
+    """JSON records of one table written as jsonl, csv or parquet, to stdout or a file.
+
+    The columns of csv and parquet are those of :data:`storylens.tables.TABLES`; a
+    missing pyarrow, or parquet without ``-o``, is reported before any work is done.
+    """
+
+    def __init__(self, table: str, fmt: str, output: str | None) -> None:
+        from ..tables import TABLES, CsvWriter, arrow_schema
+
+        self.table = TABLES[table]
+        self.fmt = fmt
+        self.output = output
+        self.rows: list[dict[str, Any]] = []
+        self._csv: CsvWriter | None = None
+        self._stream: IO[str] | None = None
+        if fmt == "parquet":
+            if not output:
+                raise InputError(
+                    "parquet is a binary format: give the file to write with -o FILE.parquet"
+                )
+            arrow_schema(self.table)  # fails now, with the pip line, when pyarrow is missing
+        elif fmt in ("csv", "jsonl"):
+            self._stream = open(output, "w", encoding="utf-8", newline="") if output else None  # noqa: SIM115 - closed in close()
+            if fmt == "csv":
+                self._csv = CsvWriter(self.table, self._stream or _StdoutText())
+
+    def __enter__(self) -> TableOutput:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(write=exc[0] is None)
+
+    def add(self, record: dict[str, Any]) -> None:
+        from ..tables import row_of
+
+        if self.fmt == "jsonl":
+            line = json.dumps(record, ensure_ascii=False)
+            if self._stream is not None:
+                self._stream.write(line + "\n")
+            else:
+                click.echo(line)
+        elif self._csv is not None:
+            self._csv.write(row_of(self.table, record))
+        else:
+            self.rows.append(row_of(self.table, record))
+
+    def add_row(self, row: dict[str, Any]) -> None:
+        """A row already flat (the facts table)."""
+        if self._csv is not None:
+            self._csv.write(row)
+        else:
+            self.rows.append(row)
+
+    def close(self, write: bool = True) -> None:
+        from ..tables import write_parquet
+
+        if self.fmt == "parquet" and write and self.output:
+            write_parquet(self.table, self.rows, self.output)
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        if self.output and write:
+            click.echo(f"{self.table.name} written to {self.output}", err=True)
+
+
+class _StdoutText:
+    """A text stream onto click's stdout (so tests' CliRunner captures it)."""
+
+    def write(self, text: str) -> int:
+        click.echo(text, nl=False)
+        return len(text)

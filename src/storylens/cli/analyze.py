@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..pipeline import analyze
-from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table, with_progress
+from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table, with_progress
 
 
 @click.command()
@@ -13,16 +13,23 @@ from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table, with_progr
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "table"]),
+    type=click.Choice(["jsonl", "table", "csv", "parquet"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: one JSON object per quote (offsets into the original text); table: for reading.",
+    help="jsonl: one JSON object per quote (offsets into the original text); table: for "
+    "reading; csv / parquet: one row per quote, spans as _start/_end/_text columns.",
 )
 @click.option("--direct-only", is_flag=True, help="Only quotes inside quotation marks.")
+@OUTPUT
 @PROGRESS
 @click.pass_context
 def quotes(
-    ctx: click.Context, inputs: tuple[str, ...], fmt: str, direct_only: bool, progress: bool | None
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    fmt: str,
+    direct_only: bool,
+    output: str | None,
+    progress: bool | None,
 ) -> None:
     """Print every quote and attribution in INPUT... with its speaker.
 
@@ -33,12 +40,13 @@ def quotes(
     """
     batch = Batch(inputs)
     rows = []
+    out = TableOutput("quotes", fmt, output) if fmt != "table" else None
     for result in with_progress(analyze(batch), progress, "quotes"):
         for quote in result.quotes:
             if direct_only and not quote.direct:
                 continue
-            if fmt == "jsonl":
-                echo_jsonl([quote.to_dict()])
+            if out is not None:
+                out.add(quote.to_dict())
             else:
                 rows.append(
                     [
@@ -48,7 +56,9 @@ def quotes(
                         quote.content.text,
                     ]
                 )
-    if fmt == "table":
+    if out is not None:
+        out.close()
+    else:
         echo_table(rows, ["article", "speaker", "direct", "content"], [16, 24, 6, 70])
     ctx.exit(batch.exit_code())
 
@@ -58,14 +68,22 @@ def quotes(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "table"]),
+    type=click.Choice(["table", "jsonl", "csv", "parquet"]),
     default="table",
     show_default=True,
-    help="table: for reading; jsonl: one JSON object per source.",
+    help="table: for reading; jsonl: one JSON object per source; csv / parquet: one row "
+    "per source (mentions as JSON text).",
 )
+@OUTPUT
 @PROGRESS
 @click.pass_context
-def sources(ctx: click.Context, inputs: tuple[str, ...], fmt: str, progress: bool | None) -> None:
+def sources(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    progress: bool | None,
+) -> None:
     """List whom each article in INPUT... quotes or cites, and who did not respond.
 
     Kinds: person, organisation, outlet, document, anonymous; with the role or title
@@ -73,10 +91,11 @@ def sources(ctx: click.Context, inputs: tuple[str, ...], fmt: str, progress: boo
     """
     batch = Batch(inputs)
     rows = []
+    out = TableOutput("sources", fmt, output) if fmt != "table" else None
     for result in with_progress(analyze(batch), progress, "sources"):
         for source in result.sources:
-            if fmt == "jsonl":
-                echo_jsonl([source.to_dict()])
+            if out is not None:
+                out.add(source.to_dict())
             else:
                 note = "did not respond" if source.non_response else (source.via or "")
                 rows.append(
@@ -89,7 +108,9 @@ def sources(ctx: click.Context, inputs: tuple[str, ...], fmt: str, progress: boo
                         note,
                     ]
                 )
-    if fmt == "table":
+    if out is not None:
+        out.close()
+    else:
         echo_table(
             rows, ["article", "source", "kind", "role", "quotes", "note"], [16, 28, 12, 32, 6, 24]
         )

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..cluster import cluster_levels
-from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table
+from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table
 
 
 @click.command()
@@ -15,10 +15,11 @@ from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "table"]),
+    type=click.Choice(["jsonl", "table", "csv", "parquet"]),
     default="jsonl",
     show_default=True,
-    help='jsonl: {"id", "story", "topic", "duplicate_of"} per article; table: for reading.',
+    help='jsonl: {"id", "story", "topic", "duplicate_of"} per article; table: for reading; '
+    "csv / parquet: the same fields as columns.",
 )
 @click.option(
     "--level",
@@ -27,10 +28,16 @@ from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table
     show_default=True,
     help="What the jsonl 'story' field holds: the event (story) or the wider topic.",
 )
+@OUTPUT
 @PROGRESS
 @click.pass_context
 def cluster(
-    ctx: click.Context, inputs: tuple[str, ...], fmt: str, level: str, progress: bool | None
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    fmt: str,
+    level: str,
+    output: str | None,
+    progress: bool | None,
 ) -> None:
     """Group the articles in INPUT... into stories, in the order read.
 
@@ -38,6 +45,7 @@ def cluster(
     original and are marked duplicate_of. Stories sit inside topics (the same
     kind of news); --level topic prints the topic as the 'story' field.
     """
+    out = TableOutput("cluster", fmt, output) if fmt != "table" else None
     batch = Batch(inputs)
     articles = list(batch)
     show = sys.stderr.isatty() if progress is None else progress
@@ -47,16 +55,17 @@ def cluster(
             click.echo(f"clustered {done}/{len(articles)}", err=True)
 
     clusterer, rows = cluster_levels(articles, progress=report)
-    if fmt == "jsonl":
-        echo_jsonl(
-            {
-                "id": article_id,
-                "story": topic if level == "topic" else story,
-                "topic": topic,
-                "duplicate_of": clusterer.dedup.duplicate_of(article_id),
-            }
-            for article_id, story, topic in rows
-        )
+    if out is not None:
+        with out:
+            for article_id, story, topic in rows:
+                out.add(
+                    {
+                        "id": article_id,
+                        "story": topic if level == "topic" else story,
+                        "topic": topic,
+                        "duplicate_of": clusterer.dedup.duplicate_of(article_id),
+                    }
+                )
     else:
         table = [
             [article_id, story, topic, clusterer.dedup.duplicate_of(article_id) or ""]

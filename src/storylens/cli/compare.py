@@ -14,9 +14,11 @@ from ..compare import compare
 from ..ingest import read_inputs
 from ..model import Report
 from ..report import render_html, render_markdown, report_to_dict
-from ._common import INPUTS, PROGRESS, Batch
+from ..tables import fact_rows
+from ._common import INPUTS, PROGRESS, Batch, TableOutput
 
 FORMATS = ("json", "md", "html")
+TABLE_FORMATS = ("csv", "parquet")
 
 
 def _render(report: Report, fmt: str) -> str:
@@ -46,10 +48,11 @@ def _progress_callback(show: bool | None, label: str) -> Callable[[object], None
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(FORMATS + TABLE_FORMATS),
     default="md",
     show_default=True,
-    help="json: the versioned report data (offsets into the original texts); md: for reading; html: a standalone page.",
+    help="json: the versioned report data (offsets into the original texts); md: for reading; "
+    "html: a standalone page; csv / parquet: the facts, one row per cited statement.",
 )
 @click.option(
     "-o",
@@ -78,6 +81,7 @@ def compare_command(
     out, conflicting numbers, dates, actors and negations, how each quote is
     worded across outlets, and whom each article relies on.
     """
+    table = TableOutput("facts", fmt, output) if fmt in TABLE_FORMATS else None
     batch = Batch(inputs)
     articles = list(batch)
     report = compare(
@@ -88,6 +92,11 @@ def compare_command(
     )
     if progress or (progress is None and sys.stderr.isatty()):
         click.echo("", err=True)
+    if table is not None:
+        with table:
+            for row in fact_rows(report_to_dict(report)):
+                table.add_row(row)
+        ctx.exit(batch.exit_code())
     text = _render(report, fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")

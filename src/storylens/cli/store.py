@@ -13,7 +13,7 @@ import click
 from ..ingest import iter_inputs
 from ..model import Report
 from ..store import ENV_DB, IngestCounts, ingest, open_store
-from ._common import INPUTS, PROGRESS, echo_jsonl, echo_table
+from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_table
 
 DB = click.option(
     "--db",
@@ -87,19 +87,30 @@ def ingest_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "jsonl"]),
+    type=click.Choice(["table", "json", "jsonl", "csv", "parquet"]),
     default="table",
     show_default=True,
+    help="json: an array; jsonl, csv, parquet: one story per line or row.",
 )
-def stories(db: str | None, since: dt.datetime | None, limit: int | None, fmt: str) -> None:
+@OUTPUT
+def stories(
+    db: str | None, since: dt.datetime | None, limit: int | None, fmt: str, output: str | None
+) -> None:
     """List the stories in the store, most recently updated first."""
     after = since.isoformat() if since else None
+    out = TableOutput("stories", fmt, output) if fmt in ("jsonl", "csv", "parquet") else None
     with open_store(db) as store:
         rows = [s.to_dict() for s in store.stories(since=after, limit=limit)]
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "jsonl":
-        echo_jsonl(rows)
+    if out is not None:
+        with out:
+            for row in rows:
+                out.add(row)
+    elif fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
     else:
         table = [
             [r["id"], str(r["size"]), str(r["accounts"]), r["updated_at"][:19], r["title"]]
