@@ -62,7 +62,7 @@ def test_parse_feed_resolves_relative_links_and_dates() -> None:
         "https://g.example/ferry-2",
         "https://g.example/missing",
     ]
-    assert entries[0].published == "2031-03-03" and entries[0].outlet == "Harlow Gazette"
+    assert entries[0].published == "2031-03-03T08:00:00+00:00" and entries[0].outlet == "Harlow Gazette"
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -117,7 +117,8 @@ def test_new_entries_fetched_once_and_failures_become_rejections(server: str) ->
     articles = [a for a in first if isinstance(a, Article)]
     rejections = [r for r in first if isinstance(r, Rejection)]
     assert len(articles) == 2 and all("Brindle Valley" in a.text for a in articles)
-    assert articles[0].outlet == "Harlow Gazette" and articles[0].published == "2031-03-03"
+    assert articles[0].outlet == "Harlow Gazette"
+    assert articles[0].published == "2031-03-03T08:00:00+00:00"  # time and zone kept
     assert [(r.origin.rsplit("/", 1)[1], r.reason) for r in rejections] == [("missing", "fetch")]
     assert "HTTP 404" in rejections[0].detail
     assert again == []

@@ -7,11 +7,16 @@ it fetch anything. Article pages are read with the ingest HTML reader (trafilatu
 :func:`iter_feed_articles` is a cascade, per feed:
 
 1. fetch the feed (a 304 means nothing new: the feed is skipped);
-2. parse it and keep entries whose link was not seen before (:class:`SeenLinks`);
+2. parse it and keep entries whose link was not seen before (:class:`SeenLinks` in
+   memory, or :class:`storylens.store.fetchstate.StoredLinks` in the store, so that a
+   restarted ``follow`` fetches nothing it already has); the entry's date is read with
+   :func:`storylens.dates.parse_published`, time and zone kept;
 3. fetch each new link and extract its article; the feed's title names the outlet when
    the page does not;
 4. any failure becomes a :class:`Rejection` (``fetch`` or the reader's reason) and the
-   run goes on.
+   run goes on. A link is marked seen once it was dealt with for good (fetched, or
+   refused by its server or the reader); one whose host was in trouble (timeout, 5xx,
+   429) is tried again at the next poll.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 from urllib.parse import urljoin
 
+from .dates import parse_published
 from .errors import FetchError, InputError, RejectedInput
-from .fetch import Fetcher
+from .fetch import Fetcher, HostFailure
 from .model import Article, Rejection
 
 log = logging.getLogger(__name__)
@@ -88,9 +95,10 @@ def parse_feed(data: bytes, feed_url: str) -> list[FeedEntry]:
         link = entry.get("link")
         if not link:
             continue
-        published = None
+        raw = entry.get("published") or entry.get("updated")
+        published = parse_published(raw)
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
+        if published is None and stamp:  # feedparser read a date dateparser could not
             published = f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}"
         entries.append(
             FeedEntry(urljoin(feed_url, link), entry.get("title") or None, published, outlet)
@@ -98,16 +106,24 @@ def parse_feed(data: bytes, feed_url: str) -> list[FeedEntry]:
     return entries
 
 
+class LinkLog(Protocol):
+    """Where seen links are kept: :class:`SeenLinks` or the store's ``StoredLinks``."""
+
+    def is_new(self, link: str) -> bool: ...
+
+    def add(self, link: str, feed: str = "", outcome: str = "fetched") -> None: ...
+
+
 @dataclass
 class SeenLinks:
-    """Links already fetched, so a poll only fetches what is new (kept for one process)."""
+    """Links already dealt with, so a poll only fetches what is new (kept for one process)."""
 
     links: set[str] = field(default_factory=set)
 
     def is_new(self, link: str) -> bool:
         return link not in self.links
 
-    def add(self, link: str) -> None:
+    def add(self, link: str, feed: str = "", outcome: str = "fetched") -> None:
         self.links.add(link)
 
 
@@ -116,7 +132,7 @@ def fetch_article(fetcher: Fetcher, entry: FeedEntry) -> Article:
     from .ingest import decode_bytes
     from .ingest.readers import html_to_article
 
-    result = fetcher.fetch(entry.link)
+    result = fetcher.fetch(entry.link, conditional=False)
     html = decode_bytes(result.content)
     article = html_to_article(html, origin=entry.link, url=result.final_url)
     return replace(
@@ -128,7 +144,7 @@ def fetch_article(fetcher: Fetcher, entry: FeedEntry) -> Article:
 
 
 def iter_feed_articles(
-    fetcher: Fetcher, feed_urls: Iterable[str], seen: SeenLinks
+    fetcher: Fetcher, feed_urls: Iterable[str], seen: LinkLog
 ) -> Iterator[Article | Rejection]:
     """New articles of every feed, in feed order; see the module docstring for the stages."""
     for feed_url in feed_urls:
@@ -144,17 +160,26 @@ def iter_feed_articles(
         for entry in entries:
             if not seen.is_new(entry.link):
                 continue
-            seen.add(entry.link)
             try:
-                yield fetch_article(fetcher, entry)
-            except FetchError as exc:
+                article = fetch_article(fetcher, entry)
+            except HostFailure as exc:  # the host is in trouble: try again next poll
                 yield Rejection(entry.link, "fetch", str(exc))
+                continue
+            except FetchError as exc:
+                seen.add(entry.link, feed_url, "refused")
+                yield Rejection(entry.link, "fetch", str(exc))
+                continue
             except RejectedInput as exc:
+                seen.add(entry.link, feed_url, exc.reason)
                 yield Rejection(entry.link, exc.reason, exc.detail)
+                continue
+            seen.add(entry.link, feed_url, "fetched")
+            yield article
 
 
 __all__ = [
     "FeedEntry",
+    "LinkLog",
     "SeenLinks",
     "fetch_article",
     "iter_feed_articles",

@@ -7,7 +7,7 @@ import time
 import click
 
 from ..errors import InputError
-from ..store import ENV_DB, ingest, open_store
+from ..store import ENV_DB, IngestCounts, ingest, open_store
 
 
 @click.command("follow")
@@ -61,43 +61,59 @@ def follow_command(
 ) -> None:
     """Poll the feeds in FEEDS.opml or the feed URLs given, and ingest new articles.
 
-    Each fetch obeys robots.txt, waits between requests to one host, sends
-    conditional requests, backs off from failing hosts and names storylens in its
-    user agent. Failures are printed with their reason and stored as rejections.
+    Each fetch obeys robots.txt (RFC 9309, Crawl-delay included), waits between
+    requests to one host, sends conditional requests, backs off from failing hosts
+    (as long as their Retry-After says) and names storylens in its user agent. Links
+    already dealt with and the feeds' validators are kept in the store, so a
+    restarted follow fetches nothing it already has. Failures are printed with their reason and stored as rejections.
     With --once, exits 1 when anything was rejected.
     """
     try:
-        from ..feeds import SeenLinks, iter_feed_articles, read_targets
+        from ..feeds import iter_feed_articles, read_targets
         from ..fetch import Fetcher
+        from ..store.fetchstate import StoredLinks, StoredRobots, StoredValidators
     except ImportError as exc:
         raise InputError(
             f"follow needs the web extra ({exc.name} is missing); "
             "install it with: pip install 'storylens[web]'"
         ) from exc
     feed_urls = read_targets(targets)
-    seen = SeenLinks()
     rejected = 0
-    with (
-        open_store(db) as store,
-        Fetcher(
-            allow_private=allow_private, max_bytes=max_bytes, timeout=timeout, min_delay=delay
-        ) as fetcher,
-    ):
-        while True:
-            counts = ingest(store, iter_feed_articles(fetcher, feed_urls, seen))
-            for rejection in counts.rejections:
+    with open_store(db) as store:
+        seen = StoredLinks(store)
+        validators = StoredValidators(store)
+        with Fetcher(
+            allow_private=allow_private,
+            max_bytes=max_bytes,
+            timeout=timeout,
+            min_delay=delay,
+            validators=validators,
+            robots_store=StoredRobots(store),
+        ) as fetcher:
+            while True:
+                total = IngestCounts()
+                for feed_url in feed_urls:
+                    # one feed at a time: its articles are stored, then its links and
+                    # validators, so a run killed half-way asks for that feed again
+                    counts = ingest(store, list(iter_feed_articles(fetcher, [feed_url], seen)))
+                    seen.commit()
+                    validators.commit()
+                    for rejection in counts.rejections:
+                        click.echo(
+                            f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}",
+                            err=True,
+                        )
+                    total.new += counts.new
+                    total.duplicate += counts.duplicate
+                    total.rejected += counts.rejected
+                rejected += total.rejected
                 click.echo(
-                    f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}",
-                    err=True,
+                    f"{len(feed_urls)} feed(s): {total.new} new, {total.duplicate} duplicate, "
+                    f"{total.rejected} rejected"
                 )
-            rejected += counts.rejected
-            click.echo(
-                f"{len(feed_urls)} feed(s): {counts.new} new, {counts.duplicate} duplicate, "
-                f"{counts.rejected} rejected"
-            )
-            if once:
-                break
-            time.sleep(interval)
+                if once:
+                    break
+                time.sleep(interval)
     ctx.exit(1 if rejected else 0)
 
 

@@ -25,7 +25,15 @@ def _initial(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial schema", _initial),)
+def _fetch_state(conn: Connection) -> None:
+    for table in schema.V2_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial schema", _initial),
+    (2, "follow's fetch state and seen links", _fetch_state),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

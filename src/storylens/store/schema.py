@@ -144,6 +144,32 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# What `storylens follow` keeps between runs (migration 2): per URL, the validators of
+# its last conditional GET, and for robots.txt URLs the answer itself (status, body, and
+# when it was fetched, in seconds since the epoch, so the rules expire across restarts).
+fetch_state = Table(
+    "fetch_state",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("status", Integer),
+    Column("body", LargeBinary),
+    Column("fetched_at", Float),
+)
+
+# Every feed entry link `follow` has dealt with (fetched and stored, found a duplicate, or
+# refused for good), so a restarted follow never fetches it again.
+seen_links = Table(
+    "seen_links",
+    metadata,
+    Column("link", Text, primary_key=True),
+    Column("feed", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("at", Text, nullable=False),
+)
+V2_TABLES = (fetch_state, seen_links)
+
 # Tables created by migration 1, in dependency order.
 V1_TABLES = (
     articles,
