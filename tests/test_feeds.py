@@ -62,7 +62,10 @@ def test_parse_feed_resolves_relative_links_and_dates() -> None:
         "https://g.example/ferry-2",
         "https://g.example/missing",
     ]
-    assert entries[0].published == "2031-03-03T08:00:00+00:00" and entries[0].outlet == "Harlow Gazette"
+    assert (
+        entries[0].published == "2031-03-03T08:00:00+00:00"
+        and entries[0].outlet == "Harlow Gazette"
+    )
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -8,7 +8,9 @@
 Tables: articles (original and normalised text, metadata, content hash),
 stage_outputs (keyed by article, stage and stage version), stories,
 story_members, story_history (creations and merges), cluster_features (what the
-clusterer needs to be rebuilt), rejections, and schema_migrations.
+clusterer needs to be rebuilt), rejections, fetch_state and seen_links (what
+``follow`` keeps between runs), the full-text index (``search(store, "words")``) and
+schema_migrations.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .ingest import (
     restore_clusterer,
 )
 from .migrations import MIGRATIONS, SCHEMA_VERSION, migrate
+from .search import Match, search
 from .store import DEFAULT_DB, ENV_DB, Store, StoredStory, content_hash, open_store, resolve_target
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "WINDOW",
     "Clusterer",
     "IngestCounts",
+    "Match",
     "Store",
     "StoredStory",
     "content_hash",
@@ -43,4 +47,5 @@ __all__ = [
     "open_store",
     "resolve_target",
     "restore_clusterer",
+    "search",
 ]

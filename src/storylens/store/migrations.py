@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from ..errors import StoreError
 from . import schema
+from .search import create_index
 
 Migration = Callable[[Connection], None]
 
@@ -33,6 +34,7 @@ def _fetch_state(conn: Connection) -> None:
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial schema", _initial),
     (2, "follow's fetch state and seen links", _fetch_state),
+    (3, "full-text search over titles and texts", create_index),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

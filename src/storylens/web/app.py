@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -23,7 +23,20 @@ from ..errors import InputError, RejectedInput, StorylensError
 from ..ingest import article_from_record
 from ..model import Report
 from ..report import report_to_dict
+from .caching import conditional
 from .catalog import Catalog
+from .models import (
+    ERRORS,
+    WRITE_ERRORS,
+    ArticleOut,
+    IngestOut,
+    OutletListOut,
+    ReportOut,
+    SearchOut,
+    StoryDetailOut,
+    StoryListOut,
+    StorySourcesOut,
+)
 from .outlets import OutletInfo
 
 log = logging.getLogger(__name__)
@@ -39,6 +52,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 MAX_LIMIT = 200
+DOCS_CSP = CSP.replace("img-src 'self'", "img-src 'self' data:")
 
 
 class ApiError(Exception):
@@ -63,9 +77,11 @@ def create_app(
     app = FastAPI(
         title="storylens",
         version=__version__,
-        description="Stories told by several outlets, reconciled claim by claim.",
+        description="Stories told by several outlets, reconciled claim by claim. Every "
+        "offset (start, end) indexes the article's original text. Interactive "
+        "documentation: /docs.",
         openapi_url="/api/openapi.json",
-        docs_url=None,
+        docs_url=None,  # /docs is served from local files below, never from a CDN
         redoc_url=None,
     )
     app.state.catalog = catalog
@@ -78,6 +94,8 @@ def create_app(
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    app.middleware("http")(conditional)  # outermost: ETag, Cache-Control, 304
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
@@ -109,6 +127,7 @@ def create_app(
     from .pages import add_pages
 
     add_pages(app, catalog)
+    _add_docs(app)
     from importlib import resources
 
     static = resources.files(__package__).joinpath("static")
@@ -130,7 +149,7 @@ def require_token(app: FastAPI, authorization: str | None) -> None:
 
 
 def _add_api(app: FastAPI, catalog: Catalog) -> None:
-    @app.get("/api/stories", tags=["stories"])
+    @app.get("/api/stories", tags=["stories"], response_model=StoryListOut, responses=ERRORS)
     def list_stories(
         q: str | None = Query(None, description="words that must all appear in the title"),
         outlet: str | None = None,
@@ -150,28 +169,56 @@ def _add_api(app: FastAPI, catalog: Catalog) -> None:
             "stories": [s.to_dict() for s in page.stories],
         }
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
-    def get_story(story_id: str) -> dict[str, Any]:
-        story = catalog.story(story_id)
-        return {**story.to_dict(), "articles": [a.meta() for a in catalog.articles(story.id)]}
+    @app.get("/api/search", tags=["stories"], response_model=SearchOut, responses=ERRORS)
+    def search_stories(
+        q: str = Query(
+            ...,
+            min_length=1,
+            max_length=500,
+            description="words to find in article titles and texts, all of them, as "
+            "prefixes ('flood' finds 'flooded'); titles weigh most",
+        ),
+        offset: int = Query(0, ge=0),
+        limit: int = Query(20, ge=1, le=MAX_LIMIT),
+    ) -> dict[str, Any]:
+        return catalog.search(q, offset=offset, limit=limit)
 
-    @app.get("/api/stories/{story_id}/report", tags=["stories"])
+    @app.get(
+        "/api/stories/{story_id}", tags=["stories"], response_model=StoryDetailOut, responses=ERRORS
+    )
+    def get_story(story_id: str) -> dict[str, Any]:
+        story = catalog.listed(story_id)
+        return {**story.to_dict(), "articles": [a.meta() for a in catalog.articles(story.story.id)]}
+
+    @app.get(
+        "/api/stories/{story_id}/report",
+        tags=["stories"],
+        response_model=ReportOut,
+        responses=ERRORS,
+    )
     def get_report(story_id: str) -> dict[str, Any]:
         return report_to_dict(Report(stories=(catalog.report(story_id),)))
 
-    @app.get("/api/stories/{story_id}/sources", tags=["stories"])
+    @app.get(
+        "/api/stories/{story_id}/sources",
+        tags=["stories"],
+        response_model=StorySourcesOut,
+        responses=ERRORS,
+    )
     def get_sources(story_id: str) -> dict[str, Any]:
         report = report_to_dict(Report(stories=(catalog.report(story_id),)))
         return {"story": story_id, "sources": report["stories"][0].get("sources", [])}
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get(
+        "/api/articles/{article_id}", tags=["articles"], response_model=ArticleOut, responses=ERRORS
+    )
     def get_article(article_id: str) -> dict[str, Any]:
         article = catalog.article(article_id)
         if article is None:
             raise ApiError(404, "not_found", f"no article {article_id!r}")
         return {**article.meta(), "text": article.text}
 
-    @app.get("/api/outlets", tags=["outlets"])
+    @app.get("/api/outlets", tags=["outlets"], response_model=OutletListOut, responses=ERRORS)
     def list_outlets() -> dict[str, Any]:
         meta: dict[str, OutletInfo] = app.state.outlets
         rows = []
@@ -180,7 +227,13 @@ def _add_api(app: FastAPI, catalog: Catalog) -> None:
             rows.append({"outlet": name, "stories": count, **_info_dict(info)})
         return {"outlets": rows}
 
-    @app.post("/api/articles", status_code=201, tags=["articles"])
+    @app.post(
+        "/api/articles",
+        status_code=201,
+        tags=["articles"],
+        response_model=IngestOut,
+        responses=WRITE_ERRORS,
+    )
     def post_articles(
         payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
         authorization: Annotated[str | None, Header()] = None,
@@ -197,6 +250,23 @@ def _add_api(app: FastAPI, catalog: Catalog) -> None:
                 raise ApiError(422, f"rejected_{exc.reason}", f"article {i}: {exc.detail}") from exc
         counts = catalog.ingest(articles)
         return {**counts, "ids": [a.id for a in articles]}
+
+
+def _add_docs(app: FastAPI) -> None:
+    """/docs: Swagger UI from the files shipped in ``web/static/docs`` (no CDN)."""
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>storylens API</title>"
+        '<link rel="stylesheet" href="/static/docs/swagger-ui.css"></head>'
+        '<body data-openapi="/api/openapi.json"><div id="swagger-ui"></div>'
+        '<script src="/static/docs/swagger-ui-bundle.js"></script>'
+        '<script src="/static/docs/docs.js"></script></body></html>'
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        # Swagger UI draws its icons as data: images; nothing else is loosened
+        return HTMLResponse(page, headers={"Content-Security-Policy": DOCS_CSP})
 
 
 def _info_dict(info: OutletInfo | None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from ..model import Article, StoryReport
 from ..store import Store, StoredStory, ingest
 from ..store import schema as tables
+from ..store import search as search_store
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
 
@@ -66,6 +67,7 @@ class Catalog:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._listing: tuple[tuple[int, int], list[ListedStory]] | None = None
+        self._by_id: dict[str, ListedStory] = {}
         self._reports: OrderedDict[tuple[str, str], StoryReport] = OrderedDict()
 
     # ------------------------------------------------------------------ listing
@@ -91,6 +93,7 @@ class Catalog:
                 self._checked = time.monotonic()
                 return self._listing[1]
             listed = self._build()
+            self._by_id = {item.story.id: item for item in listed}
             self._listing = (version, listed)
             self._checked = time.monotonic()
             return listed
@@ -141,9 +144,48 @@ class Catalog:
                 counts[name] = counts.get(name, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    # ------------------------------------------------------------------ search
+    def search(self, q: str, *, offset: int = 0, limit: int = 20) -> dict[str, Any]:
+        """Stories whose articles' titles or texts hold every word of ``q`` (full-text
+        index of the store), best first: the shape of the API's ``SearchOut``."""
+        matches = search_store(self.store, q)
+        page = matches[offset : offset + limit]
+        self.listing()  # refresh the cache when it is due
+        articles = {a.id: a for a in self.store.articles([m.article_id for m in page])}
+        results = []
+        for m in page:
+            article = articles.get(m.article_id)
+            results.append(
+                {
+                    # story_members already follows merges: the id is current
+                    "story": (self._by_id.get(m.story_id) or self.listed(m.story_id)).to_dict(),
+                    "article": article.meta() if article is not None else None,
+                    "snippet": m.snippet,
+                    "rank": m.rank,
+                }
+            )
+        return {
+            "query": q,
+            "total": len(matches),
+            "offset": offset,
+            "limit": limit,
+            "results": results,
+        }
+
     # ------------------------------------------------------------------ one story
     def story(self, story_id: str) -> StoredStory:
         return self.store.story(story_id)
+
+    def listed(self, story_id: str) -> ListedStory:
+        """A story with its outlets (from the cached listing when it is there)."""
+        current = self.store.resolve_story(story_id)
+        self.listing()  # refresh the cache when it is due
+        found = self._by_id.get(current)
+        if found is not None:
+            return found
+        story = self.store.story(current)  # newer than the cached listing
+        outlets = sorted({a.outlet for a in self.store.story_articles(current) if a.outlet})
+        return ListedStory(story, tuple(outlets))
 
     def articles(self, story_id: str) -> list[Article]:
         return self.store.story_articles(story_id)

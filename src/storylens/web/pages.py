@@ -13,11 +13,13 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-from fastapi import FastAPI, Query
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from ..report.html import _safe_url, story_view
-from .catalog import Catalog
+from .atom import FEED_SIZE, render_atom
+from .atom import MEDIA_TYPE as ATOM_TYPE
+from .catalog import Catalog, StoryPage
 from .outlets import OutletInfo
 
 PAGE_SIZE = 30
@@ -79,8 +81,29 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
         )
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search(q: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
-        return index(sort="newest", q=q, page=page)
+    def search(q: str = Query("", max_length=500), page: int = Query(1, ge=1)) -> HTMLResponse:
+        """Full-text search over titles and texts (the store's index), best match first."""
+        if not q.strip():
+            return index(sort="newest", q=None, page=page)
+        found = catalog.search(q, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        stories = tuple(catalog.listed(hit["story"]["id"]) for hit in found["results"])
+        listing = StoryPage(found["total"], found["offset"], found["limit"], stories)
+        return render(
+            "list.html",
+            listing=listing,
+            sort="relevance",
+            q=q,
+            page=page,
+            pages=max(1, -(-listing.total // PAGE_SIZE)),
+            one_side=None,
+        )
+
+    @app.get("/feed.atom", include_in_schema=False)
+    def atom_feed(request: Request) -> Response:
+        """New and updated stories as an Atom feed, newest update first."""
+        stories = catalog.page(sort="newest", limit=FEED_SIZE).stories
+        body = render_atom(stories, str(request.base_url), str(request.url))
+        return Response(body, media_type=ATOM_TYPE)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:

@@ -1,0 +1,262 @@
+"""Typed response models of the JSON API, over the shapes the library already returns.
+
+Each model mirrors one ``to_dict()`` of :mod:`storylens.model` or :mod:`storylens.store`
+(or the compare report of :mod:`storylens.report.json`), field for field, so the OpenAPI
+document at ``/api/openapi.json`` describes every response exactly; FastAPI validates
+each response against its model, so a change in the library that the API would pass on
+silently fails the API tests instead.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SpanOut(_Model):
+    """A stretch of an article's original text: ``text[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class ErrorDetail(_Model):
+    code: str = Field(description="machine-readable: not_found, invalid_request, ...")
+    message: str = Field(description="what went wrong and how to fix it")
+
+
+class ErrorOut(_Model):
+    """The one error shape of every endpoint."""
+
+    error: ErrorDetail
+
+
+# --------------------------------------------------------------------------- stories
+
+
+class StoryOut(_Model):
+    """A stored story (:class:`storylens.store.StoredStory`) with its outlets."""
+
+    id: str
+    title: str
+    topic: str
+    size: int = Field(description="articles in the story")
+    accounts: int = Field(description="independent accounts (wire copies counted once)")
+    created_at: str
+    updated_at: str
+    first_date: str | None
+    last_date: str | None
+    outlets: list[str]
+
+
+class StoryListOut(_Model):
+    total: int
+    offset: int
+    limit: int
+    stories: list[StoryOut]
+
+
+class ArticleMetaOut(_Model):
+    """An article's metadata (:meth:`storylens.model.Article.meta`)."""
+
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None = Field(description="ISO 8601, with the zone the source gave")
+    url: str | None
+
+
+class StoryDetailOut(StoryOut):
+    articles: list[ArticleMetaOut]
+
+
+class ArticleOut(ArticleMetaOut):
+    text: str = Field(description="the original text every offset indexes")
+
+
+class SearchHitOut(_Model):
+    story: StoryOut
+    article: ArticleMetaOut | None = Field(
+        description="the best-matching article of the story (None when only the title matched)"
+    )
+    snippet: str = Field(description="words around the match, from the title or the text")
+    rank: float = Field(description="relevance; higher is better")
+
+
+class SearchOut(_Model):
+    query: str
+    total: int
+    offset: int
+    limit: int
+    results: list[SearchHitOut]
+
+
+class OutletOut(_Model):
+    outlet: str
+    stories: int
+    domain: str | None
+    country: str | None
+    leaning: str | None
+    owner: str | None
+
+
+class OutletListOut(_Model):
+    outlets: list[OutletOut]
+
+
+class IngestOut(_Model):
+    new: int
+    duplicate: int
+    rejected: int
+    ids: list[str]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+class StatementOut(_Model):
+    article: str
+    start: int
+    end: int
+    text: str
+    context: bool = False
+
+
+class FactOut(_Model):
+    id: str
+    status: Literal["agreed", "partial", "unique", "conflicting"]
+    context: bool = False
+    statements: list[StatementOut]
+
+
+class QuoteVariantOut(_Model):
+    article: str
+    start: int
+    end: int
+    text: str
+    direct: bool
+
+
+class DiffOpOut(_Model):
+    op: Literal["equal", "insert", "delete", "replace"]
+    a: str
+    b: str
+
+
+class QuoteGroupOut(_Model):
+    speaker: str | None
+    wording: Literal["identical", "punctuation", "minor", "truncated", "different", "paraphrase"]
+    variants: list[QuoteVariantOut]
+    diff: list[DiffOpOut]
+
+
+class ConflictValueOut(_Model):
+    article: str
+    value: str
+    start: int
+    end: int
+
+
+class ConflictOut(_Model):
+    kind: Literal["number", "date", "actor", "negation"]
+    fact: str
+    values: list[ConflictValueOut]
+    explanation: str
+
+
+SourceKind = Literal["person", "organisation", "outlet", "document", "anonymous"]
+
+
+class ReportSourceOut(_Model):
+    article: str
+    name: str
+    kind: SourceKind
+    role: str | None
+    quotes: int
+    via: str | None
+    non_response: SpanOut | None
+
+
+class SourcingDifferenceOut(_Model):
+    source: str
+    kind: str
+    per_article: dict[str, Literal["quoted", "cited", "did not respond", "absent"]]
+    detail: dict[str, str]
+    note: str
+
+
+class QuoteOut(_Model):
+    """One attribution (:meth:`storylens.model.Quote.to_dict`); ``id`` is the article."""
+
+    id: str
+    content: SpanOut
+    source: SpanOut | None
+    speaker: str | None
+    cue: SpanOut | None
+    direct: bool
+    unbalanced: bool
+
+
+class OmissionOut(_Model):
+    article: str
+    facts: list[str]
+
+
+class RepairOut(_Model):
+    article: str
+    kind: Literal["joined_line", "truncated", "dropped_text", "unbalanced_quote", "mojibake"]
+    start: int
+    end: int
+    detail: str
+
+
+class StoryReportOut(_Model):
+    id: str
+    title: str
+    articles: list[ArticleMetaOut]
+    facts: list[FactOut]
+    quotes: list[QuoteGroupOut]
+    conflicts: list[ConflictOut]
+    sources: list[ReportSourceOut]
+    sourcing_differences: list[SourcingDifferenceOut]
+    article_quotes: list[QuoteOut]
+    omissions: list[OmissionOut]
+    repairs: list[RepairOut]
+
+
+class RejectionOut(_Model):
+    origin: str
+    reason: str
+    detail: str
+
+
+class ReportOut(_Model):
+    """The compare report (``storylens show --format json``), schema version 1."""
+
+    schema_version: Literal["1"]
+    stories: list[StoryReportOut]
+    rejected: list[RejectionOut]
+
+
+class StorySourcesOut(_Model):
+    story: str
+    sources: list[ReportSourceOut]
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorOut, "description": "no such story, article or page"},
+    422: {"model": ErrorOut, "description": "a parameter is out of range or malformed"},
+    500: {"model": ErrorOut, "description": "the store could not answer"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut, "description": "missing or wrong token"},
+    403: {"model": ErrorOut, "description": "this server accepts no writes (no token set)"},
+    413: {"model": ErrorOut, "description": "more than 100 articles in one request"},
+    422: {"model": ErrorOut, "description": "an article was refused; the code says why"},
+}
