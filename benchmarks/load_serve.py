@@ -1,12 +1,15 @@
 """Load test of ``storylens serve`` on 127.0.0.1: requests/s and latency percentiles for the
-story list and for cached story pages, with 10,000 stored stories, while an ingest writes.
+story list, cached story pages and full-text search, with 10,000 stored stories, while an
+ingest writes.
 
     python benchmarks/load_serve.py --db /tmp/load.db --stories 10000 --seconds 20
     python benchmarks/load_serve.py --db postgresql://u:p@127.0.0.1/storylens_load ...
 
 Stages: (1) fill the store with synthetic made-up stories through ``Store.file_article``
 (skipped when it already holds enough); (2) start ``storylens serve`` in a subprocess;
-(3) warm a set of story pages (each runs the real compare once); (4) for each endpoint,
+(3) warm a set of story pages (each runs the real compare once); (4) for each endpoint
+(``--endpoints``; ``search`` cycles over :data:`QUERIES`: common words that match every
+story, rarer ones, two-word and prefix queries, and one story's own words),
 ``--clients`` threads send requests for ``--seconds`` while this process files new
 articles into new stories at ``--ingest-rate`` per second; (5) print one JSON line.
 Everything is bounded in time and talks only to 127.0.0.1.
@@ -37,6 +40,26 @@ from storylens.store.store import dumps
 PLACES = ["Elsby", "Harlow", "Orrin", "Brindle", "Marrow", "Tessel", "Quill", "Dunmore"]
 EVENTS = ["bridge closes", "ferry resumes", "council votes", "school opens", "mill floods"]
 OUTLETS = ["Elsby Courier", "Northern Ledger", "Valley Wire", "Riverside Post", "Harlow Gazette"]
+# full-text queries: a word in every story, words in a fifth or an eighth of them, two
+# words, prefixes, a word in no story, and the words of single stories
+QUERIES = [
+    "council",
+    "officials said",
+    "Elsby",
+    "bridge closes",
+    "ferry",
+    "Marrow mill floods",
+    "affect",
+    "work",
+    "Ada Fenn",
+    "zebra",
+    "story 1234",
+    "story 777 Harlow",
+    "account 2",
+    "Quill school",
+    "Tessel votes",
+    "Dunmore",
+]
 
 
 def _text(i: int, j: int) -> str:
@@ -217,9 +240,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         clock = time.perf_counter()
         try:
             story_urls = _story_urls(base, warm[: args.warm])
-            result["story_page"] = _hammer_many(story_urls, args.seconds, args.clients)
-            result["list_page"] = _hammer(f"{base}/", args.seconds, args.clients)
-            result["list_api"] = _hammer(f"{base}/api/stories?limit=20", args.seconds, args.clients)
+            wanted = set(args.endpoints.split(","))
+            if "story_page" in wanted:
+                result["story_page"] = _hammer_many(story_urls, args.seconds, args.clients)
+            if "list_page" in wanted:
+                result["list_page"] = _hammer(f"{base}/", args.seconds, args.clients)
+            if "list_api" in wanted:
+                url = f"{base}/api/stories?limit=20"
+                result["list_api"] = _hammer(url, args.seconds, args.clients)
+            if "search" in wanted:
+                urls = [str(httpx.URL(f"{base}/api/search", params={"q": q})) for q in QUERIES]
+                result["search_api"] = _hammer_many(urls, args.seconds, args.clients)
         finally:
             stop.set()
             writer.join(timeout=30)
@@ -282,6 +313,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--warm", type=int, default=20, help="story pages warmed and requested")
     parser.add_argument("--ingest-rate", type=float, default=5.0, help="articles/s while loading")
+    parser.add_argument(
+        "--endpoints",
+        default="story_page,list_page,list_api,search",
+        help="comma-separated: story_page, list_page, list_api, search",
+    )
     args = parser.parse_args()
     result = run(args)
     result["db"] = "postgresql" if args.db.startswith("postgres") else "sqlite"

@@ -191,14 +191,15 @@ def test_full_text_search_on_both_databases(any_db: str) -> None:
     with open_store(any_db) as store:
         articles, _ = read_inputs([str(DEMO)])
         ingest(store, [*articles, EXTRA], analyze=False)
-        (mill,) = search(store, "Orrin sandbag")
+        (mill,) = search(store, "Orrin sandbag").hits
         assert mill.article_id == "orrin-mill"
-        assert "sandbags" in search(store, "sandbag")[0].snippet
-        hits = search(store, "footbridge")
-        assert len(hits) == 1  # four articles, one story
-        assert search(store, "mill floods")[0].article_id == "orrin-mill"
-        assert search(store, "zebra") == [] and search(store, "  ") == []
-        assert search(store, "'\\\"&|!") == []
+        assert "sandbags" in search(store, "sandbag").hits[0].snippet
+        bridge = search(store, "footbridge")
+        assert len(bridge.hits) == 1 and bridge.matched_articles == 4  # one story
+        assert bridge.complete and bridge.stories == 1
+        assert search(store, "mill floods").hits[0].article_id == "orrin-mill"
+        assert search(store, "zebra").hits == [] and search(store, "  ").hits == []
+        assert search(store, "'\\\"&|!").hits == []
 
 
 # --------------------------------------------------------------------------- Atom

@@ -25,7 +25,7 @@ from .ingest import (
     restore_clusterer,
 )
 from .migrations import MIGRATIONS, SCHEMA_VERSION, migrate
-from .search import Match, search
+from .search import Match, SearchPage, search
 from .store import DEFAULT_DB, ENV_DB, Store, StoredStory, content_hash, open_store, resolve_target
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Clusterer",
     "IngestCounts",
     "Match",
+    "SearchPage",
     "Store",
     "StoredStory",
     "content_hash",

@@ -5,17 +5,17 @@ triggers on ``articles`` feeding an external-content FTS5 table, so no text is s
 twice; PostgreSQL: a generated ``tsvector`` column with a GIN index), so every writer,
 ``ingest`` or the API, keeps it up to date without knowing it exists.
 
-Both use the same reading of a query: its words are ANDed, each matches as a prefix
-("flood" finds "floods" and "flooded"), accents are ignored, no stemming or stop words
+Both use the same reading of a query: its words are ANDed, each of three characters or
+more matches as a prefix ("flood" finds "floods" and "flooded"), accents are ignored, no stemming or stop words
 (articles come in many languages). Titles weigh ten times as much as text. A story
-ranks by its best-matching article.
+ranks by its best-matching article; see :func:`search` for what is counted and ranked.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
@@ -23,10 +23,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
 MAX_TERMS = 12
-# Matches are ranked in the database, then grouped by story; only this many of the best
-# article matches are looked at per query (enough for 40 pages of 20 distinct stories
-# even when every story has several matching articles).
-MAX_MATCHES = 2000
+MIN_PREFIX = 3
+# Relevance is computed for at most this many matching articles, the newest ones, so a
+# word found in most of a very large store costs a bounded time. On the 10,000-story
+# load-test store (20,184 articles; benchmarks/search_speed.py, results in
+# benchmarks/results/search_speed.json) ranking every match, the newest 10,000 or the
+# newest 500 cost the same within noise (mean 22.1, 19.0 and 21.8 ms per query on a
+# machine at load 10.8), so the window is set high: a store that size ranks nearly every
+# match. A query matching more says so (``SearchPage.complete`` is False).
+RANK_WINDOW = 10_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -66,6 +71,12 @@ def create_index(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def _star(term: str) -> str:
+    """Words of three characters or more match as prefixes; "2" or "of" match only
+    themselves (as prefixes they would match a large part of the index, and mean little)."""
+    return "*" if len(term) >= MIN_PREFIX else ""
+
+
 def terms_of(query: str) -> list[str]:
     """The words of a query, lower-cased, without repeats (at most :data:`MAX_TERMS`)."""
     seen: list[str] = []
@@ -82,62 +93,125 @@ class Match:
     story_id: str
     article_id: str
     rank: float  # higher is better
-    snippet: str
+    snippet: str = ""
+    article: dict[str, Any] | None = None  # the article's metadata (Article.meta's keys)
 
 
-def search(store: Store, query: str, limit: int = MAX_MATCHES) -> list[Match]:
-    """Stories matching every word of ``query`` (as prefixes), best first, one per story."""
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of stories matching a query, best first."""
+
+    matched_articles: int  # every article holding all the words
+    stories: int  # stories among the ranked articles
+    complete: bool  # False when more articles matched than RANK_WINDOW (the newest ranked)
+    hits: list[Match]
+
+
+def search(store: Store, query: str, offset: int = 0, limit: int = 20) -> SearchPage:
+    """Stories whose articles hold every word of ``query`` (as prefixes), best first.
+
+    Counts every matching article; ranks the newest :data:`RANK_WINDOW` of them (title
+    weighing ten times the text), keeps each story's best article, and makes snippets
+    for the requested page only.
+    """
     terms = terms_of(query)
     if not terms:
-        return []
+        return SearchPage(0, 0, True, [])
+    dialect = _Postgres(terms) if store.dialect == "postgresql" else _Sqlite(terms)
     with store.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            rows = _postgres(conn, terms, limit)
-        else:
-            rows = _sqlite(conn, terms, limit)
-    best: dict[str, Match] = {}
-    for story_id, article_id, rank, snippet in rows:
-        if story_id not in best:  # rows come best first
-            best[story_id] = Match(story_id, article_id, float(rank), _clean(snippet))
-    return list(best.values())
+        matched = dialect.count(conn)
+        rows = dialect.best_per_story(conn, RANK_WINDOW, offset, limit) if matched else []
+        total = int(rows[0][3]) if rows else 0
+        if not rows and offset and matched:  # a page past the end: still count the stories
+            first = dialect.best_per_story(conn, RANK_WINDOW, 0, 1)
+            total = int(first[0][3]) if first else 0
+        page = [Match(story, article, float(score)) for story, article, score, _ in rows]
+        found = _articles(conn, [m.article_id for m in page])
+    hits = []
+    for m in page:
+        meta, body = found.get(m.article_id, (None, ""))
+        title = (meta or {}).get("title") or ""
+        hits.append(Match(m.story_id, m.article_id, m.rank, _snippet(title, body, terms), meta))
+    return SearchPage(matched, total, matched <= RANK_WINDOW, hits)
 
 
-def _clean(snippet: str | None) -> str:
-    return " ".join((snippet or "").split())
-
-
-def _sqlite(conn: Connection, terms: list[str], limit: int) -> list[tuple[str, str, float, str]]:
-    match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+def _articles(conn: Connection, ids: list[str]) -> dict[str, tuple[dict[str, Any], str]]:
+    """Article id -> (its metadata, its text), for one page of results."""
+    if not ids:
+        return {}
+    names = ", ".join(f":a{i}" for i in range(len(ids)))
     rows = conn.execute(
-        text(
-            "SELECT m.story_id, a.id, -bm25(articles_fts, 10.0, 1.0) AS score, "
-            "snippet(articles_fts, -1, '', '', '…', 16) "
-            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            "JOIN story_members m ON m.article_id = a.id "
-            "WHERE articles_fts MATCH :match ORDER BY bm25(articles_fts, 10.0, 1.0) LIMIT :limit"
-        ),
-        {"match": match, "limit": limit},
+        text(f"SELECT id, outlet, title, published, url, text FROM articles WHERE id IN ({names})"),
+        {f"a{i}": a for i, a in enumerate(ids)},
     )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return {
+        r[0]: ({"id": r[0], "outlet": r[1], "title": r[2], "published": r[3], "url": r[4]}, r[5])
+        for r in rows
+    }
 
 
-def _postgres(conn: Connection, terms: list[str], limit: int) -> list[tuple[str, str, float, str]]:
-    tsquery = " & ".join(_pg_term(t) + ":*" for t in terms)
-    rows = conn.execute(
-        text(
-            "WITH hits AS ("
-            " SELECT a.id, a.title, a.text, ts_rank(a.search, q) AS score"
-            " FROM articles a, to_tsquery('simple', :q) q WHERE a.search @@ q"
-            " ORDER BY score DESC LIMIT :limit)"
-            " SELECT m.story_id, h.id, h.score, h.title, h.text FROM hits h"
-            " JOIN story_members m ON m.article_id = h.id ORDER BY h.score DESC, h.id"
-        ),
-        {"q": tsquery, "limit": limit},
-    )
-    out = []
-    for story_id, article_id, score, title, body in rows:
-        out.append((story_id, article_id, score, _snippet(title or "", body or "", terms)))
-    return out
+class _Sqlite:
+    """FTS5: count and newest-first scan stream the index; bm25 only for the window."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.match = " ".join('"' + t.replace('"', '""') + '"' + _star(t) for t in terms)
+
+    def count(self, conn: Connection) -> int:
+        query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :m"
+        return int(conn.execute(text(query), {"m": self.match}).scalar_one())
+
+    def best_per_story(
+        self, conn: Connection, window: int, offset: int, limit: int
+    ) -> list[tuple[str, str, float, int]]:
+        """(story, its best article, score, stories in all) for one page, best first:
+        bm25 for the newest ``window`` matches only, grouped by story in the database."""
+        rows = conn.execute(
+            text(
+                "WITH hits AS ("
+                " SELECT rowid, -bm25(articles_fts, 10.0, 1.0) AS score FROM articles_fts"
+                " WHERE articles_fts MATCH :m ORDER BY rowid DESC LIMIT :n),"
+                " scored AS (SELECT m.story_id AS story, a.id AS article, hits.score AS score"
+                " FROM hits JOIN articles a ON a.rowid = hits.rowid"
+                " JOIN story_members m ON m.article_id = a.id)"
+                # SQLite: a bare column next to max() comes from the row holding the max
+                " SELECT story, article, max(score) AS best, count(*) OVER () AS total"
+                " FROM scored GROUP BY story ORDER BY best DESC, story LIMIT :lim OFFSET :off"
+            ),
+            {"m": self.match, "n": window, "lim": limit, "off": offset},
+        )
+        return [(r[0], r[1], float(r[2]), int(r[3])) for r in rows]
+
+
+class _Postgres:
+    """tsvector with GIN: the same reading of a query (prefixes, ANDed, titles weighted)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
+        self.tsquery = " & ".join(_pg_term(t) + (":*" if _star(t) else "") for t in terms)
+
+    def count(self, conn: Connection) -> int:
+        query = "SELECT count(*) FROM articles WHERE search @@ to_tsquery('simple', :q)"
+        return int(conn.execute(text(query), {"q": self.tsquery}).scalar_one())
+
+    def best_per_story(
+        self, conn: Connection, window: int, offset: int, limit: int
+    ) -> list[tuple[str, str, float, int]]:
+        """The same as :meth:`_Sqlite.best_per_story`, with ts_rank."""
+        rows = conn.execute(
+            text(
+                "WITH newest AS (SELECT id, search FROM articles"
+                "  WHERE search @@ to_tsquery('simple', :q) ORDER BY seq DESC LIMIT :n),"
+                " best AS (SELECT DISTINCT ON (m.story_id) m.story_id AS story,"
+                "  newest.id AS article,"
+                "  ts_rank(newest.search, to_tsquery('simple', :q)) AS score"
+                "  FROM newest JOIN story_members m ON m.article_id = newest.id"
+                "  ORDER BY m.story_id, score DESC, newest.id)"
+                " SELECT story, article, score, count(*) OVER () AS total FROM best"
+                " ORDER BY score DESC, story LIMIT :lim OFFSET :off"
+            ),
+            {"q": self.tsquery, "n": window, "lim": limit, "off": offset},
+        )
+        return [(r[0], r[1], float(r[2]), int(r[3])) for r in rows]
 
 
 def _pg_term(term: str) -> str:
@@ -166,4 +240,4 @@ def _snippet(title: str, body: str, terms: list[str], width: int = 16) -> str:
     return " ".join(title.split()[:width])
 
 
-__all__ = ["MAX_MATCHES", "Match", "create_index", "search", "terms_of"]
+__all__ = ["RANK_WINDOW", "Match", "SearchPage", "create_index", "search", "terms_of"]

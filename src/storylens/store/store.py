@@ -314,7 +314,7 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
-            return [_story(row._mapping) for row in conn.execute(query)]
+            return [story_from_row(row._mapping) for row in conn.execute(query)]
 
     def resolve_story(self, story_id: str) -> str:
         """The current id of ``story_id`` (following merges); InputError when unknown."""
@@ -339,7 +339,7 @@ class Store:
         current = self.resolve_story(story_id)
         with self.engine.connect() as conn:
             row = conn.execute(select(schema.stories).where(schema.stories.c.id == current)).one()
-        return _story(row._mapping)
+        return story_from_row(row._mapping)
 
     def story_articles(self, story_id: str) -> list[Article]:
         """The articles of a story, in arrival order."""
@@ -394,7 +394,7 @@ def _article(row: Mapping[Any, Any]) -> Article:
     )
 
 
-def _story(row: Mapping[Any, Any]) -> StoredStory:
+def story_from_row(row: Mapping[Any, Any]) -> StoredStory:
     return StoredStory(
         id=row["id"],
         title=row["title"],

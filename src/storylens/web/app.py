@@ -89,13 +89,12 @@ def create_app(
     app.state.token = token
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
+    async def headers(request: Request, call_next: Any) -> Response:
+        """Security headers on everything; ETag, Cache-Control and 304 (:mod:`.caching`)."""
+        response: Response = await conditional(request, call_next)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
-
-    app.middleware("http")(conditional)  # outermost: ETag, Cache-Control, 304
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:

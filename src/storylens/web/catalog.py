@@ -21,6 +21,7 @@ from ..model import Article, StoryReport
 from ..store import Store, StoredStory, ingest
 from ..store import schema as tables
 from ..store import search as search_store
+from ..store.store import story_from_row
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
 
@@ -147,29 +148,54 @@ class Catalog:
     # ------------------------------------------------------------------ search
     def search(self, q: str, *, offset: int = 0, limit: int = 20) -> dict[str, Any]:
         """Stories whose articles' titles or texts hold every word of ``q`` (full-text
-        index of the store), best first: the shape of the API's ``SearchOut``."""
-        matches = search_store(self.store, q)
-        page = matches[offset : offset + limit]
-        self.listing()  # refresh the cache when it is due
-        articles = {a.id: a for a in self.store.articles([m.article_id for m in page])}
-        results = []
-        for m in page:
-            article = articles.get(m.article_id)
-            results.append(
-                {
-                    # story_members already follows merges: the id is current
-                    "story": (self._by_id.get(m.story_id) or self.listed(m.story_id)).to_dict(),
-                    "article": article.meta() if article is not None else None,
-                    "snippet": m.snippet,
-                    "rank": m.rank,
-                }
-            )
+        index of the store), best first: the shape of the API's ``SearchOut``.
+
+        Reads only the page's stories from the store (never rebuilds the cached list),
+        so a search costs the same while an ingest runs.
+        """
+        found = search_store(self.store, q, offset=offset, limit=limit)
+        stories = self._stories([m.story_id for m in found.hits])
+        results = [
+            {
+                "story": stories[m.story_id].to_dict(),
+                "article": m.article,
+                "snippet": m.snippet,
+                "rank": m.rank,
+            }
+            for m in found.hits
+            if m.story_id in stories
+        ]
         return {
             "query": q,
-            "total": len(matches),
+            "total": found.stories,
+            "matched_articles": found.matched_articles,
+            "complete": found.complete,
             "offset": offset,
             "limit": limit,
             "results": results,
+        }
+
+    def _stories(self, ids: Sequence[str]) -> dict[str, ListedStory]:
+        """Current stories by id with their outlets, read from the store in two queries."""
+        if not ids:
+            return {}
+        s, a, m = tables.stories.c, tables.articles.c, tables.story_members.c
+        outlets: dict[str, set[str]] = {}
+        with self.store.engine.connect() as conn:
+            rows = list(conn.execute(select(tables.stories).where(s.id.in_(list(ids)))))
+            query = (
+                select(m.story_id, a.outlet)
+                .join(tables.articles, a.id == m.article_id)
+                .where(m.story_id.in_(list(ids)))
+            )
+            for story_id, outlet in conn.execute(query):
+                if outlet:
+                    outlets.setdefault(story_id, set()).add(outlet)
+        return {
+            row.id: ListedStory(
+                story_from_row(row._mapping), tuple(sorted(outlets.get(row.id, ())))
+            )
+            for row in rows
         }
 
     # ------------------------------------------------------------------ one story

@@ -91,7 +91,11 @@ class SearchHitOut(_Model):
 
 class SearchOut(_Model):
     query: str
-    total: int
+    total: int = Field(description="stories found among the ranked articles")
+    matched_articles: int = Field(description="every article holding all the words")
+    complete: bool = Field(
+        description="false when more articles matched than are ranked (the newest 10,000 are)"
+    )
     offset: int
     limit: int
     results: list[SearchHitOut]
