@@ -145,3 +145,20 @@ def test_hostile_text_never_runs(page: Any, base_url: str) -> None:
     assert page.evaluate("window.pwned === undefined")
     assert "<script>window.pwned=1</script>" in page.locator(".text").first.inner_text()
     assert page.locator("a[href^='javascript:']").count() == 0
+
+
+def test_api_docs_render_from_local_files(page: Any, base_url: str) -> None:
+    """/docs draws every operation with Swagger UI shipped in the package, under the CSP."""
+    blocked: list[str] = []
+    page.on(
+        "console", lambda msg: blocked.append(msg.text) if "Content Security" in msg.text else None
+    )
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    assert page.locator(".opblock").count() >= 8
+    assert "/api/search" in page.content()
+    assert all(url.startswith(base_url) or url.startswith("data:") for url in requested)
+    assert blocked == []
+    _shot(page, "docs")
