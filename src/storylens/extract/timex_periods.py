@@ -1,0 +1,292 @@
+"""Time-expression rules for durations, "... ago", times of day, sets and vague references.
+
+Registered into :data:`storylens.extract.timex_rules.RULES` on import, like the date
+rules there; see that module for how a rule is written.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from . import timex_calendar as cal
+from .timex_lexicon import UNIT_KEYS, UNITS, WEEKDAY_KEYS, WEEKDAYS, number
+from .timex_rules import Context, Found, _shifted, _unit_value, duration, rule
+
+# --------------------------------------------------------------------------- durations
+
+_DUR_REL = (
+    r"(?:past|last|next|first|final|coming|previous|preceding|following|remaining|latest|initial|"
+    r"ensuing|same|intervening|year-earlier|year-ago|other|entire|full|whole)"
+)
+_DUR_ADJ = (
+    r"(?:more|additional|full|straight|consecutive|long|trading|business|calendar|fiscal|working|"
+    r"school|extra|whole|successive|further|separate)"
+)
+
+
+@rule(
+    "duration",
+    r"(?:(?P<mod><APPROX>) )?(?:(?P<det>the|its|his|her|their|our|each of the|all|another|an additional) )?"
+    r"(?:(?P<rel>" + _DUR_REL + r") )?(?P<q><QUANT>)(?:(?: to | or |-)(?P<q2><CARD>))?"
+    r"(?P<sep>[ -])(?:(?P<adj>"
+    + _DUR_ADJ
+    + r") )?(?P<unit><UNIT>)(?!-old|-olds| old\b)(?P<tail> or so| or more| and a half)?",
+    keys=UNIT_KEYS,
+)
+def _duration(m: re.Match[str], ctx: Context) -> Found | None:
+    q = m.group("q")
+    unit = m.group("unit")
+    hyphen = m.group("sep") == "-"
+    start = None
+    if hyphen and (m.group("det") or m.group("mod")):
+        start = m.start("rel") if m.group("rel") else m.start("q")
+    if q.lower() in ("a", "an") and (m.group("mod") or "").lower() == "some":
+        return None
+    if q.lower() in ("a", "an", "some") and not (m.group("det") or m.group("rel")):
+        after = ctx.text[m.end() : m.end() + 12].lower()
+        before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
+        if re.match(r"\s(?:ago|earlier|later|before|after)\b", after):
+            return None
+        if q.lower() != "some" and re.search(
+            r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$", before
+        ):
+            return None  # "3% a year" is a rate (a set), not a duration
+    if m.group("q2"):
+        value = duration("several", unit)
+    else:
+        value = duration(q, unit)
+    if m.group("tail") and "half" in m.group("tail"):
+        amount = number(q)
+        if amount is not None:
+            value = duration(f"{amount + 0.5:g}", unit)
+    if (m.group("rel") or "").lower() in ("year-earlier", "year-ago", "same") and not m.group(
+        "det"
+    ):
+        return None
+    return Found("DURATION", value, start)
+
+
+@rule(
+    "vague_duration",
+    r"(?:(?P<pre>recent|the coming|coming|the past|past|previous|the previous|the following|ensuing|the ensuing|"
+    r"the intervening|intervening|the next few|the last few|the past few|the first few|the early|the final|"
+    r"the|many|many more|long|additional|the first) )?(?P<unit><UNITS>)(?: (?:and|or) (?P<unit2><UNITS>))?(?P<ahead> ahead| to come)?",
+    keys=UNIT_KEYS,
+)
+def _vague_duration(m: re.Match[str], ctx: Context) -> Found | None:
+    pre = (m.group("pre") or "").lower()
+    unit = m.group("unit").lower()
+    after = ctx.text[m.end() : m.end() + 8].lower()
+    before = ctx.text[max(0, m.start() - 10) : m.start()].lower()
+    if re.match(r"\s(?:of|ago|old|later|earlier|before|after)\b|-old", after):
+        return None
+    if unit in ("quarters", "nights", "weekends", "seconds") and not pre:
+        return None
+    if (
+        not pre
+        and not m.group("ahead")
+        and not re.search(r"\b(?:for|in|within|over|take|took|takes|lasted|last)\s$", before)
+    ):
+        return None
+    if pre in ("the", "many", "long", "additional") and not m.group("ahead"):
+        if not re.search(r"\b(?:for|in|within|over)\s$", before) or pre == "the":
+            return None
+    code = UNITS[unit.rstrip("s") if unit != "centuries" else "centurie"]
+    return Found("DURATION", cal.duration_value("X", code if code != "MIN" else "MIN"))
+
+
+# --------------------------------------------------------------------------- ago, earlier, from now
+
+
+@rule(
+    "ago",
+    r"(?:(?P<mod><APPROX>) )?(?P<q><QUANT>|(?:a )?few|several|some)?(?:(?: to | or |-)<CARD>)?[ -]?(?P<unit><UNIT>)"
+    r"(?: or so)? (?P<dir>ago|earlier|from now|hence|later|before|after)",
+    keys=UNIT_KEYS,
+)
+def _ago(m: re.Match[str], ctx: Context) -> Found | None:
+    direction = m.group("dir").lower()
+    after = ctx.text[m.end() : m.end() + 6].lower()
+    if direction in ("before", "after", "later", "earlier") and re.match(
+        r"\s(?:the|a|an|his|her|its|their|that|this|than)\b|\s\w+ed\b", after
+    ):
+        return None
+    if direction in ("before", "after"):
+        if not re.match(r"\s*[,.;)]", after):
+            return None
+    q = m.group("q")
+    unit_word = m.group("unit").lower()
+    code = UNITS[unit_word.rstrip("s") if unit_word != "centuries" else "centurie"]
+    amount = number(q) if q else None
+    past = direction in ("ago", "earlier", "before")
+    if amount is None or code in ("WE", "2W") or amount != int(amount):
+        return Found("DATE", "PAST_REF" if past else "FUTURE_REF")
+    if code in ("H", "MIN", "S"):
+        return Found("DATE", "PAST_REF" if past else "FUTURE_REF")
+    if not ctx.dct:
+        return Found("DATE", "XXXX")
+    n = int(amount) * (-1 if past else 1)
+    if code in ("W", "D") and direction == "earlier":
+        pass
+    return Found("DATE", _unit_value(code, _shifted(ctx.dct, code, n)))
+
+
+# --------------------------------------------------------------------------- times of day
+
+_CLOCK = (
+    r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?(?: ?(?P<ap>[ap])\.?m\b\.?|(?P<oc> o'clock)|(?= in the (?:morning|afternoon|evening)))"
+    r"|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?= (?:[A-Z]{2,3}T|GMT|UTC)\b)"
+    r"|(?P<word>noon|midnight|midday)"
+)
+
+
+@rule(
+    "clock",
+    r"(?:"
+    + _CLOCK
+    + r")(?: (?P<tz>(?-i:[A-Z][A-Z]?[SD]T|GMT|UTC)))?(?: (?P<part>in the (?:morning|afternoon|evening)|at night))?"
+    r"(?:,? (?:on )?(?P<anchor>today|yesterday|tomorrow|tonight|<WEEKDAY>(?:, <MONTHD> <DAY>)?|<MONTHD> <DAY>))?",
+    keys="noon midnight midday",
+    key_pattern=r"\d ?[ap]\.?m\b|o'clock|\d in the|\d:\d\d",
+)
+def _clock(m: re.Match[str], ctx: Context) -> Found | None:
+    if m.group("word"):
+        word = m.group("word").lower()
+        hour, minute = (24, 0) if word == "midnight" else (12, 0)
+    else:
+        hour = int(m.group("h") or m.group("h2"))
+        minute = int(m.group("mi") or m.group("mi2") or 0)
+        ap = (m.group("ap") or "").lower()
+        part = (m.group("part") or "").lower()
+        if hour > 12 and (ap or part):
+            return None
+        if ap == "p" or "afternoon" in part or "evening" in part or "night" in part:
+            hour = hour + 12 if hour < 12 else hour
+        elif (ap == "a" or "morning" in part) and hour == 12:
+            hour = 0
+    anchor = (m.group("anchor") or "").lower()
+    day = None
+    if ctx.dct:
+        if anchor in ("today", "tonight", "yesterday", "tomorrow"):
+            day = ctx.dct + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(anchor, 0))
+        elif anchor.split(",")[0] in WEEKDAYS:
+            day = cal.weekday_near(ctx.dct, WEEKDAYS[anchor.split(",")[0]], ctx.future)
+        elif anchor:
+            from .timex_rules import _month_day
+
+            found = _month_day(
+                re.match(
+                    r"(?P<wd>)(?P<mod>)(?P<m1>\S+) (?P<d1>\S+)(?P<m2>)(?P<d2>)(?P<y>)",
+                    m.group("anchor"),
+                ),
+                ctx,
+            )  # type: ignore[arg-type]
+            day = (
+                cal.safe_date(*map(int, found.value.split("-")))
+                if found and found.value[0].isdigit()
+                else None
+            )
+    hhmm = f"T{hour:02d}:{minute:02d}"
+    if day is None:
+        # the day comes from the sentence or the article's date: settled by the tagger
+        return Found("TIME", "XXXX-XX-XX" + hhmm)
+    return Found("TIME", cal.day_value(day) + hhmm)
+
+
+# --------------------------------------------------------------------------- sets
+
+
+@rule(
+    "set",
+    r"(?P<q>every|each|per|a) (?:other )?(?:(?P<n><CARD>) )?(?P<unit>second|minute|hour|day|night|week|weekend|month|quarter|"
+    r"year|decade|<WEEKDAY>|morning|afternoon|evening)",
+    keys=UNIT_KEYS + " " + WEEKDAY_KEYS + " morning afternoon evening",
+)
+def _set(m: re.Match[str], ctx: Context) -> Found | None:
+    q = m.group("q").lower()
+    before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
+    if q in ("a", "per") and not re.search(
+        r"(?:\d|%|percent|cents?|times|twice|once|thrice|dollars?|million|billion|hours|miles)\s$",
+        before,
+    ):
+        return None
+    unit = m.group("unit")
+    if unit.lower() in WEEKDAYS:
+        return Found("SET", f"XXXX-WXX-{WEEKDAYS[unit.lower()] + 1}")
+    if unit.lower() in ("morning", "afternoon", "evening", "night") and q in ("every", "each"):
+        return Found(
+            "SET",
+            "XXXX-XX-XXT"
+            + {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}[unit.lower()],
+        )
+    n = number(m.group("n")) if m.group("n") else 1
+    every = 2 if "other" in m.group(0).lower() else 1
+    value = duration(str(int((n or 1) * every)), unit)
+    return Found("SET", value)
+
+
+@rule(
+    "set_adverb",
+    r"(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually|quarterly)",
+    keys="daily weekly monthly annually yearly hourly nightly biweekly semiannually quarterly",
+)
+def _set_adverb(m: re.Match[str], ctx: Context) -> Found | None:
+    word = m.group("w").lower()
+    after = ctx.text[m.end() : m.end() + 2]
+    if word == "quarterly" and re.match(r"\s[a-z]", after):
+        return None  # "quarterly earnings": an adjective the data leaves unmarked
+    values = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+              "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI", "biweekly": "P2W", "semiannually": "P6M",
+              "quarterly": "P3M"}  # fmt: skip
+    return Found("SET", values[word])
+
+
+# --------------------------------------------------------------------------- vague references
+
+_VAGUE = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
+    "presently": "PRESENT_REF", "at present": "PRESENT_REF", "these days": "PRESENT_REF",
+    "nowadays": "PRESENT_REF", "current": "PRESENT_REF", "the present": "PRESENT_REF",
+    "at the moment": "PRESENT_REF", "the moment": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
+    "the past": "PAST_REF", "recent": "PAST_REF", "more recently": "PAST_REF",
+    "most recently": "PAST_REF", "until recently": "PAST_REF", "once": "PAST_REF",
+    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "the foreseeable future": "FUTURE_REF", "the distant future": "FUTURE_REF",
+    "future": "FUTURE_REF", "someday": "FUTURE_REF", "shortly": "FUTURE_REF",
+    "the years ahead": "FUTURE_REF",
+}  # fmt: skip
+
+
+@rule(
+    "vague",
+    r"(?P<w>right now|now|currently|presently|at present|these days|nowadays|current|the present|recently|lately|"
+    r"previously|formerly|the past|more recently|most recently|recent|soon|the (?:near |foreseeable |distant )?future|"
+    r"future|someday)",
+    keys="now currently presently present days nowadays current past recently lately previously formerly recent soon future someday",
+)
+def _vague(m: re.Match[str], ctx: Context) -> Found | None:
+    word = m.group("w").lower()
+    after = ctx.text[m.end() : m.end() + 12]
+    before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
+    if after.startswith(("-", "’s", "'s")):
+        return None
+    if word == "now" and re.search(
+        r"\b(?:by|until|till|from|than|for|as of|up to|since)\s$", before
+    ):
+        pass
+    if word == "the past" and re.match(
+        r"\s(?:two|three|four|five|six|seven|eight|nine|ten|\d|few|several|year|month|week|decade|day)",
+        after.lower(),
+    ):
+        return None
+    if word in ("current", "future", "recent"):
+        # adjectives: kept only before a noun a time can qualify ("current account" is a noun)
+        if re.match(
+            r"\s(?:account|affairs|events|event|generations?|liabilities|assets)\b", after.lower()
+        ):
+            return None
+        if not re.match(r"\s[a-z]", after):
+            return None
+    return Found("DATE", _VAGUE[word])
