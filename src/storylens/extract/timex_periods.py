@@ -46,7 +46,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
     if q.lower() in ("a", "an", "some") and not (m.group("det") or m.group("rel")):
         after = ctx.text[m.end() : m.end() + 12].lower()
         before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
-        if re.match(r"\s(?:ago|earlier|later|before|after)\b", after):
+        if re.match(r"\s(?:ago|earlier|from now|hence)\b", after):
             return None
         if q.lower() != "some" and re.search(
             r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$", before
@@ -96,39 +96,50 @@ def _vague_duration(m: re.Match[str], ctx: Context) -> Found | None:
     return Found("DURATION", cal.duration_value("X", code if code != "MIN" else "MIN"))
 
 
+@rule(
+    "long",
+    r"(?:(?P<q><CARD>)-)?(?P<unit><UNITS>|<UNIT1>)-long",
+    keys=UNIT_KEYS,
+)
+def _long(m: re.Match[str], ctx: Context) -> Found | None:
+    """"Decades-long", "a three-year-long": a duration written as an adjective."""
+    q = m.group("q")
+    return Found("DURATION", duration(q if q else "several", m.group("unit")))
+
+
 # --------------------------------------------------------------------------- ago, earlier, from now
 
 
 @rule(
     "ago",
     r"(?:(?P<mod><APPROX>) )?(?P<q><QUANT>|(?:a )?few|several|some)?(?:(?: to | or |-)<CARD>)?[ -]?(?P<unit><UNIT>)"
-    r"(?: or so)? (?P<dir>ago|earlier|from now|hence|later|before|after)",
+    r"(?: or so)? (?P<dir>ago|earlier|from now|hence)",
     keys=UNIT_KEYS,
 )
 def _ago(m: re.Match[str], ctx: Context) -> Found | None:
+    """"Two years ago", "a year earlier", "three weeks from now": a date at the unit's grain.
+
+    "N days later/before/after" is left to the duration rule: TimeBank marks the
+    duration there. In a report on a quarter, "a year ago" is that quarter a year back.
+    """
     direction = m.group("dir").lower()
     after = ctx.text[m.end() : m.end() + 6].lower()
-    if direction in ("before", "after", "later", "earlier") and re.match(
-        r"\s(?:the|a|an|his|her|its|their|that|this|than)\b|\s\w+ed\b", after
-    ):
+    if direction == "earlier" and re.match(r"\s(?:than|in|that|this)\b", after):
         return None
-    if direction in ("before", "after"):
-        if not re.match(r"\s*[,.;)]", after):
-            return None
     q = m.group("q")
     unit_word = m.group("unit").lower()
     code = UNITS[unit_word.rstrip("s") if unit_word != "centuries" else "centurie"]
     amount = number(q) if q else None
-    past = direction in ("ago", "earlier", "before")
-    if amount is None or code in ("WE", "2W") or amount != int(amount):
-        return Found("DATE", "PAST_REF" if past else "FUTURE_REF")
-    if code in ("H", "MIN", "S"):
+    past = direction in ("ago", "earlier")
+    if amount is None or code in ("WE", "2W", "H", "MIN", "S") or amount != int(amount):
         return Found("DATE", "PAST_REF" if past else "FUTURE_REF")
     if not ctx.dct:
         return Found("DATE", "XXXX")
     n = int(amount) * (-1 if past else 1)
-    if code in ("W", "D") and direction == "earlier":
-        pass
+    if code == "Y" and n == -1 and ctx.memory.quarter:
+        # timex_eval dev fold: value F1 0.764 with the year alone, 0.772 with the quarter
+        year, quarter = ctx.memory.quarter
+        return Found("DATE", f"{year - 1}-Q{quarter}")
     return Found("DATE", _unit_value(code, _shifted(ctx.dct, code, n)))
 
 
@@ -228,7 +239,7 @@ def _set(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule(
     "set_adverb",
-    r"(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually|quarterly)",
+    r"(?P<w>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually|quarterly)",
     keys="daily weekly monthly annually yearly hourly nightly biweekly semiannually quarterly",
 )
 def _set_adverb(m: re.Match[str], ctx: Context) -> Found | None:
@@ -244,49 +255,42 @@ def _set_adverb(m: re.Match[str], ctx: Context) -> Found | None:
 
 # --------------------------------------------------------------------------- vague references
 
+# Kept where the TimeBank dev fold marks them more often than not (timex_eval dev fold):
+# "previously" (2 of 8), "soon" before "as"/"after", "current", "future" and "recent"
+# as adjectives (1 to 3 of 5) were left out.
 _VAGUE = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
     "presently": "PRESENT_REF", "at present": "PRESENT_REF", "these days": "PRESENT_REF",
-    "nowadays": "PRESENT_REF", "current": "PRESENT_REF", "the present": "PRESENT_REF",
-    "at the moment": "PRESENT_REF", "the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
-    "the past": "PAST_REF", "recent": "PAST_REF", "more recently": "PAST_REF",
-    "most recently": "PAST_REF", "until recently": "PAST_REF", "once": "PAST_REF",
-    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "nowadays": "PRESENT_REF", "the present": "PRESENT_REF", "recently": "PAST_REF",
+    "lately": "PAST_REF", "the past": "PAST_REF", "more recently": "PAST_REF",
+    "most recently": "PAST_REF", "until recently": "PAST_REF", "soon": "FUTURE_REF",
+    "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
     "the foreseeable future": "FUTURE_REF", "the distant future": "FUTURE_REF",
-    "future": "FUTURE_REF", "someday": "FUTURE_REF", "shortly": "FUTURE_REF",
-    "the years ahead": "FUTURE_REF",
+    "someday": "FUTURE_REF",
 }  # fmt: skip
 
 
 @rule(
     "vague",
-    r"(?P<w>right now|now|currently|presently|at present|these days|nowadays|current|the present|recently|lately|"
-    r"previously|formerly|the past|more recently|most recently|recent|soon|the (?:near |foreseeable |distant )?future|"
-    r"future|someday)",
-    keys="now currently presently present days nowadays current past recently lately previously formerly recent soon future someday",
+    r"(?P<w>right now|now|currently|presently|at present|these days|nowadays|the present|recently|lately|"
+    r"the past|more recently|most recently|soon|the (?:near |foreseeable |distant )?future|someday)",
+    keys="now currently presently present days nowadays past recently lately soon future someday",
 )
 def _vague(m: re.Match[str], ctx: Context) -> Found | None:
     word = m.group("w").lower()
-    after = ctx.text[m.end() : m.end() + 12]
+    after = ctx.text[m.end() : m.end() + 12].lower()
     before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
     if after.startswith(("-", "’s", "'s")):
         return None
-    if word == "now" and re.search(
-        r"\b(?:by|until|till|from|than|for|as of|up to|since)\s$", before
-    ):
-        pass
+    if word == "now" and re.search(r"\b(?:until|till|from|for)\s$", before):
+        return None  # "until now", "for now": a boundary, not the present
+    if word == "soon" and (re.match(r"\s(?:as|after|afterwards?|thereafter)\b", after) or before.endswith("as ")):
+        return None
+    if word == "the present" and not re.match(r"\s*[,.;:)]|\s(?:day|time)\b", after):
+        return None  # "the present system" is an adjective
     if word == "the past" and re.match(
-        r"\s(?:two|three|four|five|six|seven|eight|nine|ten|\d|few|several|year|month|week|decade|day)",
-        after.lower(),
+        r"\s(?:two|three|four|five|six|seven|eight|nine|ten|\d|few|several|year|month|week|decade|day|quarter)",
+        after,
     ):
         return None
-    if word in ("current", "future", "recent"):
-        # adjectives: kept only before a noun a time can qualify ("current account" is a noun)
-        if re.match(
-            r"\s(?:account|affairs|events|event|generations?|liabilities|assets)\b", after.lower()
-        ):
-            return None
-        if not re.match(r"\s[a-z]", after):
-            return None
     return Found("DATE", _VAGUE[word])

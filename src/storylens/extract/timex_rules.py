@@ -309,7 +309,7 @@ def _month(m: re.Match[str], ctx: Context) -> Found | None:
     "year",
     r"(?:(?P<mod>fiscal|calendar|fiscal year|the year|early|late|mid-|mid|"
     r"the (?:middle|end|beginning|start|rest|remainder|close) of|by the end of|"
-    r"(?:the )?(?P<half>first|second) half of|(?:the )?(?P<hq>first|second|third|fourth) quarter of|"
+    r"(?:the )?(?P<half>first|second|last|latter) half of|(?:the )?(?P<hq>first|second|third|fourth) quarter of|"
     r"(?:the )?(?P<s1><SEASON>) of|(?P<s2><SEASON>)) ?)?(?P<y><YEAR>)",
     key_pattern=YEAR_KEY,
 )
@@ -319,7 +319,7 @@ def _year(m: re.Match[str], ctx: Context) -> Found | None:
         return None
     year = int(m.group("y"))
     if m.group("half"):
-        return Found("DATE", f"{year}-H{1 if m.group('half').lower() == 'first' else 2}")
+        return Found("DATE", f"{year}-H{1 if m.group('half').lower() == 'first' else 2}")  # noqa
     if m.group("hq"):
         q = ORDINALS[m.group("hq").lower()]
         ctx.memory.report_quarter(year, q, ctx.dct)
@@ -665,3 +665,63 @@ def _season(m: re.Match[str], ctx: Context) -> Found | None:
     else:
         year = ctx.dct.year + (1 if month > last and season != "WI" else 0)
     return Found("DATE", f"{year}-{season}")
+
+
+@rule(
+    "the_weekend",
+    r"(?:the|this|this past|last|next|this coming) weekend(?!s)",
+    keys="weekend",
+)
+def _the_weekend(m: re.Match[str], ctx: Context) -> Found | None:
+    """The weekend nearest the DCT in the tense's direction ("over the weekend")."""
+    if not ctx.dct:
+        return Found("DATE", "XXXX-WXX-WE")
+    rel = m.group(0).lower().rsplit(" ", 1)[0]
+    future = rel in ("next", "this coming") or (rel in ("the", "this") and ctx.future)
+    if rel == "this" and ctx.dct.weekday() >= 5:
+        return Found("DATE", cal.weekend_value(ctx.dct))
+    saturday = cal.weekday_near(ctx.dct, 5, future=future, strict=rel in ("last", "next"))
+    return Found("DATE", cal.weekend_value(saturday))
+
+
+@rule("year_end", r"year[- ]end(?![\w-])", keys="year")
+def _year_end(m: re.Match[str], ctx: Context) -> Found | None:
+    """"By year-end": the end of the DCT's year (TimeBank writes the year)."""
+    return Found("DATE", _year_only(ctx))
+
+
+@rule(
+    "the_year",
+    r"the (?:full |current |calendar |entire |whole )?year(?![\w-])(?! (?:ago|earlier|before|after|later|\d))",
+    keys="year",
+)
+def _the_year(m: re.Match[str], ctx: Context) -> Found | None:
+    """"For the year", "the full year": the year the article reports on, the DCT's."""
+    return Found("DATE", _year_only(ctx))
+
+
+_SPOKEN_TENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+
+
+@rule(
+    "spoken_year",
+    r"(?:(?P<s>the (?:spring|summer|fall|autumn|winter) of) )?(?:the year )?"
+    r"(?:(?P<c>nineteen|eighteen) (?:hundred (?:and )?)?(?P<t>" + _SPOKEN_TENS + r"|o[- ](?:one|two|three|four|five|six|seven|eight|nine))"
+    r"|two thousand(?: and)?(?: (?P<u>one|two|three|four|five|six|seven|eight|nine|" + _SPOKEN_TENS + r"))?)",
+    keys="nineteen eighteen thousand",
+)
+def _spoken_year(m: re.Match[str], ctx: Context) -> Found | None:
+    """Years as broadcast transcripts spell them: "nineteen ninety-one", "two thousand"."""
+    from .timex_lexicon import NUMBER_WORDS
+
+    if m.group("c"):
+        tail = m.group("t").lower().replace("o-", "").replace("o ", "")
+        year = (19 if m.group("c").lower() == "nineteen" else 18) * 100 + NUMBER_WORDS[tail.replace(" ", "-")]
+    else:
+        year = 2000 + (NUMBER_WORDS[m.group("u").lower().replace(" ", "-")] if m.group("u") else 0)
+        if not m.group(0).lower().startswith(("the", "two thousand and")) and not m.group("u"):
+            return None  # "two thousand" alone is more often a number
+    season = m.group("s")
+    if season:
+        return Found("DATE", f"{year}-{SEASONS[season.split()[1].lower()]}")
+    return Found("DATE", str(year))
