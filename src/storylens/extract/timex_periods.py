@@ -52,6 +52,8 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
             r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$", before
         ):
             return None  # "3% a year" is a rate (a set), not a duration
+    if unit.lower().startswith("quarter") and re.match(r"\s+of\b", ctx.text[m.end() : m.end() + 4]):
+        return None  # "three-quarters of its food": a fraction
     if m.group("q2"):
         value = duration("several", unit)
     else:
@@ -164,6 +166,8 @@ _CLOCK = (
 def _clock(m: re.Match[str], ctx: Context) -> Found | None:
     if m.group("word"):
         word = m.group("word").lower()
+        if ctx.text[max(0, m.start() - 5) : m.start()].lower() == "high ":
+            return None  # "high noon"
         hour, minute = (24, 0) if word == "midnight" else (12, 0)
     else:
         hour = int(m.group("h") or m.group("h2"))
@@ -217,11 +221,8 @@ def _clock(m: re.Match[str], ctx: Context) -> Found | None:
 def _set(m: re.Match[str], ctx: Context) -> Found | None:
     q = m.group("q").lower()
     before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
-    if q in ("a", "per") and not re.search(
-        r"(?:\d|%|percent|cents?|times|twice|once|thrice|dollars?|million|billion|hours|miles)\s$",
-        before,
-    ):
-        return None
+    if q in ("a", "per") and not re.search(r"\b(?:times|twice|once|thrice)\s$", before):
+        return None  # "$1.76 a year" is a rate TimeBank leaves unmarked; "twice a year" is a set
     unit = m.group("unit")
     if unit.lower() in WEEKDAYS:
         return Found("SET", f"XXXX-WXX-{WEEKDAYS[unit.lower()] + 1}")
@@ -270,6 +271,11 @@ _VAGUE = {
 }  # fmt: skip
 
 
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 4) : pos].rstrip("\"'“‘`")
+    return not before.strip() or before.rstrip()[-1:] in ".!?\n" or before.endswith("\n")
+
+
 @rule(
     "vague",
     r"(?P<w>right now|now|currently|presently|at present|these days|nowadays|the present|recently|lately|"
@@ -286,6 +292,10 @@ def _vague(m: re.Match[str], ctx: Context) -> Found | None:
         return None  # "until now", "for now": a boundary, not the present
     if word == "soon" and (re.match(r"\s(?:as|after|afterwards?|thereafter)\b", after) or before.endswith("as ")):
         return None
+    if word.startswith("the") and word.endswith(("future", "past", "present")) and after.startswith(" of "):
+        return None  # "the future of our peoples" is a noun phrase about something else
+    if word == "now" and after.startswith(",") and _sentence_start(ctx.text, m.start()):
+        return None  # "Now, he says, ...": a discourse marker
     if word == "the present" and not re.match(r"\s*[,.;:)]|\s(?:day|time)\b", after):
         return None  # "the present system" is an adjective
     if word == "the past" and re.match(

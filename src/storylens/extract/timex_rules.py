@@ -243,6 +243,8 @@ def _numeric(m: re.Match[str], ctx: Context) -> Found | None:
     keys=MONTH_KEYS,
 )
 def _month_day(m: re.Match[str], ctx: Context) -> Found | None:
+    if _DATELINE.match(ctx.text, m.end()):
+        return None  # "WASHINGTON, Aug. 11 (Xinhua) --": the wire's dateline, the DCT itself
     month = month_number(m.group("m1") or m.group("m2"))
     day_text = (m.group("d1") or m.group("d2")).lower().removeprefix("the ")
     day = ORDINALS.get(day_text) or int(re.sub(r"\D", "", day_text) or 0)
@@ -258,7 +260,8 @@ def _month_day(m: re.Match[str], ctx: Context) -> Found | None:
     return Found("DATE", cal.day_value(d)) if d else None
 
 
-_MONTH_MOD = r"(?:early|earlier|late|later|mid-|mid|the (?:middle|end|beginning|start|first half|second half|rest|remainder) of|by the end of)"
+_DATELINE = re.compile(r"\s*\([A-Z][\w. -]{1,24}\)\s*(?:--|—|_|-)")
+_MONTH_MOD = r"(?:early|earlier|late|later|mid-|mid|the (?:middle|end|beginning|start|first half|second half|rest|remainder) of)"
 
 
 @rule(
@@ -274,7 +277,7 @@ def _month_year(m: re.Match[str], ctx: Context) -> Found | None:
 @rule(
     "month",
     r"(?:(?P<rel>last|next|this|this past|this coming|early|earlier|late|later|mid-|mid|"
-    r"the (?:middle|end|beginning|start|rest|remainder) of|by the end of)[ ]?)?(?P<m><MONTH>)"
+    r"the (?:middle|end|beginning|start|rest|remainder) of)[ ]?)?(?P<m><MONTH>)"
     r"(?:(?P<ly> last year| next year| this year))?(?! \d)",
     keys=MONTH_KEYS,
 )
@@ -308,7 +311,7 @@ def _month(m: re.Match[str], ctx: Context) -> Found | None:
 @rule(
     "year",
     r"(?:(?P<mod>fiscal|calendar|fiscal year|the year|early|late|mid-|mid|"
-    r"the (?:middle|end|beginning|start|rest|remainder|close) of|by the end of|"
+    r"the (?:middle|end|beginning|start|rest|remainder|close) of|"
     r"(?:the )?(?P<half>first|second|last|latter) half of|(?:the )?(?P<hq>first|second|third|fourth) quarter of|"
     r"(?:the )?(?P<s1><SEASON>) of|(?P<s2><SEASON>)) ?)?(?P<y><YEAR>)",
     key_pattern=YEAR_KEY,
@@ -474,8 +477,8 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule(
     "relative",
-    r"(?P<mod>(?:early|earlier|late|later|mid-|the (?:end|beginning|start|middle|rest|remainder|first half|second half|"
-    r"latter part|early part|first part|balance) of|by the end of) ?)?"
+    r"(?P<mod>(?:early|late|mid-|the (?:end|beginning|start|middle|rest|remainder|first half|second half|"
+    r"latter part|early part|first part|balance) of) ?)?"
     r"(?P<rel>last|this|next|this past|this coming|the past|the last|the previous|the next|the coming|the current|"
     r"the following|the preceding|the prior) (?:fiscal |calendar )?(?P<unit>week|weekend|month|year|quarter|decade|century)",
     keys="week weekend month year quarter decade century",
@@ -549,7 +552,7 @@ def _part_of_day(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule(
     "weekday",
-    r"(?:(?P<rel>last|next|this|this past|this coming|early|late|earlier|later) )?(?P<wd><WEEKDAY>)"
+    r"(?:(?P<rel>last|next|this|this past|this coming|early|late) )?(?P<wd><WEEKDAY>)"
     r"(?P<plural>s)?(?: (?P<pod>morning|afternoon|evening|night)(?P<pods>s)?)?",
     keys=WEEKDAY_KEYS,
 )
