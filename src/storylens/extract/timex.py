@@ -55,8 +55,8 @@ _FUTURE = re.compile(
     r"intends? to|(?:is|are) scheduled)\b",
     re.IGNORECASE,
 )
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:until|till|by|as soon as|as early as|as late as|starting|beginning|effective|next)\s+(?:on\s+)?$",
+_FUTURE_BEFORE = re.compile(  # ends where the expression starts
+    r"\b(?:until|till|by|as soon as|as early as|as late as|starting|beginning|effective)\s+(?:on\s+)?",
     re.IGNORECASE,
 )
 _REACH = 60  # characters either side of an expression searched for tense cues
@@ -167,11 +167,13 @@ def _select(
 
 
 class _Sentences:
-    """Sentence bounds of a text, for the tense of an expression's sentence."""
+    """Sentence bounds and tense cues of a text, each found in one pass over it."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.cues = [m.start() for m in _FUTURE.finditer(text)]
+        self.cued_starts = {m.end() for m in _FUTURE_BEFORE.finditer(text)}
 
     def bounds(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.ends, pos)
@@ -179,13 +181,17 @@ class _Sentences:
         end = self.ends[i] if i < len(self.ends) else len(self.text)
         return start, end
 
+    def _cue_in(self, lo: int, hi: int) -> bool:
+        i = bisect.bisect_left(self.cues, lo)
+        return i < len(self.cues) and self.cues[i] < hi
+
     def tense(self, start: int, end: int) -> str | None:
         """"future" or None, from the cues in the expression's clause."""
+        if start in self.cued_starts:
+            return "future"
         s, e = self.bounds(start)
         lo, hi = max(s, start - _REACH), min(e, end + _REACH)
-        if _FUTURE_BEFORE.search(self.text, max(s, start - 20), start):
-            return "future"
-        if _FUTURE.search(self.text, lo, start) or _FUTURE.search(self.text, end, hi):
+        if self._cue_in(lo, start) or self._cue_in(end, hi):
             return "future"
         return None
 
@@ -199,13 +205,15 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
     resolved: list[tuple[int, int, Found]] = []
     # a candidate its resolver refuses must not hide a shorter one: try each first
     # (on a scratch memory), keep those that resolve, then resolve the kept in order
-    valid = [
-        c
-        for c in _candidates(text)
-        if c[2].resolve(c[3], Context(text, dct, sentences.tense(c[0], c[1]), Memory()))
-    ]
+    tenses: dict[int, str | None] = {}
+    valid = []
+    for cand in _candidates(text):
+        if cand[0] not in tenses:
+            tenses[cand[0]] = sentences.tense(cand[0], cand[1])
+        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory())):
+            valid.append(cand)
     for start, end, rule, m in _select(valid):
-        ctx = Context(text, dct, sentences.tense(start, end), memory)
+        ctx = Context(text, dct, tenses[start], memory)
         found = rule.resolve(m, ctx)
         if found is None:
             continue
