@@ -95,11 +95,6 @@ def test_without_publication_date_relative_values_stay_unknown() -> None:
     assert {t.value for t in tag_text("It left on Friday.")} == {"XXXX-WXX-5"}
 
 
-def test_wire_dateline_is_not_an_expression() -> None:
-    text = "PELLMOUTH, March 24 (Harbour News) -- The ferry sailed on Monday."
-    assert [t.text for t in tag_text(text, PUBLISHED)] == ["Monday"]
-
-
 def test_offsets_are_exact_on_text_with_repaired_lines() -> None:
     # a line broken mid-sentence (joined by the normaliser), runs of spaces, PTB quotes
     text = (

@@ -31,7 +31,7 @@ _DUR_ADJ = (
     r"(?:(?P<rel>" + _DUR_REL + r") )?(?P<q><QUANT>)(?:(?: to | or |-)(?P<q2><CARD>))?"
     r"(?P<sep>[ -])(?:(?P<adj>"
     + _DUR_ADJ
-    + r") )?(?P<unit><UNIT>)(?!-old|-olds| old\b)(?P<tail> or so| or more| and a half)?",
+    + r") )?(?P<unit><UNIT>)(?!-\w| old\b)(?P<tail> or so| or more| and a half)?",
     keys=UNIT_KEYS,
 )
 def _duration(m: re.Match[str], ctx: Context) -> Found | None:
@@ -52,7 +52,11 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
             r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$", before
         ):
             return None  # "3% a year" is a rate (a set), not a duration
-    if unit.lower().startswith("quarter") and re.match(r"\s+of\b", ctx.text[m.end() : m.end() + 4]):
+    if (
+        unit.lower().startswith("quarter")
+        and (hyphen or q.lower() in ("a", "an", "one", "three"))
+        and re.match(r"\s+of\b", ctx.text[m.end() : m.end() + 4])
+    ):
         return None  # "three-quarters of its food": a fraction
     if m.group("q2"):
         value = duration("several", unit)
@@ -96,6 +100,15 @@ def _vague_duration(m: re.Match[str], ctx: Context) -> Found | None:
             return None
     code = UNITS[unit.rstrip("s") if unit != "centuries" else "centurie"]
     return Found("DURATION", cal.duration_value("X", code if code != "MIN" else "MIN"))
+
+
+@rule("year_ago", r"year-(?:earlier|ago)", keys="year")
+def _year_ago(m: re.Match[str], ctx: Context) -> Found | None:
+    """"Year-earlier results": the reported quarter, or year, a year back."""
+    if ctx.memory.quarter:
+        year, quarter = ctx.memory.quarter
+        return Found("DATE", f"{year - 1}-Q{quarter}")
+    return Found("DATE", f"{ctx.dct.year - 1}" if ctx.dct else "XXXX")
 
 
 @rule(
@@ -288,8 +301,6 @@ def _vague(m: re.Match[str], ctx: Context) -> Found | None:
     before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
     if after.startswith(("-", "’s", "'s")):
         return None
-    if word == "now" and re.search(r"\b(?:until|till|from|for)\s$", before):
-        return None  # "until now", "for now": a boundary, not the present
     if word == "soon" and (re.match(r"\s(?:as|after|afterwards?|thereafter)\b", after) or before.endswith("as ")):
         return None
     if word.startswith("the") and word.endswith(("future", "past", "present")) and after.startswith(" of "):
