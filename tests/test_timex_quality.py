@@ -12,9 +12,8 @@ from collections import defaultdict
 
 import pytest
 
-from storylens.extract.timex import tag_text
-
 from conftest import shared_path
+from storylens.extract.timex import tag_text
 
 # benchmarks/results/timex_eval.json, storylens, split "all": strict 0.8698, value 0.7817
 STRICT_FLOOR = 0.86

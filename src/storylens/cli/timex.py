@@ -15,7 +15,9 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         return None
     parsed = parse_published(value)
     if parsed is None:
-        raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2014-03-25")
+        raise click.BadParameter(
+            f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2014-03-25"
+        )
     return parsed
 
 

@@ -186,7 +186,7 @@ class _Sentences:
         return i < len(self.cues) and self.cues[i] < hi
 
     def tense(self, start: int, end: int) -> str | None:
-        """"future" or None, from the cues in the expression's clause."""
+        """ "future" or None, from the cues in the expression's clause."""
         if start in self.cued_starts:
             return "future"
         s, e = self.bounds(start)

@@ -7,11 +7,10 @@ rules there; see that module for how a rule is written.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from . import timex_calendar as cal
 from .timex_lexicon import UNIT_KEYS, UNITS, WEEKDAY_KEYS, WEEKDAYS, number
-from .timex_rules import Context, Found, _shifted, _unit_value, duration, rule
+from .timex_rules import RULES, Context, Found, _shifted, _unit_value, duration, rule
 
 # --------------------------------------------------------------------------- durations
 
@@ -58,10 +57,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
         and re.match(r"\s+of\b", ctx.text[m.end() : m.end() + 4])
     ):
         return None  # "three-quarters of its food": a fraction
-    if m.group("q2"):
-        value = duration("several", unit)
-    else:
-        value = duration(q, unit)
+    value = duration("several" if m.group("q2") else q, unit)
     if m.group("tail") and "half" in m.group("tail"):
         amount = number(q)
         if amount is not None:
@@ -95,16 +91,19 @@ def _vague_duration(m: re.Match[str], ctx: Context) -> Found | None:
         and not re.search(r"\b(?:for|in|within|over|take|took|takes|lasted|last)\s$", before)
     ):
         return None
-    if pre in ("the", "many", "long", "additional") and not m.group("ahead"):
-        if not re.search(r"\b(?:for|in|within|over)\s$", before) or pre == "the":
-            return None
+    if (
+        pre in ("the", "many", "long", "additional")
+        and not m.group("ahead")
+        and (pre == "the" or not re.search(r"\b(?:for|in|within|over)\s$", before))
+    ):
+        return None
     code = UNITS[unit.rstrip("s") if unit != "centuries" else "centurie"]
     return Found("DURATION", cal.duration_value("X", code if code != "MIN" else "MIN"))
 
 
 @rule("year_ago", r"year-(?:earlier|ago)", keys="year")
 def _year_ago(m: re.Match[str], ctx: Context) -> Found | None:
-    """"Year-earlier results": the reported quarter, or year, a year back."""
+    """ "Year-earlier results": the reported quarter, or year, a year back."""
     if ctx.memory.quarter:
         year, quarter = ctx.memory.quarter
         return Found("DATE", f"{year - 1}-Q{quarter}")
@@ -117,7 +116,7 @@ def _year_ago(m: re.Match[str], ctx: Context) -> Found | None:
     keys=UNIT_KEYS,
 )
 def _long(m: re.Match[str], ctx: Context) -> Found | None:
-    """"Decades-long", "a three-year-long": a duration written as an adjective."""
+    """ "Decades-long", "a three-year-long": a duration written as an adjective."""
     q = m.group("q")
     return Found("DURATION", duration(q if q else "several", m.group("unit")))
 
@@ -132,7 +131,7 @@ def _long(m: re.Match[str], ctx: Context) -> Found | None:
     keys=UNIT_KEYS,
 )
 def _ago(m: re.Match[str], ctx: Context) -> Found | None:
-    """"Two years ago", "a year earlier", "three weeks from now": a date at the unit's grain.
+    """ "Two years ago", "a year earlier", "three weeks from now": a date at the unit's grain.
 
     "N days later/before/after" is left to the duration rule: TimeBank marks the
     duration there. In a report on a quarter, "a year ago" is that quarter a year back.
@@ -193,33 +192,24 @@ def _clock(m: re.Match[str], ctx: Context) -> Found | None:
             hour = hour + 12 if hour < 12 else hour
         elif (ap == "a" or "morning" in part) and hour == 12:
             hour = 0
-    anchor = (m.group("anchor") or "").lower()
-    day = None
-    if ctx.dct:
-        if anchor in ("today", "tonight", "yesterday", "tomorrow"):
-            day = ctx.dct + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(anchor, 0))
-        elif anchor.split(",")[0] in WEEKDAYS:
-            day = cal.weekday_near(ctx.dct, WEEKDAYS[anchor.split(",")[0]], ctx.future)
-        elif anchor:
-            from .timex_rules import _month_day
-
-            found = _month_day(
-                re.match(
-                    r"(?P<wd>)(?P<mod>)(?P<m1>\S+) (?P<d1>\S+)(?P<m2>)(?P<d2>)(?P<y>)",
-                    m.group("anchor"),
-                ),
-                ctx,
-            )  # type: ignore[arg-type]
-            day = (
-                cal.safe_date(*map(int, found.value.split("-")))
-                if found and found.value[0].isdigit()
-                else None
-            )
+    anchor = m.group("anchor")
+    day = _anchor_day(anchor, ctx) if anchor and ctx.dct else None
     hhmm = f"T{hour:02d}:{minute:02d}"
     if day is None:
         # the day comes from the sentence or the article's date: settled by the tagger
         return Found("TIME", "XXXX-XX-XX" + hhmm)
-    return Found("TIME", cal.day_value(day) + hhmm)
+    return Found("TIME", day + hhmm)
+
+
+def _anchor_day(anchor: str, ctx: Context) -> str | None:
+    """The day "Monday", "today" or "March 3" after a clock time stands for, by the date rules."""
+    for date_rule in RULES:
+        if date_rule.name in ("day", "weekday", "month_day"):
+            m = date_rule.pattern.fullmatch(anchor)
+            found = date_rule.resolve(m, ctx) if m else None
+            if found and re.fullmatch(r"\d{4}-\d\d-\d\d", found.value):
+                return found.value
+    return None
 
 
 # --------------------------------------------------------------------------- sets
@@ -301,9 +291,15 @@ def _vague(m: re.Match[str], ctx: Context) -> Found | None:
     before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
     if after.startswith(("-", "’s", "'s")):
         return None
-    if word == "soon" and (re.match(r"\s(?:as|after|afterwards?|thereafter)\b", after) or before.endswith("as ")):
+    if word == "soon" and (
+        re.match(r"\s(?:as|after|afterwards?|thereafter)\b", after) or before.endswith("as ")
+    ):
         return None
-    if word.startswith("the") and word.endswith(("future", "past", "present")) and after.startswith(" of "):
+    if (
+        word.startswith("the")
+        and word.endswith(("future", "past", "present"))
+        and after.startswith(" of ")
+    ):
         return None  # "the future of our peoples" is a noun phrase about something else
     if word == "now" and after.startswith(",") and _sentence_start(ctx.text, m.start()):
         return None  # "Now, he says, ...": a discourse marker

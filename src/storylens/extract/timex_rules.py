@@ -23,12 +23,12 @@ from typing import NamedTuple
 from . import timex_calendar as cal
 from .timex_lexicon import (
     MONTH_KEYS,
-    WEEKDAY_KEYS,
-    YEAR_KEY,
     PARTS_OF_DAY,
     SEASONS,
     UNITS,
+    WEEKDAY_KEYS,
     WEEKDAYS,
+    YEAR_KEY,
     expand,
     month_number,
     number,
@@ -419,9 +419,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Found | None:
     if m.group("y1") or m.group("y2") or m.group("yp"):
         year = int(m.group("y1") or m.group("y2") or m.group("yp"))
     elif ctx.dct and ("last year" in det or m.group("rel")):
-        year = ctx.dct.year + (
-            _shift_word(det) if "year" in det else _shift_word(m.group("rel")) or 0
-        )
+        year = ctx.dct.year + (_shift_word(det if "year" in det else m.group("rel")) or 0)
     elif ctx.dct and "this year" in det:
         year = ctx.dct.year
     elif ctx.dct:
@@ -470,7 +468,11 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
     year, q = ref
     if which.isdigit():
         year = int(which)
-    elif which in ("year-ago", "year-earlier") or m.group("ago") or m.group(0).lower().startswith("last year's"):
+    elif (
+        which in ("year-ago", "year-earlier")
+        or m.group("ago")
+        or m.group(0).lower().startswith("last year's")
+    ):
         year -= 1
     return Found("DATE", f"{year}-Q{q}")
 
@@ -692,7 +694,7 @@ def _the_weekend(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule("year_end", r"year[- ]end(?![\w-])", keys="year")
 def _year_end(m: re.Match[str], ctx: Context) -> Found | None:
-    """"By year-end": the end of the DCT's year (TimeBank writes the year)."""
+    """ "By year-end": the end of the DCT's year (TimeBank writes the year)."""
     return Found("DATE", _year_only(ctx))
 
 
@@ -702,7 +704,7 @@ def _year_end(m: re.Match[str], ctx: Context) -> Found | None:
     keys="year",
 )
 def _the_year(m: re.Match[str], ctx: Context) -> Found | None:
-    """"For the year", "the full year": the year the article reports on, the DCT's."""
+    """ "For the year", "the full year": the year the article reports on, the DCT's."""
     return Found("DATE", _year_only(ctx))
 
 
@@ -712,8 +714,12 @@ _SPOKEN_TENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventee
 @rule(
     "spoken_year",
     r"(?:(?P<s>the (?:spring|summer|fall|autumn|winter) of) )?(?:the year )?"
-    r"(?:(?P<c>nineteen|eighteen) (?:hundred (?:and )?)?(?P<t>" + _SPOKEN_TENS + r"|o[- ](?:one|two|three|four|five|six|seven|eight|nine))"
-    r"|two thousand(?: and)?(?: (?P<u>one|two|three|four|five|six|seven|eight|nine|" + _SPOKEN_TENS + r"))?)",
+    r"(?:(?P<c>nineteen|eighteen) (?:hundred (?:and )?)?(?P<t>"
+    + _SPOKEN_TENS
+    + r"|o[- ](?:one|two|three|four|five|six|seven|eight|nine))"
+    r"|two thousand(?: and)?(?: (?P<u>one|two|three|four|five|six|seven|eight|nine|"
+    + _SPOKEN_TENS
+    + r"))?)",
     keys="nineteen eighteen thousand",
 )
 def _spoken_year(m: re.Match[str], ctx: Context) -> Found | None:
@@ -722,7 +728,9 @@ def _spoken_year(m: re.Match[str], ctx: Context) -> Found | None:
 
     if m.group("c"):
         tail = m.group("t").lower().replace("o-", "").replace("o ", "")
-        year = (19 if m.group("c").lower() == "nineteen" else 18) * 100 + NUMBER_WORDS[tail.replace(" ", "-")]
+        year = (19 if m.group("c").lower() == "nineteen" else 18) * 100 + NUMBER_WORDS[
+            tail.replace(" ", "-")
+        ]
     else:
         year = 2000 + (NUMBER_WORDS[m.group("u").lower().replace(" ", "-")] if m.group("u") else 0)
         if not m.group(0).lower().startswith(("the", "two thousand and")) and not m.group("u"):
