@@ -26,15 +26,20 @@ ctparse, timexy and HeidelTime on TimeBank and AQUAINT (see the README).
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..normalize import Normalized, normalize
-from . import timex_periods  # noqa: F401  (registers its rules)
 from .timex_calendar import same_time
 from .timex_rules import RULES, Context, Found, Memory, Rule
+
+# The rule modules register on import, in this order: where two rules match the very
+# same span, the one registered first is kept (dates before durations and sets).
+for _module in ("timex_relative", "timex_periods"):
+    importlib.import_module(f"{__package__}.{_module}")
 
 _KEYED: dict[str, list[str]] = {}
 for _rule in RULES:

@@ -10,7 +10,7 @@ import re
 
 from . import timex_calendar as cal
 from .timex_lexicon import UNIT_KEYS, UNITS, WEEKDAY_KEYS, WEEKDAYS, number
-from .timex_rules import RULES, Context, Found, _shifted, _unit_value, duration, rule
+from .timex_rules import RULES, Context, Found, duration, rule, shifted, unit_value
 
 # --------------------------------------------------------------------------- durations
 
@@ -154,7 +154,7 @@ def _ago(m: re.Match[str], ctx: Context) -> Found | None:
         # timex_eval dev fold: value F1 0.764 with the year alone, 0.772 with the quarter
         year, quarter = ctx.memory.quarter
         return Found("DATE", f"{year - 1}-Q{quarter}")
-    return Found("DATE", _unit_value(code, _shifted(ctx.dct, code, n)))
+    return Found("DATE", unit_value(code, shifted(ctx.dct, code, n)))
 
 
 # --------------------------------------------------------------------------- times of day
