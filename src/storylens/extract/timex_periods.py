@@ -24,6 +24,12 @@ _DUR_ADJ = (
 )
 
 
+_RATE_BEFORE = re.compile(
+    r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$"
+    r"|(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand))\S*\s+\w+s\s$"
+)
+
+
 @rule(
     "duration",
     r"(?:(?P<mod><APPROX>) )?(?:(?P<det>the|its|his|her|their|our|each of the|all|another|an additional) )?"
@@ -44,13 +50,13 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
         return None
     if q.lower() in ("a", "an", "some") and not (m.group("det") or m.group("rel")):
         after = ctx.text[m.end() : m.end() + 12].lower()
-        before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
+        before = ctx.text[max(0, m.start() - 30) : m.start()].lower()
         if re.match(r"\s(?:ago|earlier|from now|hence)\b", after):
             return None
-        if q.lower() != "some" and re.search(
-            r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$", before
-        ):
-            return None  # "3% a year" is a rate (a set), not a duration
+        if q.lower() != "some" and _RATE_BEFORE.search(before):
+            return None  # "3% a year", "four flights a week": a rate, not a duration
+        if (m.group("adj") or "").lower() in ("fiscal", "calendar"):
+            return None  # "a fiscal year" is a kind of year, not a length of time
     if (
         unit.lower().startswith("quarter")
         and (hyphen or q.lower() in ("a", "an", "one", "three"))

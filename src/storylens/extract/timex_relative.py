@@ -85,7 +85,7 @@ def _strip_mods(text: str, m: re.Match[str], start: int) -> int:
     "reference_quarter",
     r"(?:the|its|their|that|this|last year's) (?P<which>(?:latest|current|same|comparable|corresponding|year-ago|"
     r"year-earlier|just-ended|most recent|recent|first|latest fiscal|previous|prior|\d{4}) )?"
-    r"(?P<unit>quarter|period)(?P<ago> a year (?:ago|earlier)| last year| of last year| the previous year)?",
+    r"(?P<unit>quarter|period)(?!-)(?P<ago> a year (?:ago|earlier)| last year| of last year| the previous year)?",
     keys="quarter period",
 )
 def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
@@ -123,7 +123,7 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
     r"(?P<mod>(?:early|late|mid-|the (?:end|beginning|start|middle|rest|remainder|first half|second half|"
     r"latter part|early part|first part|balance) of) ?)?"
     r"(?P<rel>last|this|next|this past|this coming|the past|the last|the previous|the next|the coming|the current|"
-    r"the following|the preceding|the prior) (?:fiscal |calendar )?(?P<unit>week|weekend|month|year|quarter|decade|century)",
+    r"the following|the preceding|the prior) (?:fiscal |calendar )?(?P<unit>week|weekend|month|year|quarter|decade|century)(?!-)",
     keys="week weekend month year quarter decade century",
 )
 def _relative(m: re.Match[str], ctx: Context) -> Found | None:
