@@ -72,7 +72,7 @@ PIECES = {
     r"Oct\.?|Nov\.?|Dec\.?)",
     "WEEKDAY": r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)",
     "YEAR": r"(?:1[6-9]\d\d|20\d\d)(?![\d,.]\d|%|-\d)",
-    "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])",
+    "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)",
     "ORDWORD": "(?:" + _alt(list(ORDINAL_WORDS)) + ")",
     "CARD": r"(?:\d+(?:\.\d+)?(?: 1/2)?|" + _NUMWORD + ")",
     "QUANT": r"(?:\d+(?:\.\d+)?(?: 1/2)?(?! 1/2)|"

@@ -83,8 +83,8 @@ def _strip_mods(text: str, m: re.Match[str], start: int) -> int:
 
 @rule(
     "reference_quarter",
-    r"(?:the|its|their|that|this|last year's) (?P<which>(?:latest|current|same|comparable|corresponding|year-ago|"
-    r"year-earlier|just-ended|most recent|recent|first|latest fiscal|previous|prior|\d{4}) )?"
+    r"(?:the|its|their|that|this|last year's) (?P<which>(?:(?:(?:comparable|corresponding|same) )?(?:year-ago|year-earlier)|latest|current|same|"
+    r"comparable|corresponding|just-ended|most recent|recent|first|latest fiscal|previous|prior|\d{4}) )?"
     r"(?P<unit>quarter|period)(?!-)(?P<ago> a year (?:ago|earlier)| last year| of last year| the previous year)?",
     keys="quarter period",
 )
@@ -107,7 +107,7 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
     if which.isdigit():
         year = int(which)
     elif (
-        which in ("year-ago", "year-earlier")
+        which.endswith(("year-ago", "year-earlier"))
         or m.group("ago")
         or m.group(0).lower().startswith("last year's")
     ):
