@@ -143,7 +143,10 @@ def test_timex_is_frozen_and_serialisable() -> None:
 
 def test_parse_published() -> None:
     assert str(parse_published("2014-03-25T08:00:00Z")) == "2014-03-25"
-    assert parse_published("March 2014") is None
+    assert str(parse_published("Tue, 25 Mar 2014 10:00:00 GMT")) == "2014-03-25"
+    assert str(parse_published("March 25, 2014")) == "2014-03-25"
+    assert parse_published("March 2014") is None  # no day: not guessed
+    assert parse_published("yesterday") is None
     assert parse_published("2014-02-30") is None
     assert parse_published(None) is None
 

@@ -83,16 +83,30 @@ class Timex:
 
 
 def parse_published(published: str | date | None) -> date | None:
-    """The publication date as a ``date``: ISO ``YYYY-MM-DD`` (a time after it is ignored)."""
+    """The publication date as a ``date``, or None when there is none to read.
+
+    ISO ``YYYY-MM-DD`` (a time after it is ignored) is read directly; anything else
+    ("Tue, 25 Mar 2014 10:00:00 GMT", "March 25, 2014") by dateparser, strictly, so a
+    value without a day is not guessed into one.
+    """
     if published is None or isinstance(published, date):
         return published
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", published)
-    if not match:
+    if match:
+        try:
+            return date(*map(int, match.groups()))
+        except ValueError:
+            return None
+    if not re.search(r"\d", published):
         return None
-    try:
-        return date(*map(int, match.groups()))
-    except ValueError:
-        return None
+    import dateparser
+
+    parsed = dateparser.parse(
+        published,
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    return parsed.date() if parsed else None
 
 
 _WORD = re.compile(r"[a-z]+")
