@@ -64,7 +64,7 @@ _FUTURE_BEFORE = re.compile(  # ends where the expression starts
     r"\b(?:until|till|by|as soon as|as early as|as late as|starting|beginning|effective)\s+(?:on\s+)?",
     re.IGNORECASE,
 )
-_REACH = 60  # characters either side of an expression searched for tense cues
+_REACH = 60  # characters either side searched for tense cues: a clause's length, not tuned
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n")
 
 

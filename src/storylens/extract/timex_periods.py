@@ -247,10 +247,11 @@ def _set(m: re.Match[str], ctx: Context) -> Found | None:
     return Found("SET", value)
 
 
+# "annually" is left out: TimeBank marks it 1 time in 4 (timex_eval dev fold)
 @rule(
     "set_adverb",
     r"(?P<w>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually|quarterly)",
-    keys="daily weekly monthly annually yearly hourly nightly biweekly semiannually quarterly",
+    keys="daily weekly monthly yearly hourly nightly biweekly semiannually quarterly",
 )
 def _set_adverb(m: re.Match[str], ctx: Context) -> Found | None:
     word = m.group("w").lower()
