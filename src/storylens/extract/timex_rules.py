@@ -63,7 +63,7 @@ class Memory:
 class Context:
     text: str
     dct: date | None
-    tense: str | None = None  # "future", "past" or None: the cues around the expression
+    tense: str | None = None  # "future" when a cue around the expression says so, else None
     memory: Memory = field(default_factory=Memory)
 
     @property
@@ -94,13 +94,14 @@ RULES: list[Rule] = []
 
 
 def rule(
-    name: str, template: str, keys: str = "", key_pattern: str | None = None, case: bool = False
+    name: str, template: str, keys: str = "", key_pattern: str | None = None
 ) -> Callable[[Resolver], Resolver]:
     """Register ``template`` (with ``<PIECE>`` placeholders) and its resolver.
 
-    ``keys``: space-separated lower-case words; ``case``: match case-sensitively.
+    ``keys``: space-separated lower-case words (see :class:`Rule`). Patterns match
+    without regard to case, except where a piece says otherwise (month names).
     """
-    pattern = re.compile(expand("<B>" + template + "<E>"), 0 if case else re.IGNORECASE)
+    pattern = re.compile(expand("<B>" + template + "<E>"), re.IGNORECASE)
 
     def add(resolve: Resolver) -> Resolver:
         RULES.append(
