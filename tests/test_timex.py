@@ -209,8 +209,10 @@ def test_linear_on_pathological_input(unit: str) -> None:
 
     tag_text(unit * 10, PUBLISHED)  # compiled patterns are not what is timed
     small, large = seconds(4_000), seconds(16_000)
-    assert large < 5.0, f"{unit!r} x 16000 took {large:.2f} s"
+    # the ratio is what shows backtracking (quadratic would be 16x); the bound is only a
+    # sanity check, loose enough for a loaded machine (16,000 expressions in 100 kB)
     assert large < 8 * max(small, 0.01), f"not linear: {small:.3f} s then {large:.3f} s for 4x"
+    assert large < 30.0, f"{unit!r} x 16000 took {large:.2f} s"
 
 
 _PIECES = list("0123456789 -/:.,'\n") + [
