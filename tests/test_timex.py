@@ -193,6 +193,7 @@ def test_same_time(first: str, second: str, expected: bool | None) -> None:
         "Monday ",
         "March ",
         "10:",
+        "9 a.m. and March 3, ",  # clock times looking for their day
     ],
 )
 def test_linear_on_pathological_input(unit: str) -> None:
@@ -201,18 +202,18 @@ def test_linear_on_pathological_input(unit: str) -> None:
     def seconds(n: int) -> float:
         text = unit * n + "weeks ago"
         best = float("inf")
-        for _ in range(2):
+        for _ in range(3):  # the fastest of three: other work on the machine only adds
             started = time.perf_counter()
             tag_text(text, PUBLISHED)
             best = min(best, time.perf_counter() - started)
         return best
 
     tag_text(unit * 10, PUBLISHED)  # compiled patterns are not what is timed
-    small, large = seconds(4_000), seconds(16_000)
+    small, large = seconds(2_000), seconds(8_000)
     # the ratio is what shows backtracking (quadratic would be 16x); the bound is only a
-    # sanity check, loose enough for a loaded machine (16,000 expressions in 100 kB)
-    assert large < 8 * max(small, 0.01), f"not linear: {small:.3f} s then {large:.3f} s for 4x"
-    assert large < 30.0, f"{unit!r} x 16000 took {large:.2f} s"
+    # sanity check, loose enough for a loaded machine (8,000 expressions in 50 kB)
+    assert large < 10 * max(small, 0.01), f"not linear: {small:.3f} s then {large:.3f} s for 4x"
+    assert large < 30.0, f"{unit!r} x 8000 took {large:.2f} s"
 
 
 _PIECES = list("0123456789 -/:.,'\n") + [

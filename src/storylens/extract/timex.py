@@ -64,6 +64,7 @@ _FUTURE_BEFORE = re.compile(  # ends where the expression starts
     r"\b(?:until|till|by|as soon as|as early as|as late as|starting|beginning|effective)\s+(?:on\s+)?",
     re.IGNORECASE,
 )
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 _REACH = 60  # characters either side searched for tense cues: a clause's length, not tuned
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n")
 
@@ -259,13 +260,16 @@ def _anchor_clock_times(
     days = [
         (s, f.value[:10])
         for s, _, f in resolved
-        if f.type in ("DATE", "TIME") and re.match(r"\d{4}-\d\d-\d\d", f.value)
-    ]
+        if f.type in ("DATE", "TIME") and _DAY_VALUE.match(f.value)
+    ]  # in text order, as ``resolved`` is
+    starts = [ds for ds, _ in days]
     out = []
     for s, e, f in resolved:
         if f.type == "TIME" and f.value.startswith("XXXX-XX-XXT") and f.value[11:12].isdigit():
             lo, hi = sentences.bounds(s)
-            near = [(abs(ds - s), day) for ds, day in days if lo <= ds < hi and ds != s]
+            i = bisect.bisect_left(starts, s)  # a bare clock time is itself not in ``days``
+            near = [(abs(days[k][0] - s), days[k][1]) for k in (i - 1, i)
+                    if 0 <= k < len(days) and lo <= days[k][0] < hi]  # fmt: skip
             if near:
                 f = f._replace(value=min(near)[1] + f.value[10:])
             elif dct is not None:

@@ -263,6 +263,7 @@ def _month_day(m: re.Match[str], ctx: Context) -> Found | None:
     return Found("DATE", cal.day_value(d)) if d else None
 
 
+_NUMBER_SIGN = re.compile(r"(?:No\.|#)\s?$")  # "No. 1998" is a number
 _MONTH_MOD = r"(?:early|earlier|late|later|mid-|mid|the (?:middle|end|beginning|start|first half|second half|rest|remainder) of)"
 
 
@@ -320,7 +321,7 @@ def _month(m: re.Match[str], ctx: Context) -> Found | None:
 )
 def _year(m: re.Match[str], ctx: Context) -> Found | None:
     before = ctx.text[max(0, m.start() - 4) : m.start()]
-    if not m.group("mod") and re.search(r"(?:No\.|#)\s?$", before):
+    if not m.group("mod") and _NUMBER_SIGN.search(before):
         return None
     year = int(m.group("y"))
     if m.group("half"):
