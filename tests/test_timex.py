@@ -81,7 +81,7 @@ def test_ranges_give_both_ends() -> None:
         "Ms. May spoke for the ferry workers.",
         "About three-quarters of the fleet is old.",  # a fraction, not three quarters of a year
         "Tickets cost $5 a day.",  # a rate TimeBank leaves unmarked
-        "The film High Noon played at the harbour.",
+        "The western showed a high noon duel on the pier.",
     ],
 )
 def test_words_that_are_not_time_expressions(sentence: str) -> None:

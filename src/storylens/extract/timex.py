@@ -53,7 +53,7 @@ TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 
 # Tense cues near an expression: a modal future turns "Tuesday" forward; without one
 # a weekday, month or date is the nearest one. Past-tense verbs are no cue: news tells
-# of future dates in the past tense ("declared a dividend payable Dec. 7"); counting
+# of future dates in the past tense ("the board set the vote for March 3"); counting
 # them cost 0.006 value F1 on the timex_eval dev fold.
 _FUTURE = re.compile(
     r"\b(?:will|shall|won't|wo n't|'ll|going to|is to|are to|(?:is|are) (?:scheduled|due|expected|set|slated) to|"

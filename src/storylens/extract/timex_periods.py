@@ -54,7 +54,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
         if re.match(r"\s(?:ago|earlier|from now|hence)\b", after):
             return None
         if q.lower() != "some" and _RATE_BEFORE.search(before):
-            return None  # "3% a year", "four flights a week": a rate, not a duration
+            return None  # "3% a year", "two ferries a day": a rate, not a duration
         if (m.group("adj") or "").lower() in ("fiscal", "calendar"):
             return None  # "a fiscal year" is a kind of year, not a length of time
     if (
@@ -62,7 +62,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
         and (hyphen or q.lower() in ("a", "an", "one", "three"))
         and re.match(r"\s+of\b", ctx.text[m.end() : m.end() + 4])
     ):
-        return None  # "three-quarters of its food": a fraction
+        return None  # "three-quarters of the fleet": a fraction
     value = duration("several" if m.group("q2") else q, unit)
     if m.group("tail") and "half" in m.group("tail"):
         amount = number(q)
@@ -231,7 +231,7 @@ def _set(m: re.Match[str], ctx: Context) -> Found | None:
     q = m.group("q").lower()
     before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
     if q in ("a", "per") and not re.search(r"\b(?:times|twice|once|thrice)\s$", before):
-        return None  # "$1.76 a year" is a rate TimeBank leaves unmarked; "twice a year" is a set
+        return None  # "$40 a month" is a rate TimeBank leaves unmarked; "twice a year" is a set
     unit = m.group("unit")
     if unit.lower() in WEEKDAYS:
         return Found("SET", f"XXXX-WXX-{WEEKDAYS[unit.lower()] + 1}")
@@ -307,9 +307,9 @@ def _vague(m: re.Match[str], ctx: Context) -> Found | None:
         and word.endswith(("future", "past", "present"))
         and after.startswith(" of ")
     ):
-        return None  # "the future of our peoples" is a noun phrase about something else
+        return None  # "the future of the harbour" is a noun phrase about something else
     if word == "now" and after.startswith(",") and _sentence_start(ctx.text, m.start()):
-        return None  # "Now, he says, ...": a discourse marker
+        return None  # "Now, the mayor says, ...": a discourse marker
     if word == "the present" and not re.match(r"\s*[,.;:)]|\s(?:day|time)\b", after):
         return None  # "the present system" is an adjective
     if word == "the past" and re.match(
