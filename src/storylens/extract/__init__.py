@@ -1,6 +1,7 @@
-"""Extraction from parsed articles: quotes with speakers, and sources."""
+"""Extraction from parsed articles: quotes with speakers, sources, and time expressions."""
 
 from .quotes import extract_quotes
 from .sources import extract_sources
+from .timex import Timex, find_timexes, same_time, tag_text
 
-__all__ = ["extract_quotes", "extract_sources"]
+__all__ = ["Timex", "extract_quotes", "extract_sources", "find_timexes", "same_time", "tag_text"]
