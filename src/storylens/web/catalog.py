@@ -8,6 +8,7 @@ much behind an ingest); a story's compare report is cached under its id and its
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -17,11 +18,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..isolate import report_isolated
 from ..model import Article, StoryReport
-from ..store import Store, StoredStory, ingest
+from ..store import Store, StoredStory, content_hash, ingest
 from ..store import schema as tables
 from ..store import search as search_store
 from ..store.store import story_from_row
+
+log = logging.getLogger(__name__)
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
 
@@ -70,6 +74,7 @@ class Catalog:
         self._listing: tuple[tuple[int, int], list[ListedStory]] | None = None
         self._by_id: dict[str, ListedStory] = {}
         self._reports: OrderedDict[tuple[str, str], StoryReport] = OrderedDict()
+        self._running: dict[tuple[str, str], threading.Event] = {}
 
     # ------------------------------------------------------------------ listing
     def _version(self) -> tuple[int, int]:
@@ -220,25 +225,68 @@ class Catalog:
         found = self.store.articles([article_id])
         return found[0] if found else None
 
-    def report(self, story_id: str) -> StoryReport:
-        """The compare report of a story, cached by (current id, updated_at)."""
-        story = self.store.story(story_id)
+    def cached_report(self, story: StoredStory) -> StoryReport | None:
+        """The report of ``story`` if it is cached, without computing anything."""
         key = (story.id, story.updated_at)
         with self._lock:
             cached = self._reports.get(key)
             if cached is not None:
                 self._reports.move_to_end(key)
+            return cached
+
+    def report(self, story_id: str) -> StoryReport:
+        """The compare report of a story, cached by (current id, updated_at).
+
+        Requests for a report being computed wait for that one computation. An article
+        that makes the comparison fail is left out of the report (and logged).
+        """
+        story = self.store.story(story_id)
+        key = (story.id, story.updated_at)
+        while True:
+            cached = self.cached_report(story)
+            if cached is not None:
                 return cached
-        report = replace(self.reporter(self.articles(story.id)), id=story.id, title=story.title)
-        with self._lock:
-            self._reports[key] = report
-            while len(self._reports) > self.cache_size:
-                self._reports.popitem(last=False)
-        return report
+            with self._lock:
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = threading.Event()
+                    break
+            running.wait()  # another thread is computing it; then read it from the cache
+            if self.cached_report(story) is None:
+                break  # that computation failed: try ourselves
+        try:
+            told, left_out = report_isolated(self.articles(story.id), self.reporter)
+            for rejection in left_out:
+                log.warning(
+                    "story %s: %s left out: %s", story.id, rejection.origin, rejection.detail
+                )
+            report = replace(told, id=story.id, title=story.title)
+            with self._lock:
+                self._reports[key] = report
+                while len(self._reports) > self.cache_size:
+                    self._reports.popitem(last=False)
+            return report
+        finally:
+            with self._lock:
+                event = self._running.pop(key, None)
+            if event is not None:
+                event.set()
 
     # ------------------------------------------------------------------ writing
-    def ingest(self, articles: Sequence[Article]) -> dict[str, int]:
+    def id_conflicts(self, articles: Sequence[Article]) -> list[str]:
+        """Ids of ``articles`` the store holds with a different text."""
+        hashes = {a.id: content_hash(a.text) for a in articles}
+        by_id, _ = self.store.lookup(list(hashes), [])
+        return [i for i, h in hashes.items() if i in by_id and by_id[i] != h]
+
+    def ingest(self, articles: Sequence[Article]) -> dict[str, Any]:
+        """Store ``articles``: counts, and the rejections as :class:`Rejection` objects."""
         with self._write_lock:
             counts = ingest(self.store, articles)
         self._checked = float("-inf")  # what this server stored shows at once
-        return {"new": counts.new, "duplicate": counts.duplicate, "rejected": counts.rejected}
+        return {
+            "new": counts.new,
+            "duplicate": counts.duplicate,
+            "rejected": counts.rejected,
+            "rejections": list(counts.rejections),
+        }
