@@ -48,6 +48,13 @@ PIECE_CHARS = 50_000
 # Characters parsed together in one batch: bounds the parser's memory at about 150 MB.
 BATCH_CHARS = 50_000
 
+# Tokens without a line break or a possible sentence end (. ! ? …) after which a sentence
+# is ended anyway. News sentences stay far below it; text without punctuation (a list of
+# words) would otherwise make sentences thousands of tokens long, and the extractors'
+# work per sentence grows with its length squared (benchmarks/robustness.py, words).
+MAX_SENTENCE_TOKENS = 200
+_ENDS = frozenset(".!?\u2026")
+
 Rejecter = Callable[[Rejection], None]
 Timer = Callable[[str, float], None]
 _collector: contextvars.ContextVar[Rejecter | None] = contextvars.ContextVar(
@@ -88,10 +95,20 @@ def _register_line_breaks() -> None:
 
     @Language.component(_COMPONENT)
     def line_breaks(doc: Any) -> Any:
-        """A token after a line break starts a sentence: kept breaks are real breaks."""
+        """A token after a line break starts a sentence: kept breaks are real breaks; and
+        so does one :data:`MAX_SENTENCE_TOKENS` tokens after the last possible end."""
+        run = 0  # tokens since a line break or a token that could end a sentence
         for i, token in enumerate(doc[:-1]):
             if "\n" in token.text or token.whitespace_ == "\n" or "\n" in token.whitespace_:
                 doc[i + 1].is_sent_start = True
+                run = 0
+            elif token.text[-1] in _ENDS:
+                run = 0
+            else:
+                run += 1
+                if run >= MAX_SENTENCE_TOKENS:
+                    doc[i + 1].is_sent_start = True
+                    run = 0
         return doc
 
 
@@ -133,14 +150,16 @@ def sentences_of(doc: Any, norm: Normalized, paragraph_base: int = 0) -> tuple[S
 _CUTS = ("\n\n", "\n", ". ", " ")
 
 
-def split_pieces(norm: Normalized, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
-    """``[start, end)`` stretches of ``norm.text``, each at most ``limit`` long, in order.
+def split_pieces(norm: Normalized, limit: int | None = None) -> list[tuple[int, int]]:
+    """``[start, end)`` stretches of ``norm.text``, each at most ``limit`` (by default
+    :data:`PIECE_CHARS`) long, in order.
 
     Each cut falls in the second half of the stretch, after the latest paragraph break
     that is outside every quotation (so a quote that runs over paragraphs stays whole),
     else the latest line break, sentence end (". "), space, or at the limit. Linear in
     the length of the text.
     """
+    limit = PIECE_CHARS if limit is None else max(2, limit)
     text = norm.text
     n = len(text)
     if n <= limit:
@@ -396,6 +415,7 @@ def _merged_sources(per_piece: list[list[Source]]) -> list[Source]:
 
 __all__ = [
     "BATCH_CHARS",
+    "MAX_SENTENCE_TOKENS",
     "PIECE_CHARS",
     "Analyzed",
     "analyze",
