@@ -50,7 +50,8 @@ DEFAULT_QUEUE = 256  # storylens.web.work.DEFAULT_QUEUE
     type=click.IntRange(min=1),
     default=DEFAULT_WORKERS,
     show_default=True,
-    help="Story reports computed at once; other pages never wait behind them.",
+    help="Story reports computed at once, each in a process of its own; other pages "
+    "never wait behind them.",
 )
 @click.option(
     "--report-queue",
@@ -87,9 +88,10 @@ def serve_command(
     token = os.environ.get(token_env) or None
     if token is None:
         click.echo(f"${token_env} is not set: write endpoints are refused", err=True)
+    catalog = Catalog(store, processes=report_workers)
     try:
         app = create_app(
-            Catalog(store),
+            catalog,
             token=token,
             outlets=outlets,
             max_body=max_body,
@@ -97,6 +99,7 @@ def serve_command(
         )
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        catalog.close()
         store.close()
 
 

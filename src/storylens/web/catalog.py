@@ -4,22 +4,31 @@ The story list (with each story's outlets) is rebuilt only when the store's arti
 story count changes, looked at most every ``max_age`` seconds (so a list can be that
 much behind an ingest); a story's compare report is cached under its id and its
 ``updated_at``, so an ingest that touches a story makes its page fresh again.
+
+With ``processes=N`` reports are computed in N worker processes (started on first use,
+with the models loaded there), so the seconds of parsing and embedding never hold the
+server's interpreter while it answers other pages; a worker that dies is replaced.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import pickle
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 
+from ..errors import ReportError
 from ..isolate import report_isolated
-from ..model import Article, StoryReport
+from ..model import Article, Rejection, StoryReport
 from ..store import Store, StoredStory, content_hash, ingest
 from ..store import schema as tables
 from ..store import search as search_store
@@ -34,6 +43,11 @@ def default_reporter(articles: Sequence[Article]) -> StoryReport:
     from ..compare import compare_articles
 
     return compare_articles(articles)
+
+
+def _report(reporter: Reporter, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
+    """What a report process runs (a module-level function, so it can be sent there)."""
+    return report_isolated(articles, reporter)
 
 
 @dataclass(frozen=True)
@@ -62,8 +76,12 @@ class Catalog:
         reporter: Reporter = default_reporter,
         cache_size: int = 256,
         max_age: float = 2.0,
+        processes: int = 0,
     ):
         self.store = store
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self.max_age = max_age
         self._rebuild_lock = threading.Lock()
         self._checked = float("-inf")
@@ -255,7 +273,7 @@ class Catalog:
             if self.cached_report(story) is None:
                 break  # that computation failed: try ourselves
         try:
-            told, left_out = report_isolated(self.articles(story.id), self.reporter)
+            told, left_out = self._told(self.articles(story.id))
             for rejection in left_out:
                 log.warning(
                     "story %s: %s left out: %s", story.id, rejection.origin, rejection.detail
@@ -271,6 +289,42 @@ class Catalog:
                 event = self._running.pop(key, None)
             if event is not None:
                 event.set()
+
+    def _told(self, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
+        """The report and the articles left out, in a worker process when there are any."""
+        if self.processes <= 0:
+            return report_isolated(articles, self.reporter)
+        for _attempt in range(2):
+            try:
+                return self._process_pool().submit(_report, self.reporter, articles).result()
+            except BrokenProcessPool:
+                log.warning("a report process died (out of memory?); starting a new one")
+                self._reset_pool()
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                log.warning("the reporter cannot go to a process (%s); reporting here", exc)
+                return report_isolated(articles, self.reporter)
+        raise ReportError(
+            "the report process died twice on this story (out of memory?); "
+            "start the server with more memory or fewer --report-workers"
+        )
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.processes, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._pool
+
+    def _reset_pool(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the report processes, if any were started."""
+        self._reset_pool()
 
     # ------------------------------------------------------------------ writing
     def id_conflicts(self, articles: Sequence[Article]) -> list[str]:
