@@ -62,8 +62,13 @@ def printable(text: str) -> str:
     return UNSTORABLE.sub(_escaped, text)
 
 
-def check_article(article: Article, max_chars: int = MAX_CHARS) -> Article:
-    """The article as storylens keeps it, or :class:`RejectedInput` saying why it cannot be."""
+def check_article(article: Article, max_chars: int | None = None) -> Article:
+    """The article as storylens keeps it, or :class:`RejectedInput` saying why it cannot be.
+
+    ``max_chars`` defaults to :data:`MAX_CHARS`.
+    """
+    if max_chars is None:
+        max_chars = MAX_CHARS
     if UNSTORABLE.search(article.id) is not None:
         raise RejectedInput(
             "record",
@@ -101,7 +106,7 @@ def check_article(article: Article, max_chars: int = MAX_CHARS) -> Article:
     return article if cleaned == article else cleaned
 
 
-def checked(item: Article | Rejection, max_chars: int = MAX_CHARS) -> Article | Rejection:
+def checked(item: Article | Rejection, max_chars: int | None = None) -> Article | Rejection:
     """:func:`check_article` for a reader's output: a refused article becomes a Rejection."""
     if isinstance(item, Rejection):
         origin = printable(item.origin)
