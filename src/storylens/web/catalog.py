@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import pickle
 import threading
 import time
@@ -43,6 +44,17 @@ def default_reporter(articles: Sequence[Article]) -> StoryReport:
     from ..compare import compare_articles
 
     return compare_articles(articles)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a report process: exit when the server is gone, however it ended (even killed)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="storylens-parent-watch", daemon=True).start()
 
 
 def _report(reporter: Reporter, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
@@ -312,7 +324,10 @@ class Catalog:
         with self._pool_lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.processes, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
                 )
             return self._pool
 
