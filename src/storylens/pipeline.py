@@ -42,16 +42,20 @@ _COMPONENT = "storylens_line_breaks"
 log = logging.getLogger(__name__)
 
 # Characters parsed as one Doc. Above the longest article of the evaluation corpora
-# (33,672 in PolNeAR train), so none of them is cut; the parser needs about 3 kB per
-# character of one Doc (a 200,000-character Doc peaked at 605 MB, a 50,000 one at 150 MB).
+# (33,672 in PolNeAR train), so none of them is cut; the parser's memory grows with the
+# length of a Doc (issue 25: a 4.9 MB article parsed whole needed 13.2 GB).
 PIECE_CHARS = 50_000
-# Characters parsed together in one batch: bounds the parser's memory at about 150 MB.
+# Characters parsed together in one batch. With both at 50,000, a 5,242,880-character
+# article peaks at 568 MB in `storylens quotes`, 428 MB at 1,048,576 characters and 172 MB
+# at 1,000 (benchmarks/results/robustness.md, long).
 BATCH_CHARS = 50_000
 
 # Tokens without a line break or a possible sentence end (. ! ? …) after which a sentence
-# is ended anyway. News sentences stay far below it; text without punctuation (a list of
-# words) would otherwise make sentences thousands of tokens long, and the extractors'
-# work per sentence grows with its length squared (benchmarks/robustness.py, words).
+# is ended anyway. News sentences stay far below it (in the evaluation corpora only a
+# scraped list of country names reaches it); text without punctuation would otherwise
+# make sentences thousands of tokens long, and the indirect-attribution search spends,
+# for every verb of saying, time in the length of its sentence (benchmarks/robustness.py,
+# words, measures such text with the cap).
 MAX_SENTENCE_TOKENS = 200
 _ENDS = frozenset(".!?\u2026")
 
@@ -243,7 +247,7 @@ def analyze(
     extracted (what a command that only prints or stores results needs).
     """
     nlp = nlp_pipeline()
-    reject = on_reject or _collector.get() or (lambda r: None)
+    reject = on_reject or _collector.get() or _log_rejection
     jobs: deque[_Job] = deque()  # started and not yet yielded, in input order
 
     def pieces() -> Iterator[tuple[_Job, str]]:
@@ -294,6 +298,10 @@ def analyze(
             if progress is not None:
                 progress(job.article)
             yield result
+
+
+def _log_rejection(rejection: Rejection) -> None:
+    log.warning("rejected %s: %s: %s", rejection.origin, rejection.reason, rejection.detail)
 
 
 def _checked(article: Article) -> Article:
