@@ -18,6 +18,9 @@ Parts:
   (models loaded first), the whole `storylens quotes` command on the 100,000 one and on
   one plain sentence (what loading the models takes), and the tokenizer alone on uncut
   runs of 1,000 / 3,000 / 10,000 marks (what the cut avoids);
+- ``mojibake``: the mojibake repair (storylens.encoding) on made-up text full of UTF-8
+  read as Windows-1252, 100,000 to 1,600,000 characters (CPU seconds), against what the
+  alignment it replaced (difflib over the whole text) takes on 1,000 to 4,000;
 - ``serve``: `storylens serve` over 200 made-up stories, 200 concurrent requests for
   uncached story pages while `GET /` is asked every 50 ms: its latency percentiles, the
   story pages' answers and times, the server's peak memory;
@@ -49,7 +52,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-PARTS = ("long", "words", "flood", "serve", "post")
+PARTS = ("long", "words", "flood", "mojibake", "serve", "post")
 # Runs a storylens command and prints its peak resident memory (KiB) on stderr.
 _WRAPPER = (
     "import resource, sys\n"
@@ -201,6 +204,32 @@ def part_flood(folder: Path) -> dict[str, Any]:
     small = folder / "small.txt"  # the same command on a plain sentence: the models' loading
     small.write_text('The mayor said "the bridge will reopen" on Monday.\n', encoding="utf-8")
     out["command_one_sentence"] = run_command(["quotes", str(small), "--no-progress"], timeout=600)
+    print(json.dumps(out), flush=True)
+    return out
+
+
+_MOJIBAKE_UNIT = "The mayor said â€œwe will rebuildâ€ on Monday. Ã©tÃ© Le maire a déclaré. "
+
+
+def part_mojibake() -> dict[str, Any]:
+    import difflib
+
+    from storylens.encoding import _fix, repair_encoding
+
+    out: dict[str, Any] = {"repair_cpu_s": {}, "repairs": {}, "whole_text_difflib_cpu_s": {}}
+    repair_encoding(_MOJIBAKE_UNIT)  # ftfy imported before timing
+    for n in (100_000, 400_000, 1_600_000):
+        text = (_MOJIBAKE_UNIT * (n // len(_MOJIBAKE_UNIT) + 1))[:n]
+        clock = time.process_time()
+        repaired = repair_encoding(text)
+        out["repair_cpu_s"][str(n)] = round(time.process_time() - clock, 2)
+        out["repairs"][str(n)] = len(repaired.repairs)
+    for n in (1000, 2000, 4000):
+        text = (_MOJIBAKE_UNIT * (n // len(_MOJIBAKE_UNIT) + 1))[:n]
+        fixed = _fix(text)
+        clock = time.process_time()
+        difflib.SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes()
+        out["whole_text_difflib_cpu_s"][str(n)] = round(time.process_time() - clock, 2)
     print(json.dumps(out), flush=True)
     return out
 
@@ -484,6 +513,13 @@ def _part_lines(part: str, r: dict[str, Any]) -> list[str]:
             f"{r['command_100000']['wall_s']} s (on one plain sentence: "
             f"{r['command_one_sentence']['wall_s']} s)",
         ]
+    if part == "mojibake":
+        return [
+            f"Mojibake repair, CPU s by characters: {r['repair_cpu_s']} "
+            f"(repairs recorded: {r['repairs']}).",
+            f"The alignment it replaced, difflib over the whole text, CPU s by characters: "
+            f"{r['whole_text_difflib_cpu_s']}.",
+        ]
     if part == "serve":
         return [
             f"{r['concurrent_story_requests']} concurrent uncached story pages over {r['stories']} "
@@ -531,6 +567,8 @@ def main() -> None:
                 result = part_words(folder)
             elif part == "flood":
                 result = part_flood(folder)
+            elif part == "mojibake":
+                result = part_mojibake()
             elif part == "serve":
                 result = part_serve(folder, args.stories)
             else:
