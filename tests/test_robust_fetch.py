@@ -63,7 +63,9 @@ def test_a_server_trickling_headers_cannot_hold_a_fetch(trickling: int) -> None:
         pytest.raises(FetchError, match="timed out after 1 s"),
     ):
         fetcher.fetch(f"http://127.0.0.1:{trickling}/slow")
-    assert time.perf_counter() - clock < 3.0  # was 20 s: the read timeout restarted per line
+    # the server trickles for 20 s, and the read timeout used to restart with every line;
+    # the bound is loose for a loaded machine, where this process may wait for a core
+    assert time.perf_counter() - clock < 10.0
 
 
 _PAGE = """<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
@@ -112,9 +114,7 @@ def test_follow_polls_hosts_side_by_side_and_keeps_the_delay_per_host() -> None:
     delay = 0.3
     try:
         with Fetcher(allow_private=True, obey_robots=False, min_delay=delay, timeout=10) as f:
-            clock = time.perf_counter()
             items = list(iter_feed_articles(f, feeds, SeenLinks(), hosts=4))
-            took = time.perf_counter() - clock
     finally:
         slow.shutdown()
         fast.shutdown()
@@ -125,8 +125,9 @@ def test_follow_polls_hosts_side_by_side_and_keeps_the_delay_per_host() -> None:
     assert [i.outlet for i in items] == ["Slow Courier"] * 3 + ["Fast Ledger"] * 3  # type: ignore[union-attr]
     slow_pages = [t for name, path, t in log if name == "Slow Courier" and path != "/rss"]
     fast_pages = [t for name, path, t in log if name == "Fast Ledger" and path != "/rss"]
-    assert max(fast_pages) < max(slow_pages)  # the fast host did not wait for the slow one
-    assert took < 3 * 1.0 + 3 * 0.3 + 2.5  # one after another it would be 3 s more
+    # the fast host did not wait for the slow one: one after another, every fast page
+    # would come after the last slow one
+    assert max(fast_pages) < max(slow_pages)
     for name in ("Slow Courier", "Fast Ledger"):
         times = sorted(t for n, _, t in log if n == name)
         assert all(b - a >= delay - 0.02 for a, b in zip(times, times[1:], strict=False)), name

@@ -299,9 +299,9 @@ def test_a_flood_of_quote_marks_takes_linear_time() -> None:
     timings = []
     for n in (10_000, 40_000):
         text = 'The mayor of Orrin said "' + '"' * n + "\nThe council met."
-        clock = time.perf_counter()
+        clock = time.process_time()  # CPU time: what other work on the machine cannot inflate
         (result,) = analyze([Article(id=f"flood-{n}", text=text)])
-        timings.append(time.perf_counter() - clock)
+        timings.append(time.process_time() - clock)
         assert result.norm.cleaned and result.norm.cleaned[-1].kind == "mark_run"
         for s in result.sentences:
             assert text[s.start : s.end] == s.text
@@ -314,9 +314,9 @@ def test_a_flood_of_quote_marks_takes_linear_time() -> None:
 )
 def test_any_run_of_marks_is_cut_before_the_tokenizer(run: str) -> None:
     text = f"The Orrin council said {run} and left."
-    clock = time.perf_counter()
+    clock = time.process_time()
     (result,) = analyze([Article(id="run", text=text)])
-    assert time.perf_counter() - clock < 10.0
+    assert time.process_time() - clock < 10.0
     assert len(result.norm.text) < 100
     assert result.norm.span(0, len(result.norm.text)).text == text
 

@@ -33,8 +33,8 @@ GOOD = [
     {"id": "g1", "text": '"The Orrin dam will hold," engineer Tam Rusk said on Monday.'},
     {"id": "g2", "text": 'Engineer Tam Rusk said the Orrin dam "will hold" through the storm.'},
 ]
-# seconds: a fixed start-up allowance plus a per-character one; a quadratic step in
-# ingest, quotes or compare on these inputs (up to 36,000 characters) would overrun it
+# CPU seconds: a fixed allowance plus a per-character one; a quadratic step in ingest,
+# quotes or compare on these inputs (up to 36,000 characters) would overrun it
 BOUND_FIXED, BOUND_PER_CHAR = 20.0, 0.001
 
 segments = st.one_of(
@@ -79,7 +79,7 @@ def _warm() -> None:
 
 def _check(text: str) -> None:
     _warm()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: what other work on the machine cannot inflate
     record = {"id": "fuzz", "outlet": "Fuzz \ud800 Post", "text": text}
     data = "\n".join(json.dumps(r) for r in (GOOD[0], record, GOOD[1])).encode()
     items = list(iter_bytes(data, "fuzz.jsonl", hint=".jsonl"))
@@ -122,7 +122,7 @@ def _check(text: str) -> None:
         counts = ingest(store, items, featurizer=fake_featurize)
         assert counts.new == len(articles)
         assert {a.id: a.text for a in store.articles()} == texts
-    took = time.perf_counter() - started
+    took = time.process_time() - started
     assert took < BOUND_FIXED + BOUND_PER_CHAR * len(text), (len(text), took)
 
 

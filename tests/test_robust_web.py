@@ -175,7 +175,9 @@ def test_light_pages_answer_while_story_reports_compute(store_path: Path) -> Non
         clock = time.perf_counter()
         assert client.get("/").status_code == 200
         assert client.get("/api/stories").status_code == 200
-        assert time.perf_counter() - clock < 2.0  # not held behind the reports
+        # not held behind the reports, which wait on the gate for 30 s (loose bound: a
+        # loaded machine may keep this process waiting for a core)
+        assert time.perf_counter() - clock < 10.0
         # one computing and three waiting fill the pool and its queue: a fifth is refused
         more = [
             threading.Thread(
