@@ -12,6 +12,8 @@ from storylens.compare import compare_articles
 from storylens.model import Article, StoryReport
 from storylens.statements import Statement
 
+RANDOM_DIM = 64  # random unit vectors: any size shows the bound
+
 
 def _report(*texts: str) -> StoryReport:
     articles = [Article(id=f"o{i}", text=t, outlet=f"Outlet {i}") for i, t in enumerate(texts)]
@@ -120,7 +122,7 @@ def test_candidate_pairs_score_a_bounded_number_of_neighbours(
 
     monkeypatch.setattr(align, "pair_score", counting)
     rng = np.random.default_rng(7)
-    vectors = rng.normal(size=(n, 384)).astype(np.float32)
+    vectors = rng.normal(size=(n, RANDOM_DIM)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     statements: Sequence[Statement] = [_stub(i, f"a{i % 20}", {f"w{i}"}) for i in range(n)]
     align.candidate_pairs(statements, vectors)

@@ -90,7 +90,7 @@ def _features(
 
 
 def test_story_id_is_stable_as_the_story_grows() -> None:
-    c = StoryClusterer(ndim=8)
+    c = StoryClusterer()
     first = c.add(_features("a", [1, 0.1], {"Quell": 2, "flood": 3, "bridge": 1}))
     assert first.new_story and first.story == stable_id("s-", "a")
     for name in ("b", "c", "d"):
@@ -102,7 +102,7 @@ def test_story_id_is_stable_as_the_story_grows() -> None:
 
 
 def test_an_article_matching_two_stories_merges_them_and_the_merge_is_logged() -> None:
-    c = StoryClusterer(ndim=8)
+    c = StoryClusterer()
     x = c.add(_features("x", [1, 0, 0], {"Quell": 2, "flood": 2, "Marrowby": 2}))
     y = c.add(_features("y", [0, 1, 0], {"bridge": 2, "Vintner": 2, "closure": 2}))
     assert x.story != y.story
@@ -123,7 +123,7 @@ def test_an_article_matching_two_stories_merges_them_and_the_merge_is_logged() -
 
 
 def test_articles_far_apart_in_time_start_a_new_story() -> None:
-    c = StoryClusterer(ndim=8)
+    c = StoryClusterer()
     terms = {"Quell": 2, "flood": 2, "Marrowby": 1}
     a = c.add(_features("a", [1, 0], terms, published=dt.date(2031, 3, 1)))
     b = c.add(_features("b", [1, 0], terms, published=dt.date(2031, 9, 1)))
@@ -132,7 +132,7 @@ def test_articles_far_apart_in_time_start_a_new_story() -> None:
 
 
 def test_state_round_trip_keeps_ids_and_goes_on_the_same() -> None:
-    c = StoryClusterer(ndim=8)
+    c = StoryClusterer()
     c.add(_features("x", [1, 0, 0], {"Quell": 2, "flood": 2, "Marrowby": 2}))
     c.add(_features("y", [0, 1, 0], {"bridge": 2, "Vintner": 2, "closure": 2}))
     state = to_state(c)
@@ -165,7 +165,7 @@ def test_a_topic_merge_comes_back_with_the_state_and_the_next_articles_go_the_sa
     e = np.eye(8)
     flood = {"Quell": 2, "flood": 2, "Marrowby": 1}
     launch = {"Vessa": 2, "launch": 2, "Kettering": 1}
-    c = StoryClusterer(ndim=8)
+    c = StoryClusterer()
     # two topics whose articles are too far apart to join (cosine 0.64, no shared
     # words), but whose mean vectors are close (0.8); then an article between them
     for name, vec, terms in [
@@ -221,10 +221,10 @@ def _made_up_stream(n: int, seed: int, dim: int = 16) -> list[ArticleFeatures]:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_clusterer_restored_again_and_again_files_like_an_uninterrupted_one(seed: int) -> None:
     stream = _made_up_stream(150, seed)
-    whole = StoryClusterer(ndim=16)
+    whole = StoryClusterer()
     for f in stream:
         whole.add(f)
-    resumed = StoryClusterer(ndim=16)
+    resumed = StoryClusterer()
     for i, f in enumerate(stream):
         if i and i % 13 == 0:  # as if the process stopped and the store was read back
             resumed = from_state(to_state(resumed))
@@ -280,7 +280,8 @@ def test_non_english_article_uses_the_multilingual_embedder() -> None:
     assert space_of("fr") == "multi" and space_of("en") == "en"
     feats = featurize([LAUNCH_FR, LAUNCH[0]])
     assert [f.space for f in feats] == ["multi", "en"]
-    assert feats[0].vector.shape == (384,)
+    assert feats[0].vector.shape == (load_multi_embedder().dim,)
+    assert feats[0].embedder == load_multi_embedder().name != feats[1].embedder
     assert abs(float(np.linalg.norm(feats[0].vector)) - 1.0) < 1e-4
     # the multilingual space puts the French report next to the English one
     en = load_multi_embedder().embed([LAUNCH[0].text, FLOOD[0].text])
@@ -352,7 +353,7 @@ def test_every_story_id_ever_given_out_still_resolves() -> None:
     rng = np.random.default_rng(3)
     centres = rng.normal(size=(4, 8))
     words = [["Quell", "flood"], ["Vessa", "launch"], ["chess", "Ardmoor"], ["strike", "port"]]
-    c = StoryClusterer(ndim=8)
+    c = StoryClusterer()
     given: dict[str, str] = {}
     for i in range(60):
         k = int(rng.integers(0, 4))

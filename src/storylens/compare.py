@@ -75,7 +75,7 @@ def compare_articles(
     vectors = (
         load_embedder().embed([s.text for s in statements])
         if statements
-        else np.zeros((0, 384), dtype=np.float32)
+        else np.zeros((0, load_embedder().dim), dtype=np.float32)
     )
     t_embed = time.perf_counter() - clock
     clock = time.perf_counter()

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..dedup import DuplicateIndex
+from ..errors import VectorSpaceError
 from .features import ArticleFeatures
 from .index import VectorIndex
 
@@ -157,8 +158,9 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 class StoryClusterer:
     """Assign articles, in arrival order, to stories and topics."""
 
-    def __init__(self, ndim: int = 384) -> None:
-        self.ndim = ndim
+    def __init__(self) -> None:
+        # per space, the name of the embedder its vectors came from (the first article's)
+        self.embedders: dict[str, str] = {}
         self.articles: list[ArticleFeatures] = []
         self.story_of: list[str] = []  # per arrival number, the story id at arrival
         self.topic_of: list[str] = []
@@ -199,8 +201,29 @@ class StoryClusterer:
         return self.resolve_topic(self.topic_of[self._by_id[article_id]])
 
     # ------------------------------------------------------------------ adding
+    def check_space(self, features: ArticleFeatures) -> None:
+        """Refuse a vector from another embedder, or of another size, than its space holds."""
+        index = self._indexes.get(features.space)
+        size = int(np.asarray(features.vector).shape[0])
+        if index is not None and index.ndim != size:
+            raise VectorSpaceError(
+                f"article {features.id!r} has a {size}-dimensional vector but the "
+                f"{features.space!r} space holds {index.ndim}-dimensional ones; embed every "
+                "article of a space with one embedder"
+            )
+        held = self.embedders.get(features.space)
+        if held is None or held == features.embedder:
+            return
+        raise VectorSpaceError(
+            f"article {features.id!r} was embedded by {features.embedder or 'an unnamed embedder'}"
+            f" but the {features.space!r} vectors already filed come from {held or 'an unnamed embedder'};"
+            " vectors of two models cannot be compared. Embed with the model the stories were "
+            "made with, or start a new store (--db) and ingest the articles again"
+        )
+
     def add(self, features: ArticleFeatures) -> Assignment:
         """File one article; return its story, its topic and any merges it caused."""
+        self.check_space(features)
         if features.id in self._by_id:
             seq = self._by_id[features.id]
             return Assignment(
@@ -343,10 +366,7 @@ class StoryClusterer:
         self.story_of.append(story)
         self.topic_of.append(topic)
         self._by_id[f.id] = seq
-        index = self._indexes.get(f.space)
-        if index is None:
-            index = self._indexes[f.space] = VectorIndex(self.ndim)
-        index.add(seq, f.vector)
+        self._index_vector(f, seq)
         return Assignment(f.id, story, topic, new_story, new_topic, score, duplicate_of, merges)
 
     # ------------------------------------------------------------------ merging
@@ -432,9 +452,15 @@ class StoryClusterer:
         self._topic_created.setdefault(topic, seq)
         sums = self._topic_sum.setdefault(topic, {})
         sums[f.space] = f.vector.copy() if f.space not in sums else sums[f.space] + f.vector
+        self._index_vector(f, seq)
+
+    def _index_vector(self, f: ArticleFeatures, seq: int) -> None:
+        """Add a vector to its space's index, made on first use with the vector's size."""
+        self.check_space(f)
+        self.embedders.setdefault(f.space, f.embedder)
         index = self._indexes.get(f.space)
         if index is None:
-            index = self._indexes[f.space] = VectorIndex(self.ndim)
+            index = self._indexes[f.space] = VectorIndex(int(np.asarray(f.vector).shape[0]))
         index.add(seq, f.vector)
 
     def record_merge(self, merge: Merge) -> None:

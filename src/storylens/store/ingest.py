@@ -6,7 +6,7 @@
 2. each article is looked up by id and by content hash: already stored (same id
    and text, or the same text under another id) counts as a duplicate and is
    skipped; the same id with a different text is rejected (``id_conflict``);
-3. the window's features are computed in one batch (:func:`storylens.cluster.featurize`);
+3. the new articles' features are computed in one batch (:func:`storylens.cluster.featurize`);
 4. new articles are analysed (:func:`storylens.pipeline.analyze`: normalisation,
    spaCy, sentences, quotes, sources) unless ``analyze=False``; stored articles
    that lack this version's stage outputs (ingested with ``analyze=False``, or
@@ -16,11 +16,9 @@
    written, with its stage outputs and story, in its own transaction.
 
 A process killed at any point leaves whole articles only; the next run restores
-the clusterer from the store and goes on where it stopped. Features are computed
-over the same windows of the input as an uninterrupted run would use (the
-already-stored part of a half-done window is featurised again, not filed again),
-because the int8 embedder's output depends slightly on what shares its batch:
-so a resumed run files every article exactly as an uninterrupted one.
+the clusterer from the store and goes on where it stopped, filing every article
+exactly as an uninterrupted run would (an article's features depend on that
+article alone: :mod:`storylens.embedding`).
 """
 
 from __future__ import annotations
@@ -36,8 +34,8 @@ from ..model import Article, Rejection
 from .rows import features_row, story_row
 from .store import Store, content_hash, dumps, now
 
-# Inputs per featurisation batch: the batch size of storylens.cluster.cluster_levels,
-# so a fresh store files articles as `storylens cluster` groups them.
+# Inputs read, featurised and filed together (the batch size of
+# storylens.cluster.cluster_levels); the features do not depend on it.
 WINDOW = 64
 # Bump a stage's version when its output changes; old rows stay, keyed by version.
 STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "5", "sources": "5", "errors": "1"}
@@ -351,9 +349,7 @@ def ingest(
             counts.analyzed += _backfill(store, [a for a in arts if a.id in again], timer)
         if not new:
             continue
-        wanted = again | {a.id for a in new}
-        batch = [a for a in arts if a.id in wanted]
-        features = {f.id: f for f in featurizer(batch, timer=timer)}
+        features = {f.id: f for f in featurizer(new, timer=timer)}
         for article, (normalized, outputs) in zip(new, _analyses(new, analyze, timer), strict=True):
             clock = time.perf_counter()
             file_article(store, clusterer, article, features[article.id], normalized, outputs)
