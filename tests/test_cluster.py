@@ -168,10 +168,12 @@ def test_a_topic_merge_comes_back_with_the_state_and_the_next_articles_go_the_sa
     c = StoryClusterer()
     # two topics whose articles are too far apart to join (cosine 0.64, no shared
     # words), but whose mean vectors are close (0.8); then an article between them
+    # (each topic gets its second article before the other topic's articles arrive, so
+    # neither is ever a lone topic that the lone-topic rule would fold in first)
     for name, vec, terms in [
         ("a1", u + 0.5 * e[2], flood),
-        ("b1", w + 0.5 * e[3], launch),
         ("a2", u - 0.5 * e[2], flood),
+        ("b1", w + 0.5 * e[3], launch),
         ("b2", w - 0.5 * e[3], launch),
     ]:
         c.add(_features(name, list(vec), terms))
@@ -195,6 +197,33 @@ def test_a_topic_merge_comes_back_with_the_state_and_the_next_articles_go_the_sa
     assert [restored.add(f) for f in later] == uninterrupted
     assert not uninterrupted[-1].merges
     assert restored.assignments() == c.assignments() and restored.merges == c.merges
+
+
+def test_a_lone_outlier_joins_the_topic_whose_mean_is_nearest_once_a_neighbour_arrives() -> None:
+    from storylens.cluster.clusterer import LONE_TOPIC_JOIN, LONE_TOPIC_REASON
+
+    u, e = np.eye(8)[0], np.eye(8)
+    flood = {"Quell": 2, "flood": 2, "Marrowby": 1}
+    c = StoryClusterer()
+    for name, sign in (("a1", 1), ("a2", -1), ("a3", 0)):
+        c.add(_features(name, list(u + sign * 0.3 * e[2]), flood))
+    # shares no words with the topic and sits at cosine 0.6 to its mean: a topic of its own
+    outlier = 0.6 * u + 0.8 * e[3]
+    assert float(outlier @ u) >= LONE_TOPIC_JOIN
+    first = c.add(_features("o", list(outlier), {"Ardmoor": 1, "chess": 1}))
+    assert first.new_topic and not first.merges
+    # the next article to arrive near it (here one unlike anything, cosine 0 to all)
+    # files elsewhere; the lone article's topic then joins the nearest topic's
+    far = c.add(_features("f", list(e[5]), {"Sella": 1, "ferry": 1}))
+    assert far.new_topic
+    assert [(m.level, m.absorbed, m.reason) for m in far.merges] == [
+        ("topic", first.topic, LONE_TOPIC_REASON)
+    ]
+    later = c.add(_features("a4", list(u + 0.3 * e[4]), flood))
+    assert not later.merges  # the far article stays alone: no topic mean is near it
+    assert c.topic_of_article("o") == c.topic_of_article("a1") != c.topic_of_article("f")
+    assert c.story_of_article("o") != c.story_of_article("a1")  # its story stays its own
+    assert from_state(to_state(c)).assignments() == c.assignments()
 
 
 def _made_up_stream(n: int, seed: int, dim: int = 16) -> list[ArticleFeatures]:
