@@ -160,14 +160,29 @@ def order_rows(outputs: dict[str, list[dict[str, str]]], orders: int) -> list[di
     return out
 
 
-LONE_BARS = (0.4, 0.45, 0.5, 0.55, 0.6)
-LONE_MARGINS = (0.05, 0.1, 0.2)
+LONE_BARS = (0.45, 0.5, 0.55)
+LONE_MARGINS = (0.05, 0.1)
+
+
+def _scorer_module():  # the shared scorer, imported once instead of run per score
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_clusters", SCORER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def lone_grid(orders: int) -> list[dict]:
     """B3 F1 per lone-topic setting: file order and the mean over all orders."""
     from storylens.cluster import clusterer as module
 
+    scorer = _scorer_module()
+    gold = {
+        d: scorer.read_jsonl(str(SHARED / "data" / d / "gold_stories.jsonl"))
+        for d in ("ecbplus", "meantime")
+    }
     saved = (module.LONE_TOPIC_JOIN, module.LONE_TOPIC_MARGIN)
     settings = [(2.0, 0.0)] + [(b, m) for b in LONE_BARS for m in LONE_MARGINS]  # 2.0: off
     out = []
@@ -175,12 +190,17 @@ def lone_grid(orders: int) -> list[dict]:
         for bar, margin in settings:
             module.LONE_TOPIC_JOIN, module.LONE_TOPIC_MARGIN = bar, margin
             row: dict = {"bar": None if bar > 1 else bar, "margin": margin}
+            runs = {d: iter_orders(d, orders) for d in ("ecbplus", "meantime")}
             for dataset, level, gold_level in RUNS:
                 if gold_level is None:
                     continue
                 per = [
-                    score(run["rows"], level, dataset, gold_level)["b3_f1"]
-                    for run in iter_orders(dataset, orders)
+                    scorer.score(
+                        [{"id": r["id"], "story": r[level]} for r in run["rows"]],
+                        gold[dataset],
+                        level=gold_level,
+                    )["b3_f1"]
+                    for run in runs[dataset]
                 ]
                 row[f"{dataset}/{level}"] = {"file_order": per[0], "mean": statistics.mean(per)}
             out.append(row)

@@ -31,6 +31,7 @@ import dataclasses
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,19 +82,22 @@ def end_to_end(articles: list) -> tuple[dict, list]:
     return row, feats
 
 
-def command_seconds(data: Path, src: Path | None) -> float:
-    """Wall seconds of `storylens cluster DATA` in a fresh process (``src``: code to run)."""
+def command_seconds(data: Path, src: Path | None) -> dict:
+    """Wall and CPU seconds of `storylens cluster DATA` in a fresh process (``src``: code to run)."""
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     run_cli = "from storylens.cli import main; main()"
     cmd = [sys.executable, "-c", run_cli, "cluster", str(data), "--format", "jsonl"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         sys.exit(f"storylens cluster failed ({src or 'this checkout'}): {done.stderr[-2000:]}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu}
 
 
 def synthetic(base: np.ndarray, n: int, rng: np.random.Generator, noise: float) -> np.ndarray:
@@ -177,6 +181,11 @@ def main() -> int:
     ap.add_argument("--adds", type=int, default=200)
     ap.add_argument("--noise", type=float, default=0.03)
     ap.add_argument("--baseline-src", default=None, help="another checkout's src/ to time too")
+    ap.add_argument(
+        "--no-growth",
+        action="store_true",
+        help="skip the add-cost rows (parts 2-3); the committed ones are kept, marked as such",
+    )
     ap.add_argument("--render-only", action="store_true", help="rewrite the .md from the .json")
     args = ap.parse_args()
     if args.render_only:
@@ -188,24 +197,28 @@ def main() -> int:
         sys.exit(f"{data} not found: the evaluation data (../shared) is absent")
     runs = []
     if args.baseline_src:
-        runs.append({"code": "baseline", "seconds": command_seconds(data, Path(args.baseline_src))})
+        runs.append({"code": "baseline"} | command_seconds(data, Path(args.baseline_src)))
         print(json.dumps(runs[-1]), flush=True)
-    runs.append({"code": "this checkout", "seconds": command_seconds(data, None)})
+    runs.append({"code": "this checkout"} | command_seconds(data, None))
     print(json.dumps(runs[-1]), flush=True)
     articles, _ = read_inputs([str(data)])
     e2e, feats = end_to_end(articles)
     print(json.dumps(e2e), flush=True)
-    rng = np.random.default_rng(7)
-    base = np.array([f.vector for f in feats])
-    growth = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        if n <= args.full_max:
-            row = full_adds(feats, n, args.adds, rng, args.noise)
+    growth: list[dict] = []
+    if args.no_growth:
+        previous = json.loads((RESULTS / "cluster_speed.json").read_text(encoding="utf-8"))
+        growth = [r | {"kept_from_earlier_run": True} for r in previous["growth"]]
+    else:
+        rng = np.random.default_rng(7)
+        base = np.array([f.vector for f in feats])
+        for n in (int(s) for s in args.sizes.split(",")):
+            if n <= args.full_max:
+                row = full_adds(feats, n, args.adds, rng, args.noise)
+                print(json.dumps(row), flush=True)
+                growth.append(row)
+            row = index_adds(base, n, args.adds, rng, args.noise)
             print(json.dumps(row), flush=True)
             growth.append(row)
-        row = index_adds(base, n, args.adds, rng, args.noise)
-        print(json.dumps(row), flush=True)
-        growth.append(row)
     shown = [a if a != args.baseline_src else "DIR" for a in sys.argv[1:]]
     meta = {
         "command": "python benchmarks/cluster_speed.py " + " ".join(shown),
@@ -273,6 +286,12 @@ def render(meta: dict, e2e: dict, growth: list[dict], runs: list[dict] | None = 
             f"| {r['index_bytes_per_article']:.0f} | {'' if heap is None else f'{heap:.0f}'} "
             f"| {recall} |"
         )
+    if any(r.get("kept_from_earlier_run") for r in growth):
+        lines += [
+            "",
+            "These add-cost rows were not rerun with this command (`--no-growth`): they are "
+            "the previous committed run's.",
+        ]
     lines += [
         "",
         "Index bytes per article at small sizes include usearch's first allocation (about 16 MB);",

@@ -361,7 +361,7 @@ def _b3(rows: list[tuple[str, str, str]], gold_path: Path, ours: int, gold_level
 # Floors just under benchmarks/results/cluster_eval.md; raise them when it improves.
 ECB_STORY_FLOOR = 0.90
 ECB_TOPIC_FLOOR = 0.89
-MEANTIME_TOPIC_FLOOR = 0.97
+MEANTIME_TOPIC_FLOOR = 0.985  # the lone-topic rule: 1.0 in cluster_eval.md
 
 
 @pytest.mark.slow
