@@ -100,7 +100,7 @@ def test_altered_tokenizer_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path:
     bad.write_text("{}", encoding="utf-8")
     monkeypatch.setattr(nlp, "tokenizer_path", lambda: bad)
     with pytest.raises(ModelError, match="does not match its pinned SHA-256"):
-        nlp.Embedder()
+        nlp.MiniLMEmbedder()
 
 
 def test_missing_spacy_package_names_pip_line(monkeypatch: pytest.MonkeyPatch) -> None:
