@@ -12,7 +12,7 @@ benchmarks/results/cluster_eval.{json,md}.
 
     python benchmarks/cluster_eval.py --orders 5     # the default; --orders 0 skips it
 
-Lone topics (``--lone-grid``, on by default): the clusterer's rule that a lone
+Lone topics (skipped with ``--no-lone-grid``): the clusterer's rule that a lone
 article's topic joins the topic whose mean vector is nearest (LONE_TOPIC_JOIN,
 LONE_TOPIC_MARGIN in storylens.cluster.clusterer) scored over a grid of bars and
 margins on the same features, in the file order and the shuffled orders; and, for
@@ -299,7 +299,8 @@ def main() -> int:
     calibration = own_topic_cosines() if lone else []
     meta = {
         "command": "python benchmarks/cluster_eval.py"
-        + (f" --orders {orders}" if orders != ORDERS else ""),
+        + (f" --orders {orders}" if orders != ORDERS else "")
+        + (" --no-lone-grid" if "--no-lone-grid" in sys.argv else ""),
         "orders": orders,
         "cluster_command": "storylens cluster ../shared/data/DATASET/articles.jsonl --format jsonl",
         "score_command": "python ../shared/eval/score_clusters.py PRED GOLD [--level topic] --json",
