@@ -258,14 +258,16 @@ def render(meta: dict, e2e: dict, growth: list[dict], runs: list[dict] | None = 
         lines += [
             "## `storylens cluster` on ECB+ (982 articles), a fresh process each",
             "",
-            "| code | seconds | articles/s | vs baseline |",
-            "|---|---|---|---|",
+            "| code | seconds | articles/s | CPU seconds | wall vs baseline | CPU vs baseline |",
+            "|---|---|---|---|---|---|",
         ]
-        base = next((r["seconds"] for r in runs if r["code"] == "baseline"), None)
+        base = next((r for r in runs if r["code"] == "baseline"), None)
         for r in runs:
-            ratio = f"{base / r['seconds']:.2f}x faster" if base else ""
+            wall = f"{base['seconds'] / r['seconds']:.2f}x faster" if base else ""
+            cpu = f"{base['cpu_seconds'] / r['cpu_seconds']:.2f}x less" if base else ""
             lines.append(
-                f"| {r['code']} | {r['seconds']:.1f} | {982 / r['seconds']:.1f} | {ratio} |"
+                f"| {r['code']} | {r['seconds']:.1f} | {982 / r['seconds']:.1f} "
+                f"| {r['cpu_seconds']:.1f} | {wall} | {cpu} |"
             )
         lines.append("")
     lines += [
