@@ -86,6 +86,8 @@ def compare_articles(
     clock = time.perf_counter()
     alignment = align(statements, vectors)
     groups, apart = _apart_on_dates(statements, alignment)
+    t_match = time.perf_counter() - clock
+    t_conflicts = 0.0
     total = len({s.article for s in statements})
     facts, conflicts = [], []
     for n, group in enumerate(groups, 1):
@@ -95,7 +97,9 @@ def compare_articles(
         )
         place = {i: k for k, i in enumerate(members)}
         links = [(statements[m.a], statements[m.b], m.p) for m in group.links]
+        tick = time.perf_counter()
         found = find_conflicts(fact_id, links, texts, outlets)
+        t_conflicts += time.perf_counter() - tick
         conflicts.extend(found)
         stmts = [statements[i] for i in members]
         n_articles = len({s.article for s in stmts})
@@ -118,10 +122,17 @@ def compare_articles(
     quotes = group_quotes([q for r in results for q in r.quotes], texts)
     sources = tuple(s for r in results for s in r.sources)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
-    t_align = time.perf_counter() - clock
+    t_rest = time.perf_counter() - clock - t_match - t_conflicts
     if timings is not None:
         timings.update(
-            parse=t_parse, embed=t_embed, align=t_align + t_statements, statements=len(statements)
+            parse=t_parse,
+            statements_s=t_statements,
+            embed=t_embed,
+            align=t_match,
+            conflicts=t_conflicts,
+            rest=t_rest,
+            statements=len(statements),
+            pairs=len(alignment.matches),
         )
     extra: dict[str, Any] = {
         "sourcing_differences": sourcing_differences([r.article.id for r in results], sources),
