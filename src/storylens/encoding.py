@@ -117,6 +117,17 @@ def repair_encoding(original: str) -> EncodingRepair:
             continue
         kept.append(fixed[j1:j2])
         if j1 == j2:  # characters dropped by the repair: nothing maps to them
+            dropped = [k for k in range(i1, i2) if k not in inserted]
+            if dropped:  # still a repair of the original text ('Â\x8d' -> '\x8d')
+                a, b = src_starts[dropped[0]], src_ends[dropped[-1]]
+                repairs.append(
+                    Repair(
+                        "mojibake",
+                        a,
+                        b,
+                        f"{original[a:b]!r} dropped by the repair (UTF-8 read as Windows-1252)",
+                    )
+                )
             continue
         block_start = src_starts[i1] if i1 < i2 else (src_ends[i1 - 1] if i1 else 0)
         block_end = src_ends[i2 - 1] if i1 < i2 else block_start
