@@ -21,10 +21,11 @@ from .align import candidate_pairs, group_facts
 from .conflicts import find_conflicts
 from .errors import ReportError
 from .model import Article, Fact, Omission, Rejection, Report, StatementRef, StoryReport
+from .names import StoryNames
 from .nlp import load_embedder
 from .pipeline import Analyzed, analyze
 from .quotegroups import group_quotes
-from .sourcing import sourcing_differences
+from .sourcing import sourcing_differences, story_sources
 from .statements import Statement, statements_of
 
 STORY_LINK = 0.45  # title+lead cosine that puts two articles in one story (seeds, demo, recession)
@@ -106,8 +107,9 @@ def compare_articles(
         refs = tuple(StatementRef(s.article, s.start, s.end, s.text, s.context) for s in stmts)
         facts.append(Fact(fact_id, _status(n_articles, total, bool(found)), refs, context))  # type: ignore[arg-type]
     omissions = _omissions(facts, [r.article.id for r in results])
-    quotes = group_quotes([q for r in results for q in r.quotes], texts)
-    sources = tuple(s for r in results for s in r.sources)
+    names = StoryNames.build(results)
+    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    sources = story_sources([s for r in results for s in r.sources], names)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
     t_align = time.perf_counter() - clock
     if timings is not None:
