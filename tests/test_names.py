@@ -57,6 +57,9 @@ def _story() -> StoryNames:
             ("Marta Ruiz", "PERSON"),
             ("Maria T. Ruíz", "PERSON"),
             ("Ruiz", None),
+            ("Ana Lucia Sorel", "PERSON"),
+            ("Ana Sorel", "PERSON"),
+            ("Secretary of Harbours Ivo Hadley", "PERSON"),
             ("drivers", None),
         ]
     )
@@ -75,6 +78,13 @@ def test_fullest_spelling_is_canonical_and_middle_initials_are_ignored() -> None
     assert names.canonical("Morrow") == "Dana K. Morrow"
     assert names.canonical("Rep. Dana Morrow") == "Dana K. Morrow"
     assert set(names.aliases("Morrow")) == {"Dana K. Morrow", "Dana Morrow", "Morrow"}
+
+
+def test_a_fuller_name_and_a_described_name_are_one_person() -> None:
+    names = _story()
+    assert names.canonical("Ana Sorel") == "Ana Lucia Sorel"
+    assert names.canonical("Sorel") == "Ana Lucia Sorel"
+    assert names.canonical("Secretary of Harbours Ivo Hadley") == "Ivo Hadley"
 
 
 def test_acronym_and_its_full_name_are_one_organisation() -> None:

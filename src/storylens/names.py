@@ -348,12 +348,14 @@ class StoryNames:
         keys = sorted(self._seen, key=lambda k: self._seen[k].order)
         people = [k for k in keys if " " in k and self._seen[k].person]
         known_people = set(people)
+        described: set[str] = set()
         for key in keys:  # "house speaker john boehner" -> "john boehner"
             tokens = key.split()
             for j in range(1, len(tokens) - 1):
                 tail = " ".join(tokens[j:])
                 if tail in known_people and any(t in ROLE_WORDS for t in tokens[:j]):
                     self._union(key, tail)
+                    described.add(key)  # a description, never the display name
                     break
         ends: dict[tuple[str, str], list[str]] = {}
         for key in people:
@@ -383,8 +385,10 @@ class StoryNames:
                 if target is not None:
                     self._union(key, target)
         groups: dict[str, Counter[str]] = {}
-        for k in keys:
-            groups.setdefault(self._find(k), Counter()).update(self._seen[k].spellings)
+        for k in sorted(keys, key=lambda k: k in described):
+            group = groups.setdefault(self._find(k), Counter())
+            if not group or k not in described:
+                group.update(self._seen[k].spellings)
         self._display = {
             root: max(spellings, key=lambda s: _fullness(s, spellings[s]))
             for root, spellings in groups.items()
