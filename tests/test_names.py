@@ -101,6 +101,12 @@ def test_two_people_of_one_surname_stay_two() -> None:
     assert not names.same("Ruiz", "Marta Ruiz")
 
 
+def test_an_acronym_is_never_a_surname() -> None:
+    names = StoryNames.from_names([("Pia Osu", "PERSON"), ("O.S.U.", "ORG"), ("OSU", "ORG")])
+    assert names.canonical("O.S.U.") == "O.S.U"
+    assert not names.same("OSU", "Pia Osu")
+
+
 def test_common_nouns_and_unknown_names_pass_through() -> None:
     names = _story()
     assert names.canonical("drivers") == "drivers"

@@ -237,6 +237,16 @@ def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.fullmatch(" ".join(name_words(name, person=False))))
 
 
+def could_be_surname(name: str) -> bool:
+    """Whether a one-word name could be a surname: not an acronym with periods ("U.N")
+    nor a short one in capitals ("UN", "CSB"), which a surname never is ("Un")."""
+    words = name_words(name)
+    if len(words) != 1:
+        return False
+    word = words[0].rstrip(".")
+    return "." not in word and not (word.isupper() and len(word) <= 3)
+
+
 def may_be_same(a: str, b: str) -> bool:
     """Whether two names could name one person or organisation, without the story.
 
@@ -254,10 +264,11 @@ def may_be_same(a: str, b: str) -> bool:
         return True
     short, long_ = sorted((ka, kb), key=len)
     if len(short) == 1:
-        if short[0] == surname_key(" ".join(long_)):
+        single = a if len(ka) == 1 else b
+        if could_be_surname(single) and short[0] == surname_key(" ".join(long_)):
             return True
-        acronym, full = (a, b) if len(ka) == 1 else (b, a)
-        return is_acronym(acronym) and initials(full) == short[0]
+        full = b if len(ka) == 1 else a
+        return is_acronym(single) and initials(full) == short[0]
     return short[0] == long_[0] and short[-1] == long_[-1] and _subsequence(short, long_)
 
 
@@ -274,6 +285,7 @@ class _Seen:
     spellings: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
     acronym: bool = False
+    surname: bool = False  # written once in a way a surname could be
 
     @property
     def person(self) -> bool:
@@ -330,6 +342,7 @@ class StoryNames:
         if label is not None:
             seen.labels[label] += 1
         seen.acronym = seen.acronym or (len(words) == 1 and is_acronym(words[0]))
+        seen.surname = seen.surname or (len(words) == 1 and could_be_surname(words[0]))
         self._parent.setdefault(key, key)
 
     def _find(self, key: str) -> str:
@@ -381,7 +394,8 @@ class StoryNames:
                 self._by_initials.setdefault(initials(key), []).append(key)
         for key in keys:
             if " " not in key:
-                target = self._resolve_single(key, self._seen[key].acronym)
+                seen = self._seen[key]
+                target = self._resolve_single(key, seen.acronym, seen.surname)
                 if target is not None:
                     self._union(key, target)
         groups: dict[str, Counter[str]] = {}
@@ -394,9 +408,9 @@ class StoryNames:
             for root, spellings in groups.items()
         }
 
-    def _resolve_single(self, key: str, acronym: bool) -> str | None:
+    def _resolve_single(self, key: str, acronym: bool, surname: bool) -> str | None:
         """The one group a bare surname or an acronym stands for in this story, if only one."""
-        candidates = self._by_surname.get(key, []) + (
+        candidates = (self._by_surname.get(key, []) if surname else []) + (
             self._by_initials.get(key, []) if acronym else []
         )
         roots = {self._find(k) for k in candidates}
@@ -411,7 +425,7 @@ class StoryNames:
                 return self._find(key)
         key = name_key(name)
         if key and " " not in key:
-            target = self._resolve_single(key, is_acronym(name_words(name)[0]))
+            target = self._resolve_single(key, is_acronym(name), could_be_surname(name))
             if target is not None:
                 return self._find(target)
         return key
@@ -464,6 +478,7 @@ def _label_of_kind(kind: str | None) -> Label | None:
 __all__ = [
     "StoryNames",
     "fold",
+    "could_be_surname",
     "initials",
     "is_acronym",
     "may_be_same",
