@@ -14,7 +14,8 @@ name to these rules:
 - "which", "who", "that": the antecedent of the relative clause ("the report, which
   said", "Okafor, who said");
 - "one", "some", "others" alone: nobody; "one of the officials": the officials;
-- a dateline read as a subject ("MARROW FALLS, Vt. — ...", "VELLIN —"): nobody;
+- a dateline read as a subject ("MARROW FALLS, Vt. — Mayor Ivan Kolb said", "VELLIN --
+  President Okafor"): whoever is named after it, else nobody;
 - a common noun that names no person, group, organisation, document or outlet
   ("Another criticism", "the migration crisis"): nobody.
 
@@ -231,12 +232,29 @@ def is_indefinite(source: Any) -> bool:
     return root.lemma_.lower() in QUANTITY_NOUNS and _of_object(root) is not None
 
 
-def in_dateline(source: Any) -> bool:
-    """The source lies in a dateline at the start of its line ("MARROW FALLS, Vt. — Kolb said")."""
+def dateline_end(source: Any) -> int | None:
+    """Where the dateline ends, when the source starts inside one at the start of its line
+    ("MARROW FALLS, Vt. — Kolb said": the source "MARROW FALLS, Vt"), else ``None``."""
     text = source.doc.text
     line_start = text.rfind("\n", 0, source.start_char) + 1
     m = _DATELINE.match(text, line_start)
-    return m is not None and source.start_char < m.end()
+    return m.end() if m is not None and source.start_char < m.end() else None
+
+
+def after_dateline(source: Any, end: int) -> Any | None:
+    """Who speaks after a dateline the parser took for the subject: the rest of the source
+    ("VELLIN -- President Okafor"), else the first person or organisation named between
+    the dateline and the verb ("MARROW FALLS, Vt. — Mayor Ivan Kolb said")."""
+    doc = source.doc
+    rest = doc.char_span(end, source.end_char, alignment_mode="contract")
+    if rest is not None and len(rest) > 0 and any(t.is_alpha for t in rest):
+        return rest
+    verb = source.root.head
+    for tok in doc[source.end : max(source.end, verb.i)]:
+        if tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ == "B":
+            ent = next(e for e in doc.ents if e.start == tok.i)
+            return ent
+    return None
 
 
 def names_someone(root: Any) -> bool:
@@ -253,7 +271,8 @@ def names_someone(root: Any) -> bool:
 __all__ = [
     "CONTINUING_VERBS",
     "genders_of",
-    "in_dateline",
+    "after_dateline",
+    "dateline_end",
     "indefinite_group",
     "is_indefinite",
     "names_someone",

@@ -228,8 +228,12 @@ def resolve_speaker(
     if source is None:
         return None, "person"
     root = source.root
-    if referents.in_dateline(source):
-        return None, "person"
+    dateline = referents.dateline_end(source)
+    if dateline is not None:  # "MARROW FALLS, Vt. — Mayor Ivan Kolb said"
+        after = referents.after_dateline(source, dateline)
+        if after is None:
+            return None, "person"
+        return resolve_speaker(after, index, speakers, cue)
     # the entity holding the source's head word, when it lies inside the source
     # (entities never overlap, so there is at most one; a lookup, not a scan of the doc)
     ent = index.entity_at.get(root.i)
