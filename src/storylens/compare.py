@@ -30,10 +30,11 @@ from .model import (
     StatementRef,
     StoryReport,
 )
+from .names import StoryNames
 from .nlp import load_embedder
 from .pipeline import Analyzed, analyze
 from .quotegroups import group_quotes
-from .sourcing import sourcing_differences
+from .sourcing import sourcing_differences, story_sources
 from .statements import Statement, statements_of
 
 STORY_LINK = 0.45  # title+lead cosine that puts two articles in one story (seeds, demo, recession)
@@ -119,8 +120,9 @@ def compare_articles(
             )
         )
     omissions = _omissions(facts, groups, alignment, [r.article.id for r in results], statements)
-    quotes = group_quotes([q for r in results for q in r.quotes], texts)
-    sources = tuple(s for r in results for s in r.sources)
+    names = StoryNames.build(results)
+    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    sources = story_sources([s for r in results for s in r.sources], names)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
     t_rest = time.perf_counter() - clock - t_match - t_conflicts
     if timings is not None:

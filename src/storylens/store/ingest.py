@@ -38,7 +38,7 @@ from .store import Store, content_hash, dumps, now
 # storylens.cluster.cluster_levels); the features do not depend on it.
 WINDOW = 64
 # Bump a stage's version when its output changes; old rows stay, keyed by version.
-STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "5", "sources": "5", "errors": "1"}
+STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "6", "sources": "6", "errors": "1"}
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
