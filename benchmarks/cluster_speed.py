@@ -1,9 +1,15 @@
 """Story clustering speed: end to end on ECB+, and the cost of one add as the store grows.
 
     python benchmarks/cluster_speed.py [--sizes 1000,10000,100000,1000000] [--adds 200]
+                                       [--baseline-src DIR]
 
+0. The command: ``storylens cluster`` on ECB+ timed as a user runs it (a fresh
+   process, models loaded, output written), for this checkout and, with
+   ``--baseline-src DIR``, for another checkout's ``src`` (say, the main branch
+   before a change) in the same sitting, so the two times can be compared.
 1. End to end: featurize + cluster all ECB+ articles in file order; articles/s and
-   the share of time spent in the models (language detection, embedding, NER).
+   the share of time spent in the models (language detection; embedding and NER,
+   which run at the same time, so their own times overlap).
 2. Add one article at N stored: a synthetic stream made from real ECB+ article
    embeddings plus Gaussian noise (unit vectors again). Up to ``--full-max`` stored
    articles the whole clusterer is filled (with the real articles' words and
@@ -23,8 +29,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -57,7 +66,7 @@ def end_to_end(articles: list) -> tuple[dict, list]:
     for f in feats:
         clusterer.add(f)
     total = time.perf_counter() - started
-    models = timings.get("language", 0) + timings.get("embed", 0) + timings.get("ner", 0)
+    models = timings.get("language", 0) + timings.get("models", 0)
     row = {
         "articles": len(articles),
         "total_s": total,
@@ -65,11 +74,30 @@ def end_to_end(articles: list) -> tuple[dict, list]:
         "language_s": timings.get("language", 0.0),
         "embed_s": timings.get("embed", 0.0),
         "ner_s": timings.get("ner", 0.0),
+        "models_s": timings.get("models", 0.0),  # embedding and NER together, wall clock
         "terms_minhash_s": timings.get("terms", 0.0),
         "cluster_s": total - (featurized - started),
         "model_share": models / total,
     }
     return row, feats
+
+
+def command_seconds(data: Path, src: Path | None) -> dict:
+    """Wall and CPU seconds of `storylens cluster DATA` in a fresh process (``src``: code to run)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    run_cli = "from storylens.cli import main; main()"
+    cmd = [sys.executable, "-c", run_cli, "cluster", str(data), "--format", "jsonl"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"storylens cluster failed ({src or 'this checkout'}): {done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu}
 
 
 def synthetic(base: np.ndarray, n: int, rng: np.random.Generator, noise: float) -> np.ndarray:
@@ -152,58 +180,117 @@ def main() -> int:
     ap.add_argument("--full-max", type=int, default=10_000)
     ap.add_argument("--adds", type=int, default=200)
     ap.add_argument("--noise", type=float, default=0.03)
+    ap.add_argument("--baseline-src", default=None, help="another checkout's src/ to time too")
+    ap.add_argument(
+        "--no-growth",
+        action="store_true",
+        help="skip the add-cost rows (parts 2-3); the committed ones are kept, marked as such",
+    )
+    ap.add_argument(
+        "--no-e2e",
+        action="store_true",
+        help="time the commands only; the committed end-to-end row is kept, marked as such",
+    )
     ap.add_argument("--render-only", action="store_true", help="rewrite the .md from the .json")
     args = ap.parse_args()
     if args.render_only:
         saved = json.loads((RESULTS / "cluster_speed.json").read_text(encoding="utf-8"))
-        render(saved["meta"], saved["end_to_end"], saved["growth"])
+        render(saved["meta"], saved["end_to_end"], saved["growth"], saved.get("command_runs"))
         return 0
     data = SHARED / "data" / "ecbplus" / "articles.jsonl"
     if not data.exists():
         sys.exit(f"{data} not found: the evaluation data (../shared) is absent")
-    articles, _ = read_inputs([str(data)])
-    e2e, feats = end_to_end(articles)
-    print(json.dumps(e2e), flush=True)
-    rng = np.random.default_rng(7)
-    base = np.array([f.vector for f in feats])
-    growth = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        if n <= args.full_max:
-            row = full_adds(feats, n, args.adds, rng, args.noise)
+    runs = []
+    if args.baseline_src:
+        runs.append({"code": "baseline"} | command_seconds(data, Path(args.baseline_src)))
+        print(json.dumps(runs[-1]), flush=True)
+    runs.append({"code": "this checkout"} | command_seconds(data, None))
+    print(json.dumps(runs[-1]), flush=True)
+    previous = json.loads((RESULTS / "cluster_speed.json").read_text(encoding="utf-8"))
+    if args.no_e2e:
+        e2e, feats = previous["end_to_end"] | {"kept_from_earlier_run": True}, []
+    else:
+        articles, _ = read_inputs([str(data)])
+        e2e, feats = end_to_end(articles)
+        print(json.dumps(e2e), flush=True)
+    growth: list[dict] = []
+    if args.no_growth or args.no_e2e:
+        growth = [r | {"kept_from_earlier_run": True} for r in previous["growth"]]
+    else:
+        rng = np.random.default_rng(7)
+        base = np.array([f.vector for f in feats])
+        for n in (int(s) for s in args.sizes.split(",")):
+            if n <= args.full_max:
+                row = full_adds(feats, n, args.adds, rng, args.noise)
+                print(json.dumps(row), flush=True)
+                growth.append(row)
+            row = index_adds(base, n, args.adds, rng, args.noise)
             print(json.dumps(row), flush=True)
             growth.append(row)
-        row = index_adds(base, n, args.adds, rng, args.noise)
-        print(json.dumps(row), flush=True)
-        growth.append(row)
+    shown = [a if a != args.baseline_src else "DIR" for a in sys.argv[1:]]
     meta = {
-        "command": "python benchmarks/cluster_speed.py " + " ".join(sys.argv[1:]),
+        "command": "python benchmarks/cluster_speed.py " + " ".join(shown),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "note": "wall clock on a shared 2-core machine while other work ran: noisy",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "cluster_speed.json").write_text(
-        json.dumps({"meta": meta, "end_to_end": e2e, "growth": growth}, indent=2) + "\n",
+        json.dumps(
+            {"meta": meta, "command_runs": runs, "end_to_end": e2e, "growth": growth}, indent=2
+        )
+        + "\n",
         encoding="utf-8",
     )
-    render(meta, e2e, growth)
+    render(meta, e2e, growth, runs)
     return 0
 
 
-def render(meta: dict, e2e: dict, growth: list[dict]) -> None:
+def render(meta: dict, e2e: dict, growth: list[dict], runs: list[dict] | None = None) -> None:
     lines = [
         "# story clustering speed",
         "",
         f"Command: `{meta['command']}` ({meta['machine']}, Python {meta['python']}). "
         f"{meta['note'].capitalize()}; ratios within the run are what to read.",
         "",
+    ]
+    if runs:
+        lines += [
+            "## `storylens cluster` on ECB+ (982 articles), a fresh process each",
+            "",
+            "| code | seconds | articles/s | CPU seconds | wall vs baseline | CPU vs baseline |",
+            "|---|---|---|---|---|---|",
+        ]
+        base = next((r for r in runs if r["code"] == "baseline"), None)
+        for r in runs:
+            wall = f"{base['seconds'] / r['seconds']:.2f}x faster" if base else ""
+            cpu = f"{base['cpu_seconds'] / r['cpu_seconds']:.2f}x less" if base else ""
+            lines.append(
+                f"| {r['code']} | {r['seconds']:.1f} | {982 / r['seconds']:.1f} "
+                f"| {r['cpu_seconds']:.1f} | {wall} | {cpu} |"
+            )
+        lines.append("")
+    lines += [
         "## End to end on ECB+ (featurize + cluster, file order)",
         "",
-        "| articles | total s | articles/s | language s | embed s | NER s | words+MinHash s | clustering s | model share |",
-        "|---|---|---|---|---|---|---|---|---|",
+        *(
+            [
+                "This row was not rerun with this command (`--no-e2e`): it is the previous "
+                "committed run's, made by the code of that time.",
+                "",
+            ]
+            if e2e.get("kept_from_earlier_run")
+            else []
+        ),
+        "Embedding and NER run at the same time: the models column is their wall clock",
+        "together, the embed and NER columns each one's own (they overlap).",
+        "",
+        "| articles | total s | articles/s | language s | models s | embed s | NER s | words+MinHash s | clustering s | model share |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         f"| {e2e['articles']} | {e2e['total_s']:.1f} | {e2e['articles_per_s']:.1f} "
-        f"| {e2e['language_s']:.1f} | {e2e['embed_s']:.1f} | {e2e['ner_s']:.1f} "
-        f"| {e2e['terms_minhash_s']:.1f} | {e2e['cluster_s']:.1f} | {e2e['model_share']:.0%} |",
+        f"| {e2e['language_s']:.1f} | {e2e.get('models_s', 0.0):.1f} | {e2e['embed_s']:.1f} "
+        f"| {e2e['ner_s']:.1f} | {e2e['terms_minhash_s']:.1f} | {e2e['cluster_s']:.1f} "
+        f"| {e2e['model_share']:.0%} |",
         "",
         "## Adding one article as the store grows (synthetic stream from real ECB+ vectors + noise)",
         "",
@@ -218,6 +305,12 @@ def render(meta: dict, e2e: dict, growth: list[dict]) -> None:
             f"| {r['index_bytes_per_article']:.0f} | {'' if heap is None else f'{heap:.0f}'} "
             f"| {recall} |"
         )
+    if any(r.get("kept_from_earlier_run") for r in growth):
+        lines += [
+            "",
+            "These add-cost rows were not rerun with this command (`--no-growth`): they are "
+            "the previous committed run's.",
+        ]
     lines += [
         "",
         "Index bytes per article at small sizes include usearch's first allocation (about 16 MB);",

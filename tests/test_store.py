@@ -20,7 +20,7 @@ import pytest
 
 from storylens.cluster import ArticleFeatures, StoryClusterer
 from storylens.cluster.clusterer import Assignment, Merge, StoryState
-from storylens.errors import InputError, StoreError
+from storylens.errors import InputError, StoreError, VectorSpaceError
 from storylens.model import Article, Rejection
 from storylens.store import SCHEMA_VERSION, content_hash, ingest, open_store
 from storylens.store import schema as tables
@@ -51,11 +51,13 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 TOPICS = ["ferry", "orchard", "tunnel"]
+DIM = 32  # made-up topic vectors: any size will do
+FAKE_EMBEDDER = "made-up-topic-vectors"
 
 
 def _vector(word: str) -> np.ndarray:
     rng = np.random.default_rng(int(hashlib.sha1(word.encode()).hexdigest()[:8], 16))
-    v = rng.normal(size=384).astype(np.float32)
+    v = rng.normal(size=DIM).astype(np.float32)
     return v / np.linalg.norm(v)
 
 
@@ -65,7 +67,11 @@ def fake_featurize(articles: Sequence[Article], timer: Any = None) -> list[Artic
     for a in articles:
         topic = next((t for t in TOPICS if t in a.text), "other")
         words = {w.strip(".,").lower(): 1 for w in a.text.split() if len(w) > 3}
-        out.append(ArticleFeatures(id=a.id, vector=_vector(topic), space="en", terms=words))
+        out.append(
+            ArticleFeatures(
+                id=a.id, vector=_vector(topic), space="en", embedder=FAKE_EMBEDDER, terms=words
+            )
+        )
     return out
 
 
@@ -276,3 +282,47 @@ def test_two_writers_cannot_both_file_the_same_arrival(db: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_vectors_carry_their_embedders_name_and_a_store_refuses_another(db: str) -> None:
+    with open_store(db) as store:
+        ingest(store, made_up(3, "ferry"), analyze=False, featurizer=fake_featurize)
+        assert store.vector_spaces() == {"en": FAKE_EMBEDDER}
+        assert {a["embedder"] for a in store.cluster_state()["articles"]} == {FAKE_EMBEDDER}
+
+    def other_model(articles: Sequence[Article], timer: Any = None) -> list[ArticleFeatures]:
+        return [replace(f, embedder="another-model") for f in fake_featurize(articles)]
+
+    before = _counts(db)
+    with open_store(db) as store:  # the clusterer restored from the store refuses first
+        with pytest.raises(VectorSpaceError, match="another-model") as info:
+            ingest(store, made_up(2, "orchard"), analyze=False, featurizer=other_model)
+        assert FAKE_EMBEDDER in str(info.value) and "--db" in str(info.value)
+        # and the store refuses on its own, whatever clusterer files the article
+        with pytest.raises(VectorSpaceError, match=f"made by {FAKE_EMBEDDER}.*new --db"):
+            ingest(
+                store,
+                made_up(1, "tunnel"),
+                analyze=False,
+                featurizer=other_model,
+                clusterer=StoryClusterer(),
+            )
+    assert _counts(db) == before
+
+
+def test_a_schema_1_store_has_its_vectors_tagged_on_opening(db: str) -> None:
+    import sqlalchemy as sa
+
+    from storylens.store.migrations import SCHEMA1_EMBEDDERS
+
+    with open_store(db) as store:
+        ingest(store, made_up(2, "ferry"), analyze=False, featurizer=fake_featurize)
+        with store.engine.begin() as conn:  # back to what schema 1 had
+            conn.execute(sa.text("ALTER TABLE cluster_features DROP COLUMN embedder"))
+            conn.execute(tables.migrations.delete().where(tables.migrations.c.version >= 2))
+            conn.execute(tables.meta.delete().where(tables.meta.c.key.startswith("vector_space:")))
+    with open_store(db) as store:
+        assert store.count("schema_migrations") == SCHEMA_VERSION
+        assert store.vector_spaces() == {"en": SCHEMA1_EMBEDDERS["en"]}
+        names = {a["embedder"] for a in store.cluster_state()["articles"]}
+        assert names == {SCHEMA1_EMBEDDERS["en"]}

@@ -15,16 +15,26 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
-from .align import candidate_pairs, group_facts
-from .conflicts import find_conflicts
+from .align import Alignment, FactGroup, align, cover_facts
+from .align.embed import embed_statements
+from .conflicts import dates_disagree, find_conflicts
 from .errors import ReportError
-from .model import Article, Fact, Omission, Rejection, Report, StatementRef, StoryReport
+from .model import (
+    Article,
+    Fact,
+    FactLink,
+    FactStatus,
+    Omission,
+    Rejection,
+    Report,
+    StatementRef,
+    StoryReport,
+)
+from .names import StoryNames
 from .nlp import load_embedder
 from .pipeline import Analyzed, analyze
 from .quotegroups import group_quotes
-from .sourcing import sourcing_differences
+from .sourcing import sourcing_differences, story_sources
 from .statements import Statement, statements_of
 
 STORY_LINK = 0.45  # title+lead cosine that puts two articles in one story (seeds, demo, recession)
@@ -46,7 +56,7 @@ def _title(articles: Sequence[Article], results: Sequence[Analyzed]) -> str:
     return "untitled story"
 
 
-def _status(n_articles: int, total: int, conflicting: bool) -> str:
+def _status(n_articles: int, total: int, conflicting: bool) -> FactStatus:
     if conflicting:
         return "conflicting"
     if n_articles == 1:
@@ -66,58 +76,71 @@ def compare_articles(
     results = list(analyzed) if analyzed is not None else list(analyze(articles))
     t_parse = time.perf_counter() - clock
     texts = {r.article.id: r.article.text for r in results}
-    maps = {r.article.id: r.norm.to_original for r in results}
     outlets = {r.article.id: r.article.outlet or r.article.id for r in results}
+    order = {r.article.id: n for n, r in enumerate(results)}
     clock = time.perf_counter()
     statements: list[Statement] = [s for r in results for s in statements_of(r)]
     t_statements = time.perf_counter() - clock
     clock = time.perf_counter()
-    vectors = (
-        load_embedder().embed([s.text for s in statements])
-        if statements
-        else np.zeros((0, 384), dtype=np.float32)
-    )
+    vectors = embed_statements([s.text for s in statements])
     t_embed = time.perf_counter() - clock
     clock = time.perf_counter()
-    pairs = candidate_pairs(statements, vectors)
-    linked = {(p.a, p.b): p.score for p in pairs} | {(p.b, p.a): p.score for p in pairs}
-    groups = group_facts(statements, pairs, vectors)
+    alignment = align(statements, vectors)
+    groups, apart = _apart_on_dates(statements, alignment)
+    t_match = time.perf_counter() - clock
+    t_conflicts = 0.0
     total = len({s.article for s in statements})
     facts, conflicts = [], []
-    for n, members in enumerate(groups, 1):
+    for n, group in enumerate(groups, 1):
         fact_id = f"f{n}"
-        stmts = [
-            statements[i]
-            for i in sorted(
-                members,
-                key=lambda i: (list(texts).index(statements[i].article), statements[i].start),
-            )
-        ]
-        direct = [
-            (statements[a], statements[b], linked[(a, b)])
-            for a in members
-            for b in members
-            if a < b and (a, b) in linked
-        ]
-        found = find_conflicts(fact_id, direct, texts, maps, outlets)
+        members = sorted(
+            group.members, key=lambda i: (order[statements[i].article], statements[i].start)
+        )
+        place = {i: k for k, i in enumerate(members)}
+        links = [(statements[m.a], statements[m.b], m.p) for m in group.links]
+        tick = time.perf_counter()
+        found = find_conflicts(fact_id, links, texts, outlets)
+        t_conflicts += time.perf_counter() - tick
         conflicts.extend(found)
+        stmts = [statements[i] for i in members]
         n_articles = len({s.article for s in stmts})
-        context = all(s.context for s in stmts)
         refs = tuple(StatementRef(s.article, s.start, s.end, s.text, s.context) for s in stmts)
-        facts.append(Fact(fact_id, _status(n_articles, total, bool(found)), refs, context))  # type: ignore[arg-type]
-    omissions = _omissions(facts, [r.article.id for r in results])
-    quotes = group_quotes([q for r in results for q in r.quotes], texts)
-    sources = tuple(s for r in results for s in r.sources)
+        facts.append(
+            Fact(
+                fact_id,
+                _status(n_articles, total, bool(found)),
+                refs,
+                all(s.context for s in stmts),
+                confidence=group.confidence,
+                claim=place[group.core],
+                links=tuple(
+                    FactLink(min(place[m.a], place[m.b]), max(place[m.a], place[m.b]), m.p)
+                    for m in group.links
+                ),
+            )
+        )
+    omissions = _omissions(facts, groups, alignment, [r.article.id for r in results], statements)
+    names = StoryNames.build(results)
+    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    sources = story_sources([s for r in results for s in r.sources], names)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
-    t_align = time.perf_counter() - clock
+    t_rest = time.perf_counter() - clock - t_match - t_conflicts
     if timings is not None:
         timings.update(
-            parse=t_parse, embed=t_embed, align=t_align + t_statements, statements=len(statements)
+            parse=t_parse,
+            statements_s=t_statements,
+            embed=t_embed,
+            align=t_match,
+            conflicts=t_conflicts,
+            rest=t_rest,
+            statements=len(statements),
+            pairs=len(alignment.matches),
         )
     extra: dict[str, Any] = {
         "sourcing_differences": sourcing_differences([r.article.id for r in results], sources),
         "statements": len(statements),
         "article_quotes": [q.to_dict() for r in results for q in r.quotes],
+        "possibly_different_events": apart,
     }
     return StoryReport(
         id=_story_id(articles),
@@ -133,18 +156,71 @@ def compare_articles(
     )
 
 
-def _omissions(facts: Sequence[Fact], articles: Sequence[str]) -> list[Omission]:
-    """Per article: facts at least two others report (or, with two articles, the other's facts)."""
+def _apart_on_dates(
+    statements: Sequence[Statement], alignment: Alignment
+) -> tuple[list[FactGroup], list[dict[str, Any]]]:
+    """Facts, with matches kept apart where two statements the model was not sure of date
+    their news to days that cannot be the same: possibly two events of one kind."""
+    model = alignment.model
+    kept, apart = [], []
+    for m in alignment.matches:
+        if model.match <= m.p < model.confident:
+            days = dates_disagree(statements[m.a], statements[m.b])
+            if days is not None:
+                a, b = statements[m.a], statements[m.b]
+                apart.append(
+                    {
+                        "statements": [
+                            {"article": s.article, "start": s.start, "end": s.end, "text": s.text}
+                            for s in (a, b)
+                        ],
+                        "dates": [t.text for t in days],
+                        "values": [t.value for t in days],
+                        "score": round(m.p, 4),
+                    }
+                )
+                continue
+        kept.append(m)
+    if not apart:
+        return list(alignment.facts), []
+    article = alignment_articles(statements)
+    return cover_facts(len(statements), article, kept, model.match), apart
+
+
+def alignment_articles(statements: Sequence[Statement]) -> list[int]:
+    ids = list(dict.fromkeys(s.article for s in statements))
+    return [ids.index(s.article) for s in statements]
+
+
+def _omissions(
+    facts: Sequence[Fact],
+    groups: Sequence[FactGroup],
+    alignment: Alignment,
+    articles: Sequence[str],
+    statements: Sequence[Statement],
+) -> list[Omission]:
+    """Per article: claims that others report with confidence (at least two others, or
+    the other one when there are two articles) and that no statement of the article
+    matches even weakly."""
+    model = alignment.model
+    near: dict[int, set[str]] = {}
+    for m in alignment.matches:
+        if m.p >= model.weak:
+            near.setdefault(m.a, set()).add(statements[m.b].article)
+            near.setdefault(m.b, set()).add(statements[m.a].article)
+    needed = 1 if len(articles) == 2 else 2
     out = []
     for article in articles:
         missing = []
-        for fact in facts:
+        for fact, group in zip(facts, groups, strict=True):
             reporters = {s.article for s in fact.statements}
-            if article in reporters:
+            if article in reporters or len(reporters) < needed:
                 continue
-            needed = 1 if len(articles) == 2 else 2
-            if len(reporters) >= needed:
-                missing.append(fact.id)
+            if len(reporters) > 1 and fact.confidence < model.confident:
+                continue
+            if any(article in near.get(i, set()) for i in group.members):
+                continue
+            missing.append(fact.id)
         out.append(Omission(article, tuple(missing)))
     return out
 

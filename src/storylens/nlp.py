@@ -15,12 +15,14 @@ import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .embedding import unit_rows
 from .errors import ModelError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,7 +72,11 @@ ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 # tokenizer.json of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), shipped inside
 # storylens under data/minilm/ with its NOTICE.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-EMBEDDING_DIM = 384
+# The name the MiniLM vectors carry (see storylens.embedding): a store holds
+# vectors of one name per space and refuses others.
+MINILM_NAME = "all-MiniLM-L6-v2-int8"
+# The model's own limit (sentence-transformers' max_seq_length for it).
+MAX_TOKENS = 256
 
 _lock = threading.Lock()
 
@@ -186,10 +192,30 @@ def tokenizer_path() -> Path:
     return Path(str(resources.files("storylens").joinpath("data", "minilm", "tokenizer.json")))
 
 
-class Embedder:
-    """all-MiniLM-L6-v2 as int8 ONNX: 384-dimensional, L2-normalised sentence vectors."""
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (int8 weights, ONNX): English sentence vectors.
 
-    def __init__(self, max_length: int = 256, threads: int | None = None) -> None:
+    Implements :class:`storylens.embedding.Embedder`. Each text runs through the
+    model on its own, truncated at the model's 256-token limit and never padded,
+    and ``threads`` texts run at once (one ONNX Runtime thread each). Why, as
+    measured on this project's 2-core machine (``benchmarks/embed_speed.py``):
+
+    - the "int8" model stores its weights as int8 but computes in float32 (ONNX
+      Runtime folds the dequantisation into float32 constants when the session
+      is built), so it has no faster kernels than fp32 sentence-transformers
+      (per CPU second it embeds at least as many texts as fp32 torch);
+    - batches of 64 texts padded to their longest spent a share of their work
+      on padding (ECB+ leads: half are cut at 256 tokens, a tenth are under 80);
+    - two intra-op threads per call wait on each other at every operator, and
+      spin while they wait, which a shared 2-core machine punishes; texts
+      embedded side by side on one thread each do not wait at all;
+    - a row made from its text alone is the same whatever else is embedded in
+      the call, in whatever order: clustering does not depend on batching.
+    """
+
+    name = MINILM_NAME
+
+    def __init__(self, max_tokens: int = MAX_TOKENS, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -202,45 +228,64 @@ class Embedder:
         tok_path = tokenizer_path()
         _check_file(onnx_path, ONNX_SHA256, EMBEDDER_INSTALL)
         _check_file(tok_path, TOKENIZER_SHA256, STORYLENS_REINSTALL)
+        self.max_tokens = max_tokens
+        self.threads = max(1, threads or default_threads())
         self.tokenizer = Tokenizer.from_file(str(tok_path))
-        self.tokenizer.enable_truncation(max_length=max_length)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.no_padding()
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        # one thread per run: texts run side by side instead (see the class docstring)
+        opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(
             str(onnx_path), opts, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self.session.get_inputs()}
+        width = self.session.get_outputs()[0].shape[-1]
+        self.dim = width if isinstance(width, int) else int(self._one([101, 102]).shape[0])
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Return a ``(len(texts), 384)`` float32 array of unit vectors."""
+    def _one(self, ids: Sequence[int]) -> np.ndarray:
+        """The mean-pooled, unnormalised vector of one text's token ids."""
+        row = np.asarray([ids], dtype=np.int64)
+        feed = {"input_ids": row, "attention_mask": np.ones_like(row)}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(row)
+        hidden = self.session.run(None, feed)[0]
+        return np.asarray(hidden[0].mean(axis=0), dtype=np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """A ``(len(texts), dim)`` float32 array of unit vectors, row i for ``texts[i]``."""
         if not texts:
-            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
-        # sort by length so padding stays small within a batch
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            enc = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feed)[0]
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[idx] = pooled / np.clip(norms, 1e-12, None)
-        return out
+            return np.zeros((0, self.dim), dtype=np.float32)
+        ids = [e.ids for e in self.tokenizer.encode_batch([t or " " for t in texts])]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # longest first, so that the threads run out of work at about the same time
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        if self.threads == 1 or len(ids) == 1:
+            for i in order:
+                out[i] = self._one(ids[i])
+        else:
+            with ThreadPoolExecutor(max_workers=self.threads) as pool:
+                for i, vec in zip(order, pool.map(lambda i: self._one(ids[i]), order), strict=True):
+                    out[i] = vec
+        return unit_rows(out)
+
+
+def default_threads() -> int:
+    """The cores this process may use (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 @lru_cache(maxsize=1)
-def load_embedder() -> Embedder:
-    """The shared embedder, loaded once per process."""
+def load_embedder() -> MiniLMEmbedder:
+    """The shared English embedder, loaded once per process."""
     with _lock:
-        return Embedder()
+        return MiniLMEmbedder()
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:

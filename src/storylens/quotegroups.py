@@ -3,7 +3,8 @@
 Each quote is cut into units at sentence ends inside it. Units of different
 articles are linked when most of the shorter one's words appear in the other
 (at least two words, one of them a content word) and their speakers do not
-disagree. Linked units form a group; within one quote, a group's neighbouring
+disagree, compared by the story's canonical names (:mod:`storylens.names`) when the
+caller gives them. Linked units form a group; within one quote, a group's neighbouring
 units are joined back into one variant, so "the territory is inviolable.
 Sovereignty is inviolable" stays one variant. Each group gets a wording class from
 :func:`storylens.wording.compare_wording`.
@@ -19,6 +20,7 @@ from typing import Any, cast
 
 from .extract.marks import find_quotes
 from .model import Quote, QuoteGroup, QuoteVariant
+from .names import StoryNames
 from .wording import compare_wording
 
 # a sentence end inside a quote: [.?!], closing marks, space, then a capital or an
@@ -83,10 +85,11 @@ def _stretches(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
-def _units(quotes: Sequence[Quote]) -> list[_Unit]:
+def _units(quotes: Sequence[Quote], names: StoryNames | None) -> list[_Unit]:
     out = []
     for qi, q in enumerate(quotes):
         content, base = q.content.text, q.content.start
+        speaker = names.canonical(q.speaker) if names is not None and q.speaker else q.speaker
         for s_start, s_end in _stretches(content):
             text = content[s_start:s_end]
             pos = 0
@@ -102,9 +105,7 @@ def _units(quotes: Sequence[Quote]) -> list[_Unit]:
                 if len(words) >= 2 and trail > lead:
                     start = base + s_start + pos
                     out.append(
-                        _Unit(
-                            q.article, qi, start + lead, start + trail, words, q.speaker, q.direct
-                        )
+                        _Unit(q.article, qi, start + lead, start + trail, words, speaker, q.direct)
                     )
                 pos = m.end() if m else len(text)
     return out
@@ -120,9 +121,16 @@ def _linked(a: _Unit, b: _Unit) -> bool:
     return len(common) >= 2 and bool(common - _STOP) and len(common) >= 0.6 * shorter
 
 
-def group_quotes(quotes: Sequence[Quote], texts: dict[str, str]) -> list[QuoteGroup]:
-    """Cross-article quote groups, in order of first appearance."""
-    units = _units(quotes)
+def group_quotes(
+    quotes: Sequence[Quote], texts: dict[str, str], names: StoryNames | None = None
+) -> list[QuoteGroup]:
+    """Cross-article quote groups, in order of first appearance.
+
+    With the story's ``names``, speakers are compared (and groups named) by their
+    canonical name, so "Hutchinson" in one article and "Asa Hutchinson" in another speak
+    as one; without it, as each article wrote them.
+    """
+    units = _units(quotes, names)
     parent = list(range(len(units)))
 
     def find(x: int) -> int:

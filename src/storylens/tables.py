@@ -23,7 +23,7 @@ from typing import IO, Any, Literal, Protocol
 
 from .errors import InputError, MissingDependency
 
-Kind = Literal["str", "int", "bool", "json"]
+Kind = Literal["str", "int", "float", "bool", "json"]
 PARQUET_INSTALL = "pip install 'storylens[parquet]'  (or: pip install pyarrow)"
 PANDAS_INSTALL = "pip install 'storylens[pandas]'  (or: pip install pandas)"
 
@@ -108,7 +108,8 @@ TABLES: dict[str, Table] = {
             _c("last_date", nullable=True),
         ),
     ),
-    # one row per statement of a fact, so every cited sentence is a row of its own
+    # one row per statement of a fact, so every cited sentence is a row of its own; the
+    # fact's confidence, core claim (an index into its statements) and links repeat on each
     "facts": Table(
         "facts",
         (
@@ -116,6 +117,9 @@ TABLES: dict[str, Table] = {
             _c("fact"),
             _c("status"),
             _c("context", "bool"),
+            _c("confidence", "float"),
+            _c("claim", "int"),
+            _c("links", "json"),
             _c("article"),
             _c("start", "int"),
             _c("end", "int"),
@@ -172,6 +176,9 @@ def fact_rows(report: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
                     "fact": fact["id"],
                     "status": fact["status"],
                     "context": bool(fact.get("context", False)),
+                    "confidence": fact.get("confidence", 1.0),
+                    "claim": fact.get("claim", 0),
+                    "links": fact.get("links", []),
                     "article": ref["article"],
                     "start": ref["start"],
                     "end": ref["end"],
@@ -191,7 +198,10 @@ def facts_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[st
                 "id": row["fact"],
                 "status": row["status"],
                 "context": row["context"],
+                "confidence": row["confidence"],
+                "claim": row["claim"],
                 "statements": [],
+                "links": row["links"] or [],
             },
         )
         fact["statements"].append(
@@ -228,6 +238,8 @@ def _typed(cell: str, column: Column) -> Any:
         return None
     if column.kind == "int":
         return int(cell)
+    if column.kind == "float":
+        return float(cell)
     if column.kind == "bool":
         if cell not in ("true", "false"):
             raise InputError(f"column {column.name}: {cell!r} is not true or false")
@@ -280,7 +292,13 @@ def _pyarrow() -> Any:
 
 def arrow_schema(table: Table) -> Any:
     pa = _pyarrow()
-    types = {"str": pa.string(), "int": pa.int64(), "bool": pa.bool_(), "json": pa.string()}
+    types = {
+        "str": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "json": pa.string(),
+    }
     return pa.schema(
         [
             pa.field(c.name, types[c.kind], nullable=c.nullable or c.kind != "str")

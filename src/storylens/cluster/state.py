@@ -22,7 +22,7 @@ import numpy as np
 from .clusterer import STORIES_MERGED_REASON, Merge, StoryClusterer, StoryState
 from .features import ArticleFeatures
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: articles carry their embedder's name; "embedders" replaces "ndim"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -38,6 +38,7 @@ def to_state(c: StoryClusterer) -> dict[str, Any]:
                 "story": story,
                 "topic": topic,
                 "space": f.space,
+                "embedder": f.embedder,
                 "language": f.language,
                 "vector": np.asarray(f.vector, dtype=np.float32),
                 "terms": dict(f.terms),
@@ -65,7 +66,7 @@ def to_state(c: StoryClusterer) -> dict[str, Any]:
     ]
     return {
         "version": STATE_VERSION,
-        "ndim": c.ndim,
+        "embedders": dict(c.embedders),
         "articles": articles,
         "stories": stories,
         "merges": [m.to_dict() | {"score": m.score} for m in c.merges],
@@ -82,7 +83,7 @@ def _before_filing(m: Merge) -> bool:
 
 
 def from_state(state: dict[str, Any]) -> StoryClusterer:
-    c = StoryClusterer(ndim=int(state.get("ndim", 384)))
+    c = StoryClusterer()
     by_article: dict[str, list[Merge]] = {}
     for m in state["merges"]:
         merge = _merge_of(m)
@@ -92,6 +93,7 @@ def from_state(state: dict[str, Any]) -> StoryClusterer:
             id=row["id"],
             vector=np.asarray(row["vector"], dtype=np.float32),
             space=row["space"],
+            embedder=row.get("embedder") or "",
             language=row.get("language") or "en",
             terms=dict(row["terms"]),
             entities=dict(row["entities"]),

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..model import Quote, Span
 from ..normalize import Normalized
-from .cues import CUE_VERBS, SPEECH_VERBS
+from .cues import CUE_VERBS, RELATIVE_PRONOUNS, SPEECH_VERBS
 from .indirect import AttributionModel, TakenSpans, content_shapes, find_indirect
 from .marks import QuoteMarks, find_quotes
 from .speakers import NameIndex, resolve_speaker
@@ -183,9 +183,6 @@ def _frame_for(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     return None
 
 
-_RELATIVES = frozenset({"which", "that", "who", "whom", "whose"})
-
-
 def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
     """The frame right after a quote that ends in a comma, when no verb of saying framed it.
 
@@ -215,7 +212,7 @@ def _surface_frame(art: _Article, q: QuoteMarks) -> tuple[Any, Any] | None:
                     subj is not None
                     and i <= subj.i < k
                     and tok.dep_ != "relcl"
-                    and subj.lower_ not in _RELATIVES
+                    and subj.lower_ not in RELATIVE_PRONOUNS
                     and _clause_ends(doc, k)
                 ):
                     return tok, noun_phrase(subj)
@@ -975,7 +972,7 @@ def _relative_report(tok: Any, art: _Article) -> _Found | None:
     subj = subject_of(tok)
     if comp is None or subj is None:
         return None
-    rel = next((t for t in comp.subtree if t.i < tok.i and t.lower_ in _RELATIVES), None)
+    rel = next((t for t in comp.subtree if t.i < tok.i and t.lower_ in RELATIVE_PRONOUNS), None)
     if rel is None:
         return None
     last = tok.right_edge
@@ -1306,7 +1303,7 @@ def extract_quotes(
     speakers: list[tuple[int, str]] = []
     quotes: list[Quote] = []
     for f in found:
-        name, _kind = resolve_speaker(f.source, art.names, speakers)
+        name, _kind = resolve_speaker(f.source, art.names, speakers, f.cue)
         if name and f.source is not None:
             speakers.append((f.source.start_char, name))
         end = _closing_mark(art, f.end)

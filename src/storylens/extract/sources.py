@@ -10,7 +10,10 @@
 4. non-responses ("did not respond", "declined to comment") of whoever was asked.
 
 Names are merged through the article's canonical names, so "Sheinbaum" and
-"Claudia Sheinbaum" are one source.
+"Claudia Sheinbaum" are one source. A source is a person, an organisation, a document
+or an outlet: never a pronoun, a relative pronoun, an indefinite ("one"), a dateline's
+place or a place where the asked officials work (:mod:`.referents`); a quote whose
+source is one of these keeps its content and no speaker.
 """
 
 from __future__ import annotations
@@ -21,8 +24,16 @@ from typing import Any
 
 from ..model import Quote, Source, SourceKind, Span
 from ..normalize import Normalized
-from .cues import ANONYMOUS_PATTERNS, DOCUMENT_NOUNS, NON_RESPONSE_PATTERN, OUTLET_WORDS
-from .speakers import NameIndex, clean_name
+from .cues import (
+    ANONYMOUS_PATTERNS,
+    DOCUMENT_NOUNS,
+    GROUP_NOUNS,
+    NON_RESPONSE_PATTERN,
+    ORG_NOUNS,
+    OUTLET_WORDS,
+)
+from .referents import names_someone, not_a_source
+from .speakers import NameIndex, clean_name, common_phrase
 
 _ANONYMOUS = re.compile("|".join(ANONYMOUS_PATTERNS), re.IGNORECASE)
 _NON_RESPONSE = re.compile(NON_RESPONSE_PATTERN, re.IGNORECASE)
@@ -66,6 +77,8 @@ def _kind_of(name: str, index: NameIndex, default: SourceKind = "person") -> Sou
     last = name.split()[-1].lower()
     if last in DOCUMENT_NOUNS or last.rstrip("s") in DOCUMENT_NOUNS:
         return "document"
+    if label is None and (last in ORG_NOUNS or last in GROUP_NOUNS):
+        return "organisation"  # "the harbour board", "the city"
     return default
 
 
@@ -187,6 +200,7 @@ def extract_sources(
             via=e.via,
         )
         for e in entries.values()
+        if not not_a_source(e.name)
     ]
 
 
@@ -198,20 +212,55 @@ def _sentence_person(sent: Any, index: NameIndex) -> str | None:
 
 
 def _non_responder(sent: Any, pos: int, index: NameIndex) -> str | None:
-    """Who did not respond: the subject before the phrase, or what the article asked."""
+    """Who did not respond: the subject of the phrase ("the White House", "a spokesman
+    for Norrow Lines" -> Norrow Lines, "he" -> the person last named), else the last
+    person or organisation named before it in the sentence. A place is never the one
+    asked: "Officials in Marrow Falls declined to comment" are the officials."""
+    doc = sent.doc
+    phrase = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    subject = None
+    if phrase is not None:
+        verb = phrase.root.head if phrase.root.dep_ in ("aux", "neg") else phrase.root
+        subject = next((t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None:
+        if subject.lower_ in ("he", "she"):
+            gender = "m" if subject.lower_ == "he" else "f"
+            prev = index.previous(
+                sent.start_char, ("PERSON",), lambda n: index.genders.get(n) in (None, gender)
+            )
+            return prev.name if prev else None
+        if subject.lower_ in ("it", "they"):
+            prev = index.previous(sent.start_char, ("ORG",))
+            return prev.name if prev else None
+        for ent in sent.ents:
+            if ent.label_ in ("PERSON", "ORG") and _speaks_for(ent, subject):
+                return index.resolve_name(ent.text)
+        if subject.pos_ == "PROPN":  # a name the tagger missed
+            return index.resolve_name(doc[subject.left_edge.i : subject.i + 1].text) or None
+        if subject.pos_ == "NOUN" and names_someone(subject):
+            return common_phrase(doc, subject.left_edge.i, subject) or None
     best = None
     for ent in sent.ents:
-        if ent.label_ in ("PERSON", "ORG", "GPE", "FAC") and ent.end_char <= pos:
+        if ent.label_ in ("PERSON", "ORG") and ent.end_char <= pos:
             best = index.resolve_name(ent.text)
-    if best:
-        return best
-    prev = index.previous(sent.start_char, ("PERSON", "ORG"))
-    for tok in sent:
-        if tok.dep_ == "nsubj" and tok.idx < pos:
-            if tok.lower_ in ("he", "she") and prev is not None:
-                return prev.name
-            return clean_name(" ".join(t.text for t in tok.subtree)) or None
-    return None
+    return best or None
+
+
+def _speaks_for(ent: Any, subject: Any) -> bool:
+    """Whether a subject stands for the entity: the entity itself ("the White House"), or
+    whom its head works for ("a spokesman for Norrow Lines", "Norrow Lines' lawyers"), not
+    where it is ("officials in Marrow Falls")."""
+    if ent.start <= subject.i < ent.end:
+        return True
+    head = ent.root
+    if head.head.i == subject.i and head.dep_ in ("poss", "compound"):
+        return True
+    prep = head.head
+    return (
+        head.dep_ == "pobj"
+        and prep.head.i == subject.i
+        and prep.lower_ in ("for", "of", "at", "from", "with")
+    )
 
 
 def _document_owner(tok: Any, index: NameIndex) -> str | None:

@@ -7,7 +7,7 @@
 2. each article is looked up by id and by content hash: already stored (same id
    and text, or the same text under another id) counts as a duplicate and is
    skipped; the same id with a different text is rejected (``id_conflict``);
-3. the window's features are computed in one batch (:func:`storylens.cluster.featurize`);
+3. the new articles' features are computed in one batch (:func:`storylens.cluster.featurize`);
 4. new articles are analysed (:func:`storylens.pipeline.analyze`: normalisation,
    spaCy, sentences, quotes, sources) unless ``analyze=False``; stored articles
    that lack this version's stage outputs (ingested with ``analyze=False``, or
@@ -22,11 +22,9 @@ on; only a failure of the store itself (:class:`StoreError`: another writer, the
 database gone) stops it.
 
 A process killed at any point leaves whole articles only; the next run restores
-the clusterer from the store and goes on where it stopped. Features are computed
-over the same windows of the input as an uninterrupted run would use (the
-already-stored part of a half-done window is featurised again, not filed again),
-because the int8 embedder's output depends slightly on what shares its batch:
-so a resumed run files every article exactly as an uninterrupted one.
+the clusterer from the store and goes on where it stopped, filing every article
+exactly as an uninterrupted run would (an article's features depend on that
+article alone: :mod:`storylens.embedding`).
 """
 
 from __future__ import annotations
@@ -44,11 +42,11 @@ from ..model import Article, Rejection
 from .rows import features_row, story_row
 from .store import Store, content_hash, dumps, now
 
-# Inputs per featurisation batch: the batch size of storylens.cluster.cluster_levels,
-# so a fresh store files articles as `storylens cluster` groups them.
+# Inputs read, featurised and filed together (the batch size of
+# storylens.cluster.cluster_levels); the features do not depend on it.
 WINDOW = 64
 # Bump a stage's version when its output changes; old rows stay, keyed by version.
-STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "5", "sources": "5", "errors": "1"}
+STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "6", "sources": "6", "errors": "1"}
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
@@ -308,8 +306,7 @@ def _features(
     featurizer: Featurizer, batch: list[Article], timer: Timer | None, reject: Rejecter
 ) -> dict[str, Any]:
     """Clustering features of ``batch`` by id, computed together; when that fails, the
-    articles that fail alone are rejected and the rest computed together again (so every
-    feature is the one an uninterrupted batch of the same articles gives)."""
+    articles that fail alone are rejected and the rest computed together again."""
     try:
         return {f.id: f for f in featurizer(batch, timer=timer)}
     except Exception as exc:
@@ -393,8 +390,7 @@ def ingest(
             counts.analyzed += _backfill(store, [a for a in arts if a.id in again], timer, reject)
         if not new:
             continue
-        wanted = again | {a.id for a in new}
-        features = _features(featurizer, [a for a in arts if a.id in wanted], timer, reject)
+        features = _features(featurizer, new, timer, reject)
         for article, normalized, outputs in _analyses(
             [a for a in new if a.id in features], analyze, timer, reject
         ):

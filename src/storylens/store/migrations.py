@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, text, update
 
 from ..errors import StoreError
 from . import schema
@@ -31,10 +31,38 @@ def _fetch_state(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+# The embedders storylens used before vectors carried their embedder's name: every
+# vector a store of schema 1 holds was made by one of these (a fact about the past,
+# so spelled out here rather than read from the current embedders).
+SCHEMA1_EMBEDDERS = {"en": "all-MiniLM-L6-v2-int8", "multi": "multilingual-e5-small-q4"}
+# store_meta key holding the embedder name of a space's vectors
+SPACE_KEY = "vector_space:"
+
+
+def _embedder_names(conn: Connection) -> None:
+    """Tag each stored vector with its embedder's name and record one name per space."""
+    columns = {c["name"] for c in inspect(conn).get_columns(schema.cluster_features.name)}
+    if "embedder" not in columns:
+        conn.execute(
+            text("ALTER TABLE cluster_features ADD COLUMN embedder TEXT NOT NULL DEFAULT ''")
+        )
+    f = schema.cluster_features.c
+    for space, name in SCHEMA1_EMBEDDERS.items():
+        conn.execute(
+            update(schema.cluster_features)
+            .where(f.space == space, f.embedder == "")
+            .values(embedder=name)
+        )
+    spaces = conn.execute(select(f.space, f.embedder).distinct()).all()
+    for space, name in spaces:
+        conn.execute(schema.meta.insert().values(key=SPACE_KEY + space, value=name))
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial schema", _initial),
     (2, "follow's fetch state and seen links", _fetch_state),
     (3, "full-text search over titles and texts", create_index),
+    (4, "vectors tagged with their embedder's name", _embedder_names),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

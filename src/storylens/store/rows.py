@@ -30,6 +30,7 @@ def features_row(f: Any) -> dict[str, Any]:
     return {
         "article_id": f.id,
         "space": f.space,
+        "embedder": f.embedder,
         "language": f.language,
         "vector": np.asarray(f.vector, dtype=np.float32).tobytes(),
         "signature": signature,
@@ -60,7 +61,7 @@ def story_row(state: Any, title: str, at: str) -> dict[str, Any]:
     }
 
 
-def state_from_rows(conn: Connection, ndim: int) -> dict[str, Any]:
+def state_from_rows(conn: Connection) -> dict[str, Any]:
     """The dict :func:`storylens.cluster.from_state` takes, read from the store."""
     f, m, s, h = (
         schema.cluster_features.c,
@@ -72,6 +73,7 @@ def state_from_rows(conn: Connection, ndim: int) -> dict[str, Any]:
         select(
             f.article_id,
             f.space,
+            f.embedder,
             f.language,
             f.vector,
             f.signature,
@@ -92,6 +94,7 @@ def state_from_rows(conn: Connection, ndim: int) -> dict[str, Any]:
             "story": r.arrival_story,
             "topic": r.arrival_topic,
             "space": r.space,
+            "embedder": r.embedder,
             "language": r.language,
             "vector": np.frombuffer(r.vector, dtype=np.float32).copy(),
             "terms": json.loads(r.terms),
@@ -137,4 +140,13 @@ def state_from_rows(conn: Connection, ndim: int) -> dict[str, Any]:
             select(schema.story_history).where(h.event == "merged").order_by(h.id)
         )
     ]
-    return {"version": 1, "ndim": ndim, "articles": articles, "stories": stories, "merges": merges}
+    embedders: dict[str, str] = {}
+    for a in articles:
+        embedders.setdefault(a["space"], a["embedder"])
+    return {
+        "version": 2,
+        "embedders": embedders,
+        "articles": articles,
+        "stories": stories,
+        "merges": merges,
+    }

@@ -119,6 +119,8 @@ cluster_features = Table(
     Column("space", Text, nullable=False),
     Column("language", Text, nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float32
+    # the name of the embedder that made the vector (migration 2); one per space per store
+    Column("embedder", Text, nullable=False, default=""),
     Column("signature", LargeBinary),  # uint64 MinHash values; NULL when none
     Column("terms", Text, nullable=False),  # JSON
     Column("entities", Text, nullable=False),  # JSON
@@ -170,7 +172,8 @@ seen_links = Table(
 )
 V2_TABLES = (fetch_state, seen_links)
 
-# Tables created by migration 1, in dependency order.
+# Tables created by migration 1, in dependency order (a fresh store gets the
+# current columns at once; later migrations skip what is already there).
 V1_TABLES = (
     articles,
     stage_outputs,

@@ -25,10 +25,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, u
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
-from ..errors import InputError, StoreError
+from ..errors import InputError, StoreError, VectorSpaceError
 from ..model import Article, Rejection
 from . import schema
-from .migrations import SCHEMA_VERSION, check_ownership, migrate
+from .migrations import SCHEMA_VERSION, SPACE_KEY, check_ownership, migrate
 
 DEFAULT_DB = "storylens.db"
 ENV_DB = "STORYLENS_DB"
@@ -368,6 +368,7 @@ class Store:
         """
         try:
             with self.engine.begin() as conn:
+                _claim_space(conn, self.name, filed["features"])
                 conn.execute(schema.articles.insert().values(filed["article"]))
                 if filed["outputs"]:
                     conn.execute(schema.stage_outputs.insert(), list(filed["outputs"]))
@@ -392,12 +393,19 @@ class Store:
             ) from exc
 
     # ------------------------------------------------------------------ clusterer state
-    def cluster_state(self, ndim: int = 384) -> dict[str, Any]:
+    def cluster_state(self) -> dict[str, Any]:
         """The clusterer's plain-data state (see :mod:`storylens.cluster.state`)."""
         from .rows import state_from_rows
 
         with self.engine.connect() as conn:
-            return state_from_rows(conn, ndim)
+            return state_from_rows(conn)
+
+    def vector_spaces(self) -> dict[str, str]:
+        """Per space ("en", "multi"), the name of the embedder whose vectors the store holds."""
+        k = schema.meta.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(k.key, k.value).where(k.key.startswith(SPACE_KEY)))
+            return {row.key[len(SPACE_KEY) :]: row.value for row in rows}
 
     # ------------------------------------------------------------------ stories
     def stories(self, since: str | None = None, limit: int | None = None) -> list[StoredStory]:
@@ -525,6 +533,23 @@ def _upsert_story(conn: Connection, row: Mapping[str, Any]) -> None:
     result = conn.execute(update(s).where(s.c.id == row["id"]).values(changed))
     if result.rowcount == 0:
         conn.execute(s.insert().values(dict(row)))
+
+
+def _claim_space(conn: Connection, store: str, features: Mapping[str, Any]) -> None:
+    """Record the embedder of a space's first vector; refuse a vector of another embedder."""
+    k = schema.meta.c
+    key, name = SPACE_KEY + features["space"], features.get("embedder") or ""
+    held = conn.execute(select(k.value).where(k.key == key)).scalar_one_or_none()
+    if held is None:
+        conn.execute(schema.meta.insert().values(key=key, value=name))
+    elif held != name:
+        raise VectorSpaceError(
+            f"{store} holds {features['space']!r} vectors made by {held or 'an unnamed embedder'}, "
+            f"and article {features['article_id']!r} was embedded by "
+            f"{name or 'an unnamed embedder'}: vectors of two models cannot be compared, so "
+            "their stories would be wrong. Ingest with the storylens (and embedder) that made "
+            "this store, or give a new --db and ingest all the articles into it"
+        )
 
 
 def _mark_merged(conn: Connection, absorbed: str, into: str) -> None:

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..model import ConflictKind
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -125,11 +127,20 @@ class StatementOut(_Model):
     context: bool = False
 
 
+class FactLinkOut(_Model):
+    a: int
+    b: int
+    score: float
+
+
 class FactOut(_Model):
     id: str
     status: Literal["agreed", "partial", "unique", "conflicting"]
     context: bool = False
+    confidence: float = 1.0
+    claim: int = 0
     statements: list[StatementOut]
+    links: list[FactLinkOut] = []
 
 
 class QuoteVariantOut(_Model):
@@ -158,13 +169,15 @@ class ConflictValueOut(_Model):
     value: str
     start: int
     end: int
+    resolved: str | None = None
 
 
 class ConflictOut(_Model):
-    kind: Literal["number", "date", "actor", "negation"]
+    kind: ConflictKind
     fact: str
     values: list[ConflictValueOut]
     explanation: str
+    confidence: float = 1.0
 
 
 SourceKind = Literal["person", "organisation", "outlet", "document", "anonymous"]

@@ -1,0 +1,372 @@
+"""Fit the same-claim model on claims_train and write it into the package.
+
+    python benchmarks/train_claims.py [--cache DIR] [--folds 5] [--l2 X] [--no-write]
+
+Steps, all on ``../shared/data/claims_train`` (57 groups of three articles, every
+same-claim pair annotated by hand; ``../shared/data/claims`` is never read here):
+
+1. analyse every article (analyses cached under ``--cache`` while the code that makes
+   them is unchanged), cut it into statements (:mod:`storylens.statements`) and embed
+   them with the statement embedder;
+2. the candidate pairs of :func:`storylens.align.candidate_pairs` and their stage-one
+   features; a pair's label is 1 when the units the two statements cover hold an
+   annotated same-claim pair (conflicting pairs included, as the scorer counts them);
+3. stage one: L2-regularised logistic regression over the standardised features
+   (Newton steps: deterministic), scored out of fold, the folds made of whole groups
+   (``--folds``, groups dealt round-robin in name order: a story is never split);
+4. stage two: the same over stage one's features plus the graph features computed from
+   stage one's OUT-OF-FOLD probabilities, again scored out of fold;
+5. thresholds, on those out-of-fold scores through the real fact grouping
+   (:func:`storylens.align.cover_facts`) and the scorer's unit mapping:
+   ``match`` is the one of a fixed grid with the best pair F1 among those whose
+   precision is at least ``PRECISION_FLOOR`` (the 0.80 the product needs: out of fold
+   on claims_train is harder than the held-apart check, whose precision at the same
+   threshold has been higher, so this is the margin); ``confident`` the lowest whose
+   pairs are at least 95% right (omissions are said only from matches this sure);
+   ``weak`` the highest that keeps ``WEAK_RECALL`` of the same-claim pairs among the
+   candidates (an outlet with a pair this likely is not said to leave a claim out);
+6. the final model: stage one fitted on every group, stage two on every group's
+   stage-one features and out-of-fold graph features; written to
+   ``src/storylens/data/claims-model.json`` with its SHA-256 pinned in
+   ``data/model-hashes.json``.
+
+Only feature names and numbers are written; no text of the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from claims_data import ROOT, SHARED, Group, covers, iter_groups, labels, unit_pairs  # noqa: E402
+
+from storylens.align import Match, Story, candidate_pairs, cover_facts  # noqa: E402
+from storylens.align.embed import (  # noqa: E402
+    BASE_EMBEDDER,
+    STATEMENT_ENCODER,
+    embed_statements,
+)
+from storylens.align.features import (  # noqa: E402
+    GRAPH_FEATURES,
+    PAIR_FEATURES,
+    graph_features,
+    pair_features,
+)
+from storylens.align.model import ClaimsModel, Stage, write_claims_model  # noqa: E402
+from storylens.statements import Statement, statements_of  # noqa: E402
+
+COMMAND = "python benchmarks/train_claims.py"
+PRECISION_FLOOR = 0.80
+# share of the same-claim candidate pairs at or above ``weak``: below it an outlet is
+# called silent on a claim
+WEAK_RECALL = 0.75
+GRID = [round(0.2 + 0.025 * k, 3) for k in range(29)]  # 0.2 ... 0.9
+
+
+@dataclass
+class Pairs:
+    group: Group
+    statements: list[Statement]
+    story: Story
+    i: np.ndarray
+    j: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    spans: list[set[str]]  # the units each statement covers
+
+
+class VectorCache:
+    """Statement vectors by text, kept under ``--cache`` (embedding is most of a rerun).
+
+    With ``oof`` (``train_encoder.py``'s out-of-fold vectors: group -> text -> vector),
+    each group's statements take the vectors of the encoder that did not see the group.
+    """
+
+    def __init__(self, folder: Path | None, embedder: str, oof: dict | None = None) -> None:
+        self.path = folder / f"statement-vectors-{embedder}.pickle" if folder else None
+        self.embedder = embedder
+        self.oof = oof
+        self.known: dict[str, np.ndarray] = {}
+        if self.path is not None and self.path.exists():
+            self.known = pickle.loads(self.path.read_bytes())
+
+    def embed(self, texts: list[str], group: str) -> np.ndarray:
+        if self.oof is not None:
+            table = self.oof.get(group, {})
+            missing = [t for t in texts if t not in table]
+            if missing:
+                raise SystemExit(
+                    f"{group}: {len(missing)} statement(s) have no out-of-fold vector; the "
+                    "statements changed since --export-pairs: export and train the encoder again"
+                )
+            return np.array([table[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+        todo = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if todo:
+            self.known.update(zip(todo, embed_statements(todo, self.embedder), strict=True))
+        return np.array([self.known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.write_bytes(pickle.dumps(self.known))
+
+
+def build(group: Group, cache: VectorCache) -> Pairs:
+    statements = [s for r in group.results for s in statements_of(r)]
+    vectors = cache.embed([s.text for s in statements], group.name)
+    story = Story(statements, vectors)
+    i, j = candidate_pairs(story)
+    spans = [covers(group, s.article, s.start, s.end) for s in statements]
+    return Pairs(
+        group,
+        statements,
+        story,
+        i,
+        j,
+        pair_features(story, i, j),
+        labels(group, spans, i, j),
+        spans,
+    )
+
+
+def export_pairs(data: list[Pairs], path: Path) -> None:
+    """The statements and candidate pairs of each group, for train_encoder.py."""
+    out = {}
+    for d in data:
+        cos = np.einsum("ij,ij->i", d.story.vectors[d.i], d.story.vectors[d.j])
+        out[d.group.name] = {
+            "texts": [s.text for s in d.statements],
+            "article": d.story.article.tolist(),
+            "pairs": [
+                [int(a), int(b), int(y), round(float(c), 5)]
+                for a, b, y, c in zip(d.i, d.j, d.y, cos, strict=True)
+            ],
+        }
+    path.write_text(json.dumps(out), encoding="utf-8")
+    print(f"wrote {path}: {len(out)} groups, {sum(int(d.y.sum()) for d in data)} same-claim pairs")
+
+
+def fit_stage(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], l2: float) -> Stage:
+    """L2 logistic regression by Newton's method on standardised features."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    reg = np.full(z.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (p - y) + reg * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Stage(
+        names,
+        mean.astype(np.float32),
+        scale.astype(np.float32),
+        w[:-1].astype(np.float32),
+        float(w[-1]),
+    )
+
+
+def folds_of(data: list[Pairs], k: int) -> list[int]:
+    return [n % k for n in range(len(data))]
+
+
+def out_of_fold(
+    data: list[Pairs], feats: list[np.ndarray], names: tuple[str, ...], k: int, l2: float
+) -> list[np.ndarray]:
+    fold = folds_of(data, k)
+    out: list[np.ndarray] = [np.zeros(0)] * len(data)
+    for f in range(k):
+        train = [n for n in range(len(data)) if fold[n] != f]
+        stage = fit_stage(
+            np.vstack([feats[n] for n in train]),
+            np.concatenate([data[n].y for n in train]),
+            names,
+            l2,
+        )
+        for n in range(len(data)):
+            if fold[n] == f:
+                out[n] = stage.prob(feats[n])
+    return out
+
+
+def fact_counts(d: Pairs, p: np.ndarray, threshold: float) -> tuple[int, int, int]:
+    """(true, false, missed) same-claim unit pairs of the facts made at ``threshold``."""
+    matches = [Match(int(a), int(b), float(q)) for a, b, q in zip(d.i, d.j, p, strict=True)]
+    facts = cover_facts(len(d.statements), d.story.article.tolist(), matches, threshold)
+    found: set[frozenset[str]] = set()
+    for fact in facts:
+        for link in fact.links:
+            found |= unit_pairs(d.spans[link.a], d.spans[link.b])
+    hit = len(found & d.group.same)
+    return hit, len(found) - hit, len(d.group.same) - hit
+
+
+def prf(counts: list[tuple[int, int, int]]) -> tuple[float, float, float]:
+    tp = sum(c[0] for c in counts)
+    fp = sum(c[1] for c in counts)
+    fn = sum(c[2] for c in counts)
+    p = tp / max(1, tp + fp)
+    r = tp / max(1, tp + fn)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def choose_thresholds(data: list[Pairs], probs: list[np.ndarray]) -> dict[str, float]:
+    curve = {t: prf([fact_counts(d, p, t) for d, p in zip(data, probs, strict=True)]) for t in GRID}
+    ok = [t for t in GRID if curve[t][0] >= PRECISION_FLOOR]
+    match = max(ok, key=lambda t: curve[t][2]) if ok else GRID[-1]
+    y = np.concatenate([d.y for d in data])
+    p = np.concatenate(probs)
+    confident = next((t for t in GRID if y[p >= t].mean() >= 0.95), GRID[-1]) if len(p) else 0.9
+    order = np.sort(p[y == 1])
+    weak = float(order[int((1 - WEAK_RECALL) * len(order))]) if len(order) else 0.1
+    return {
+        "match": match,
+        "confident": confident,
+        "weak": round(min(weak, match), 3),
+        "curve": curve,
+    }  # type: ignore[dict-item]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--cache", type=Path, help="folder for analyses (reused while the code is unchanged)"
+    )
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument(
+        "--no-write", action="store_true", help="fit and report, but do not write the model"
+    )
+    ap.add_argument(
+        "--embedder",
+        default=STATEMENT_ENCODER,
+        choices=(BASE_EMBEDDER, STATEMENT_ENCODER),
+        help="the statement vectors the model is fitted on (and compare will use)",
+    )
+    ap.add_argument("--encoder-oof", type=Path, help="train_encoder.py's encoder-oof.pickle")
+    ap.add_argument(
+        "--export-pairs", type=Path, help="write the pairs train_encoder.py learns from, and stop"
+    )
+    args = ap.parse_args()
+    root = SHARED / "data" / "claims_train"
+    if not root.is_dir():
+        raise SystemExit(f"{root} not found: the claims_train data lives in ../shared")
+    started = time.perf_counter()
+    data = []
+    if args.export_pairs:
+        args.embedder, args.encoder_oof = BASE_EMBEDDER, None
+    if args.embedder == STATEMENT_ENCODER and args.encoder_oof is None:
+        raise SystemExit(
+            "the statement encoder's cosines must be out of fold: give --encoder-oof "
+            "(from benchmarks/train_encoder.py), or fit on --embedder " + BASE_EMBEDDER
+        )
+    oof = pickle.loads(args.encoder_oof.read_bytes()) if args.encoder_oof else None
+    vector_cache = VectorCache(args.cache, args.embedder, oof)
+    for group in iter_groups(root, args.cache):
+        data.append(build(group, vector_cache))
+        print(f"\r{len(data)} groups", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    vector_cache.save()
+    if args.export_pairs:
+        export_pairs(data, args.export_pairs)
+        return 0
+    n_pos = int(sum(d.y.sum() for d in data))
+    reach = prf(
+        [
+            (
+                len(
+                    {
+                        u
+                        for x, y, lab in zip(d.i, d.j, d.y, strict=True)
+                        if lab
+                        for u in unit_pairs(d.spans[x], d.spans[y])
+                    }
+                    & d.group.same
+                ),
+                0,
+                0,
+            )
+            for d in data
+        ]
+    )
+    print(
+        f"{len(data)} groups, {sum(len(d.statements) for d in data)} statements, "
+        f"{sum(len(d.i) for d in data)} candidate pairs, {n_pos} same-claim"
+    )
+    gold = sum(len(d.group.same) for d in data)
+    within = sum(
+        len(
+            {
+                u
+                for x, y, lab in zip(d.i, d.j, d.y, strict=True)
+                if lab
+                for u in unit_pairs(d.spans[x], d.spans[y])
+            }
+            & d.group.same
+        )
+        for d in data
+    )
+    print(f"candidates reach {within} of {gold} annotated pairs ({within / max(1, gold):.3f})")
+    del reach
+    x1 = [d.x for d in data]
+    p1 = out_of_fold(data, x1, PAIR_FEATURES, args.folds, args.l2)
+    x2 = [
+        np.hstack([d.x, graph_features(d.story, d.i, d.j, p)])
+        for d, p in zip(data, p1, strict=True)
+    ]
+    p2 = out_of_fold(data, x2, PAIR_FEATURES + GRAPH_FEATURES, args.folds, args.l2)
+    chosen = choose_thresholds(data, p2)
+    curve = chosen.pop("curve")
+    for t in GRID:
+        p, r, f = curve[t]  # type: ignore[index]
+        print(f"  out of fold at {t:.3f}: P {p:.4f} R {r:.4f} F1 {f:.4f}")
+    p, r, f = curve[chosen["match"]]  # type: ignore[index]
+    print(f"out of fold at match={chosen['match']}: PAIR_P {p:.4f} PAIR_R {r:.4f} PAIR_F1 {f:.4f}")
+    print(f"confident={chosen['confident']} weak={chosen['weak']}")
+    stage1 = fit_stage(np.vstack(x1), np.concatenate([d.y for d in data]), PAIR_FEATURES, args.l2)
+    stage2 = fit_stage(
+        np.vstack(x2), np.concatenate([d.y for d in data]), PAIR_FEATURES + GRAPH_FEATURES, args.l2
+    )
+    model = ClaimsModel(
+        pairs=stage1,
+        graph=stage2,
+        match=chosen["match"],
+        confident=chosen["confident"],
+        weak=chosen["weak"],
+        trained_on=f"claims_train, {len(data)} groups, {n_pos} same-claim candidate pairs",
+        command=COMMAND
+        + (f" --l2 {args.l2}" if args.l2 != 1.0 else "")
+        + (" --encoder-oof encoder-oof.pickle" if args.encoder_oof else "")
+        + (f" --embedder {args.embedder}" if args.embedder != STATEMENT_ENCODER else ""),
+        embedder=args.embedder,
+    )
+    for name, stage in (("stage one", stage1), ("stage two", stage2)):
+        top = sorted(
+            zip(stage.features, stage.weights.tolist(), strict=True), key=lambda t: -abs(t[1])
+        )[:8]
+        print(f"{name} largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in top))
+    if not args.no_write:
+        path = write_claims_model(model, ROOT / "src" / "storylens" / "data")
+        print(f"wrote {path}")
+    print(f"{time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The fitted same-claim model: two logistic stages over named features.
+
+``data/claims-model.json`` holds, for each stage, the feature names, the means and
+scales that standardise them, a weight per name and a bias; then the thresholds
+chosen on out-of-fold scores (``match``: two statements are one claim; ``confident``:
+a match sure enough to call a claim left out by an outlet that has no match for it;
+``weak``: any article with a pair this likely is not said to leave the claim out).
+It is written by ``python benchmarks/train_claims.py`` and checked against the SHA-256
+pinned in ``data/model-hashes.json`` when read, so a hand-edited or damaged file
+fails loudly instead of aligning quietly worse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+from .features import GRAPH_FEATURES, PAIR_FEATURES
+
+MODEL_FILE = "claims-model.json"
+HASHES_FILE = "model-hashes.json"
+REFIT = "python benchmarks/train_claims.py (needs ../shared/data/claims_train)"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One logistic stage: p = sigmoid(((x - mean) / scale) . weights + bias)."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        if not len(x):
+            return np.zeros(0, dtype=np.float32)
+        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "weights": [round(float(v), 6) for v in self.weights],
+            "bias": round(float(self.bias), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object], expected: tuple[str, ...]) -> Stage:
+        features: tuple[str, ...] = tuple(data["features"])  # type: ignore[arg-type]
+        if features != expected:
+            raise ValueError(f"its features {list(features)} are not this version's")
+        arrays = [np.asarray(data[k], dtype=np.float32) for k in ("mean", "scale", "weights")]
+        if any(a.shape != (len(features),) for a in arrays):
+            raise ValueError("a weight vector has the wrong length")
+        return cls(features, arrays[0], arrays[1], arrays[2], float(data["bias"]))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ClaimsModel:
+    pairs: Stage  # stage one: PAIR_FEATURES
+    graph: Stage  # stage two: PAIR_FEATURES + GRAPH_FEATURES
+    match: float
+    confident: float
+    weak: float
+    trained_on: str = ""
+    command: str = ""
+    embedder: str = "all-MiniLM-L6-v2"  # the statement vectors it was fitted on
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": 1,
+            "trained_on": self.trained_on,
+            "command": self.command,
+            "embedder": self.embedder,
+            "match": self.match,
+            "confident": self.confident,
+            "weak": self.weak,
+            "pairs": self.pairs.to_dict(),
+            "graph": self.graph.to_dict(),
+        }
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("storylens").joinpath("data")))
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def load_claims_model(path: str | None = None) -> ClaimsModel:
+    """The shipped same-claim model (or the one at ``path``), hash-checked, read once."""
+    file = Path(path) if path else _data_dir() / MODEL_FILE
+    try:
+        if path is None:
+            pinned = json.loads((_data_dir() / HASHES_FILE).read_text("utf-8"))[MODEL_FILE]
+            if file_sha256(file) != pinned:
+                raise ValueError(
+                    "it does not match the SHA-256 pinned in data/model-hashes.json "
+                    "(damaged or edited by hand)"
+                )
+        data = json.loads(file.read_text("utf-8"))
+        return ClaimsModel(
+            pairs=Stage.from_dict(data["pairs"], PAIR_FEATURES),
+            graph=Stage.from_dict(data["graph"], PAIR_FEATURES + GRAPH_FEATURES),
+            match=float(data["match"]),
+            confident=float(data["confident"]),
+            weak=float(data["weak"]),
+            trained_on=str(data.get("trained_on", "")),
+            command=str(data.get("command", "")),
+            embedder=str(data.get("embedder", "all-MiniLM-L6-v2")),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(
+            f"the same-claim model {file} is missing or unreadable ({exc}); reinstall "
+            f"storylens, or refit it with: {REFIT}"
+        ) from exc
+
+
+def write_claims_model(model: ClaimsModel, data_dir: Path) -> Path:
+    """Write the model and pin its hash (the trainer's last step)."""
+    file = data_dir / MODEL_FILE
+    file.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+    hashes_path = data_dir / HASHES_FILE
+    hashes = json.loads(hashes_path.read_text("utf-8")) if hashes_path.exists() else {}
+    hashes[MODEL_FILE] = file_sha256(file)
+    hashes_path.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    load_claims_model.cache_clear()
+    return file
