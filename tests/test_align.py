@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from storylens import align
+from storylens.align import (
+    PER_STATEMENT,
+    Match,
+    Story,
+    candidate_pairs,
+    cover_facts,
+)
+from storylens.align.features import weighted_overlap, word_weights
 from storylens.compare import compare_articles
+from storylens.errors import ModelError
 from storylens.model import Article, StoryReport
 from storylens.statements import Statement
+
+RANDOM_DIM = 64  # random unit vectors: any size shows the bound
 
 
 def _report(*texts: str) -> StoryReport:
@@ -70,18 +82,12 @@ def test_statuses_with_three_outlets() -> None:
 
 
 def test_rare_shared_words_weigh_more_than_the_story_topic() -> None:
-    report = _report(
-        "Inflation in Tarsk rose again in June.\nTarsk bakers raised bread prices by 8%.",
-        "Inflation in Tarsk worried shoppers in June.\nThe central bank of Tarsk met on Friday.",
-    )
-    statements = [s for f in report.facts for s in f.statements]
-    assert statements  # the story parsed
     stub = [_stub(i, "a", {"inflation", "tarsk", "bread"}) for i in range(3)] + [
         _stub(3, "b", {"inflation", "tarsk", "rate"})
     ]
-    idf = align.word_weights(stub)
+    idf = word_weights(stub)
     assert idf["bread"] > idf["inflation"]
-    assert align.weighted_overlap(stub[0], stub[3], idf) < len({"inflation", "tarsk"}) / 4
+    assert weighted_overlap(stub[0], stub[3], idf) < len({"inflation", "tarsk"}) / 4
 
 
 def _stub(n: int, article: str, words: set[str]) -> Statement:
@@ -103,28 +109,63 @@ def _stub(n: int, article: str, words: set[str]) -> Statement:
         actor_span=None,
         negated=False,
         quote_share=0.0,
+        index=n,
+        tokens=tuple(sorted(words)),
     )
 
 
 @pytest.mark.parametrize("n", [200, 800])
-def test_candidate_pairs_score_a_bounded_number_of_neighbours(
-    n: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Python work grows with the number of statements, not with its square."""
-    calls = []
-    real = align.pair_score
-
-    def counting(cos: float, a: Statement, b: Statement, idf: dict | None = None) -> float:
-        calls.append(1)
-        return real(cos, a, b, idf)
-
-    monkeypatch.setattr(align, "pair_score", counting)
+def test_candidates_are_bounded_per_statement(n: int) -> None:
+    """The pairs scored grow with the number of statements, not with its square."""
     rng = np.random.default_rng(7)
-    vectors = rng.normal(size=(n, 384)).astype(np.float32)
+    vectors = rng.normal(size=(n, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     statements: Sequence[Statement] = [_stub(i, f"a{i % 20}", {f"w{i}"}) for i in range(n)]
-    align.candidate_pairs(statements, vectors)
-    assert len(calls) <= n * align.NEIGHBOURS
+    story = Story(statements, vectors)
+    i, j = candidate_pairs(story)
+    assert len(i) <= n * PER_STATEMENT  # 20 outlets: the nearest over all of them
+    assert len(np.unique(np.stack([i, j]), axis=1).T) == len(i)  # each pair once
+    assert all(statements[a].article != statements[b].article for a, b in zip(i, j, strict=True))
+    assert (i < j).all()
+
+
+def test_facts_are_cliques_of_matches_that_cover_every_match() -> None:
+    article = [0, 0, 1, 1, 2]
+    matches = [
+        Match(0, 2, 0.9),  # a0-b2-c4: one claim told by three outlets
+        Match(0, 4, 0.8),
+        Match(2, 4, 0.85),
+        Match(1, 2, 0.7),  # a1 and a0 both match b2: a claim spread over two sentences
+        Match(1, 3, 0.2),  # below the bar
+    ]
+    facts = cover_facts(5, article, matches, 0.5)
+    linked = {frozenset((m.a, m.b)) for m in matches if m.p >= 0.5}
+    made = set()
+    for fact in facts:
+        for x in fact.members:
+            for y in fact.members:
+                if x < y and article[x] != article[y]:
+                    made.add(frozenset((x, y)))
+                    assert frozenset((x, y)) in linked  # no pair the model did not match
+    assert made == linked  # and every match is in a fact
+    assert any(set(f.members) == {0, 2, 4} for f in facts)
+    assert sum(2 in f.members for f in facts) == 2  # b2 makes two claims' worth of matches
+    assert any(f.members == (3,) for f in facts)  # b3 matched nothing: a fact of its own
+    three = next(f for f in facts if set(f.members) == {0, 2, 4})
+    assert three.confidence == 0.8 and three.core == 2
+
+
+def test_a_damaged_model_file_fails_loudly(tmp_path: Path) -> None:
+    from storylens.align import model as m
+
+    path = tmp_path / "claims-model.json"
+    data = json.loads((Path(m.__file__).parent.parent / "data" / m.MODEL_FILE).read_text())
+    data["pairs"]["features"] = data["pairs"]["features"][:-1]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="train_claims.py"):
+        m.load_claims_model(str(path))
+    loaded = m.load_claims_model()
+    assert 0 < loaded.weak <= loaded.match <= loaded.confident <= 1
 
 
 def test_many_outlets_sharing_only_the_topic_are_mostly_kept_apart() -> None:
