@@ -62,7 +62,9 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def client(store_path: Path) -> Iterator[TestClient]:
+def client(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    # POSTed articles are embedded as the store's were (a store refuses another embedder)
+    monkeypatch.setattr("storylens.cluster.featurize", fake_featurize)
     store = open_store(store_path)
     reporter = lambda arts: StoryReport(id="x", title="x", articles=tuple(arts))  # noqa: E731
     app = create_app(Catalog(store, reporter=reporter), token=TOKEN, max_body=64 * 1024)

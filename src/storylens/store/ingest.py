@@ -36,11 +36,16 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
-from ..errors import StoreError
+from ..errors import MissingDependency, ModelError, StoreError, VectorSpaceError
 from ..ingest.clean import checked
 from ..model import Article, Rejection
 from .rows import features_row, story_row
 from .store import Store, content_hash, dumps, now
+
+# Failures of the run, not of one article: the store itself, vectors of another embedder
+# than the store's, a missing model or package. They stop the run (a rerun resumes);
+# anything else one article raises makes that article a rejection.
+NOT_THE_ARTICLE = (StoreError, VectorSpaceError, ModelError, MissingDependency)
 
 # Inputs read, featurised and filed together (the batch size of
 # storylens.cluster.cluster_levels); the features do not depend on it.
@@ -309,12 +314,16 @@ def _features(
     articles that fail alone are rejected and the rest computed together again."""
     try:
         return {f.id: f for f in featurizer(batch, timer=timer)}
+    except NOT_THE_ARTICLE:
+        raise
     except Exception as exc:
         log.warning("featurising %d articles failed (%s); finding which", len(batch), exc)
     good = []
     for article in batch:
         try:
             featurizer([article])
+        except NOT_THE_ARTICLE:
+            raise
         except Exception as exc:
             reject(_failed(article, "featurising for clustering", exc))
         else:
@@ -397,8 +406,8 @@ def ingest(
             clock = time.perf_counter()
             try:
                 file_article(store, clusterer, article, features[article.id], normalized, outputs)
-            except StoreError:
-                raise  # another writer, or the store itself failing: stop, a rerun resumes
+            except NOT_THE_ARTICLE:
+                raise  # another writer, the store failing, another embedder: a rerun resumes
             except Exception as exc:
                 # the clusterer took the article but the store did not: restore the
                 # clusterer from the store, so the next article files as if this one never came
