@@ -130,7 +130,11 @@ def test_follow_polls_hosts_side_by_side_and_keeps_the_delay_per_host() -> None:
     assert max(fast_pages) < max(slow_pages)
     for name in ("Slow Courier", "Fast Ledger"):
         times = sorted(t for n, _, t in log if n == name)
-        assert all(b - a >= delay - 0.02 for a, b in zip(times, times[1:], strict=False)), name
+        gaps = [round(b - a, 3) for a, b in zip(times, times[1:], strict=False)]
+        # the server notes a request when its thread runs, which a loaded machine delays
+        # (a full run at load 11 missed a 0.02 s margin); without the per-host delay
+        # the fast host's requests arrive milliseconds apart
+        assert all(gap >= delay - 0.1 for gap in gaps), (name, gaps)
 
 
 def test_a_page_the_reader_cannot_handle_is_a_rejection_and_the_poll_goes_on(
