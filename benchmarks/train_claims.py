@@ -23,8 +23,8 @@ same-claim pair annotated by hand; ``../shared/data/claims`` is never read here)
    on claims_train is harder than the held-apart check, whose precision at the same
    threshold has been higher, so this is the margin); ``confident`` the lowest whose
    pairs are at least 95% right (omissions are said only from matches this sure);
-   ``weak`` the highest that keeps ``WEAK_RECALL`` of the same-claim pairs among the
-   candidates (an outlet with a pair this likely is not said to leave a claim out);
+   ``weak`` the highest at which "this outlet has no statement of the claim" (no pair
+   reaching ``weak``) is right ``SILENT_PRECISION`` of the time, by the gold (omissions);
 6. the final model: stage one fitted on every group, stage two on every group's
    stage-one features and out-of-fold graph features; written to
    ``src/storylens/data/claims-model.json`` with its SHA-256 pinned in
@@ -66,9 +66,12 @@ from storylens.statements import Statement, statements_of  # noqa: E402
 
 COMMAND = "python benchmarks/train_claims.py"
 PRECISION_FLOOR = 0.80
-# share of the same-claim candidate pairs at or above ``weak``: below it an outlet is
-# called silent on a claim
-WEAK_RECALL = 0.75
+# share of the "silent" calls that must be right: an outlet is said to leave a claim out
+# when none of its statements reaches ``weak`` with it, and ``weak`` is the highest of
+# WEAK_GRID at which, out of fold, that call is right this often (the gold has no
+# same-claim pair between the statement and the outlet)
+SILENT_PRECISION = 0.90
+WEAK_GRID = [round(0.02 + 0.02 * k, 3) for k in range(30)]  # 0.02 ... 0.6
 GRID = [round(0.2 + 0.025 * k, 3) for k in range(29)]  # 0.2 ... 0.9
 
 
@@ -231,14 +234,46 @@ def choose_thresholds(data: list[Pairs], probs: list[np.ndarray]) -> dict[str, f
     y = np.concatenate([d.y for d in data])
     p = np.concatenate(probs)
     confident = next((t for t in GRID if y[p >= t].mean() >= 0.95), GRID[-1]) if len(p) else 0.9
-    order = np.sort(p[y == 1])
-    weak = float(order[int((1 - WEAK_RECALL) * len(order))]) if len(order) else 0.1
+    silent = silent_curve(data, probs)
+    good = [t for t in WEAK_GRID if silent[t][0] >= SILENT_PRECISION]
+    weak = max(good) if good else WEAK_GRID[0]
     return {
         "match": match,
         "confident": confident,
         "weak": round(min(weak, match), 3),
         "curve": curve,
+        "silent": silent,
     }  # type: ignore[dict-item]
+
+
+def silent_curve(data: list[Pairs], probs: list[np.ndarray]) -> dict[float, tuple[float, int]]:
+    """Per ``weak`` of WEAK_GRID: (share right, count) of the calls "outlet B is silent
+    on statement s" (no candidate pair of s with B at ``weak`` or above), over the
+    statements that stand for annotated units; a call is wrong when the gold holds a
+    same-claim pair between s and a statement of B."""
+    best: list[tuple[float, bool]] = []  # (highest p of s with B, B truly silent on s)
+    for d, p in zip(data, probs, strict=True):
+        articles = [s.article for s in d.statements]
+        top: dict[tuple[int, str], float] = {}
+        for a, b, q in zip(d.i.tolist(), d.j.tolist(), p.tolist(), strict=True):
+            for x, other in ((a, articles[b]), (b, articles[a])):
+                top[(x, other)] = max(top.get((x, other), 0.0), q)
+        units_of: dict[str, set[str]] = {}
+        for k, art in enumerate(articles):
+            units_of.setdefault(art, set()).update(d.spans[k])
+        for k, art in enumerate(articles):
+            if not d.spans[k]:
+                continue
+            for other in units_of:
+                if other == art:
+                    continue
+                shared = unit_pairs(d.spans[k], units_of[other]) & d.group.same
+                best.append((top.get((k, other), 0.0), not shared))
+    out = {}
+    for t in WEAK_GRID:
+        calls = [truly for q, truly in best if q < t]
+        out[t] = (sum(calls) / max(1, len(calls)), len(calls))
+    return out
 
 
 def main() -> int:
@@ -338,6 +373,8 @@ def main() -> int:
         print(f"  out of fold at {t:.3f}: P {p:.4f} R {r:.4f} F1 {f:.4f}")
     p, r, f = curve[chosen["match"]]  # type: ignore[index]
     print(f"out of fold at match={chosen['match']}: PAIR_P {p:.4f} PAIR_R {r:.4f} PAIR_F1 {f:.4f}")
+    for t, (share, n) in chosen.pop("silent").items():  # type: ignore[union-attr]
+        print(f"  'silent' below weak={t:.2f}: {n} calls, {share:.4f} right")
     print(f"confident={chosen['confident']} weak={chosen['weak']}")
     stage1 = fit_stage(np.vstack(x1), np.concatenate([d.y for d in data]), PAIR_FEATURES, args.l2)
     stage2 = fit_stage(
