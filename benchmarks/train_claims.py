@@ -62,6 +62,9 @@ from storylens.align.features import (  # noqa: E402
     pair_features,
 )
 from storylens.align.model import ClaimsModel, Stage, write_claims_model  # noqa: E402
+from storylens.align.quotes import QUOTE_LINK_P, SAME_WORDS, quote_pairs  # noqa: E402
+from storylens.names import StoryNames  # noqa: E402
+from storylens.quotegroups import group_quotes  # noqa: E402
 from storylens.statements import Statement, statements_of  # noqa: E402
 
 COMMAND = "python benchmarks/train_claims.py"
@@ -85,6 +88,7 @@ class Pairs:
     x: np.ndarray
     y: np.ndarray
     spans: list[set[str]]  # the units each statement covers
+    quoted: list[tuple[str, int, int]]  # (wording, a, b): statements holding one quote group
 
 
 class VectorCache:
@@ -128,6 +132,10 @@ def build(group: Group, cache: VectorCache) -> Pairs:
     story = Story(statements, vectors)
     i, j = candidate_pairs(story)
     spans = [covers(group, s.article, s.start, s.end) for s in statements]
+    texts = {r.article.id: r.article.text for r in group.results}
+    quotes = group_quotes(
+        [q for r in group.results for q in r.quotes], texts, StoryNames.build(group.results)
+    )
     return Pairs(
         group,
         statements,
@@ -137,6 +145,7 @@ def build(group: Group, cache: VectorCache) -> Pairs:
         pair_features(story, i, j),
         labels(group, spans, i, j),
         spans,
+        list(quote_pairs(statements, quotes)),
     )
 
 
@@ -207,8 +216,13 @@ def out_of_fold(
 
 
 def fact_counts(d: Pairs, p: np.ndarray, threshold: float) -> tuple[int, int, int]:
-    """(true, false, missed) same-claim unit pairs of the facts made at ``threshold``."""
-    matches = [Match(int(a), int(b), float(q)) for a, b, q in zip(d.i, d.j, p, strict=True)]
+    """(true, false, missed) same-claim unit pairs of the facts made at ``threshold``,
+    with the quote links compare adds (:mod:`storylens.align.quotes`)."""
+    scored = {(int(a), int(b)): float(q) for a, b, q in zip(d.i, d.j, p, strict=True)}
+    for wording, a, b in d.quoted:
+        if wording in SAME_WORDS:
+            scored[(a, b)] = max(scored.get((a, b), 0.0), QUOTE_LINK_P)
+    matches = [Match(a, b, q) for (a, b), q in scored.items()]
     facts = cover_facts(len(d.statements), d.story.article.tolist(), matches, threshold)
     found: set[frozenset[str]] = set()
     for fact in facts:
@@ -216,6 +230,18 @@ def fact_counts(d: Pairs, p: np.ndarray, threshold: float) -> tuple[int, int, in
             found |= unit_pairs(d.spans[link.a], d.spans[link.b])
     hit = len(found & d.group.same)
     return hit, len(found) - hit, len(d.group.same) - hit
+
+
+def print_quote_links(data: list[Pairs]) -> None:
+    """How often two statements holding one quote group are annotated one claim, per
+    wording class (the evidence behind storylens.align.quotes.SAME_WORDS)."""
+    tally: dict[str, list[int]] = {}
+    for d in data:
+        for wording, a, b in d.quoted:
+            same = bool(unit_pairs(d.spans[a], d.spans[b]) & d.group.same)
+            tally.setdefault(wording, [0, 0])[0 if same else 1] += 1
+    for wording, (same, other) in sorted(tally.items()):
+        print(f"  quote links, {wording}: {same} of {same + other} annotated one claim")
 
 
 def prf(counts: list[tuple[int, int, int]]) -> tuple[float, float, float]:
@@ -358,6 +384,7 @@ def main() -> int:
         for d in data
     )
     print(f"candidates reach {within} of {gold} annotated pairs ({within / max(1, gold):.3f})")
+    print_quote_links(data)
     del reach
     x1 = [d.x for d in data]
     p1 = out_of_fold(data, x1, PAIR_FEATURES, args.folds, args.l2)

@@ -17,6 +17,7 @@ from typing import Any
 
 from .align import Alignment, FactGroup, align, cover_facts
 from .align.embed import embed_statements
+from .align.quotes import quote_links
 from .conflicts import dates_disagree, find_conflicts
 from .errors import ReportError
 from .model import (
@@ -85,7 +86,9 @@ def compare_articles(
     vectors = embed_statements([s.text for s in statements])
     t_embed = time.perf_counter() - clock
     clock = time.perf_counter()
-    alignment = align(statements, vectors)
+    names = StoryNames.build(results)
+    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    alignment = align(statements, vectors, linked=quote_links(statements, quotes))
     groups, apart = _apart_on_dates(statements, alignment)
     t_match = time.perf_counter() - clock
     t_conflicts = 0.0
@@ -120,8 +123,6 @@ def compare_articles(
             )
         )
     omissions = _omissions(facts, groups, alignment, [r.article.id for r in results], statements)
-    names = StoryNames.build(results)
-    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
     sources = story_sources([s for r in results for s in r.sources], names)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
     t_rest = time.perf_counter() - clock - t_match - t_conflicts
