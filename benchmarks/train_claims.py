@@ -36,12 +36,14 @@ Only feature names and numbers are written; no text of the corpus.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import pickle
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -325,6 +327,8 @@ def main() -> int:
         "--export-pairs", type=Path, help="write the pairs train_encoder.py learns from, and stop"
     )
     args = ap.parse_args()
+    log = _Tee(sys.stdout)
+    sys.stdout = log
     root = SHARED / "data" / "claims_train"
     if not root.is_dir():
         raise SystemExit(f"{root} not found: the claims_train data lives in ../shared")
@@ -429,7 +433,25 @@ def main() -> int:
         path = write_claims_model(model, ROOT / "src" / "storylens" / "data")
         print(f"wrote {path}")
     print(f"{time.perf_counter() - started:.0f} s")
+    if not args.no_write and not args.export_pairs:
+        results = ROOT / "benchmarks" / "results" / "train_claims.md"
+        results.write_text(
+            f"# train_claims\n\nCommand: `{model.command}`\n\n```\n{log.getvalue()}```\n",
+            encoding="utf-8",
+        )
     return 0
+
+
+class _Tee(io.StringIO):
+    """Standard output, also kept for benchmarks/results/train_claims.md."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        return super().write(text)
 
 
 if __name__ == "__main__":
