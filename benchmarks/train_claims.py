@@ -234,6 +234,23 @@ def fact_counts(d: Pairs, p: np.ndarray, threshold: float) -> tuple[int, int, in
     return hit, len(found) - hit, len(d.group.same) - hit
 
 
+def print_hardness(data: list[Pairs]) -> None:
+    """What the same-claim pairs look like against the others: cosine and rare-word
+    overlap (the two strongest features), as quartiles."""
+    names = list(PAIR_FEATURES)
+    for feature in ("cosine", "rare_overlap"):
+        k = names.index(feature)
+        col = np.concatenate([d.x[:, k] for d in data])
+        y = np.concatenate([d.y for d in data]).astype(bool)
+        for label, part in (("same-claim", col[y]), ("other", col[~y])):
+            q = np.percentile(part, [25, 50, 75]) if len(part) else [0, 0, 0]
+            zero = float((part <= 0).mean()) if len(part) else 0.0
+            print(
+                f"  {feature}, {label} pairs: quartiles {q[0]:.3f} {q[1]:.3f} {q[2]:.3f}, "
+                f"{zero:.1%} at zero"
+            )
+
+
 def print_quote_links(data: list[Pairs]) -> None:
     """How often two statements holding one quote group are annotated one claim, per
     wording class (the evidence behind storylens.align.quotes.SAME_WORDS)."""
@@ -389,6 +406,7 @@ def main() -> int:
     )
     print(f"candidates reach {within} of {gold} annotated pairs ({within / max(1, gold):.3f})")
     print_quote_links(data)
+    print_hardness(data)
     del reach
     x1 = [d.x for d in data]
     p1 = out_of_fold(data, x1, PAIR_FEATURES, args.folds, args.l2)
