@@ -41,7 +41,9 @@ from storylens.report import render_html, render_markdown, report_to_dict  # noq
 from storylens.statements import statements_of  # noqa: E402
 
 
-def measure(articles: list, repeat: int, analyzed: list | None = None, parse_s: float = 0.0) -> dict[str, float]:
+def measure(
+    articles: list, repeat: int, analyzed: list | None = None, parse_s: float = 0.0
+) -> dict[str, float]:
     best: dict[str, float] | None = None
     for _ in range(repeat):
         timings: dict[str, float] = {}
@@ -68,7 +70,9 @@ def measure(articles: list, repeat: int, analyzed: list | None = None, parse_s: 
         }
         row["nlp_s"] = row["parse_s"] + row["embed_s"]
         row["align_conflicts_over_nlp"] = (row["align_s"] + row["conflicts_s"]) / row["nlp_s"]
-        row["align_ms_per_statement"] = 1000 * (row["align_s"] + row["conflicts_s"]) / max(1, row["statements"])
+        row["align_ms_per_statement"] = (
+            1000 * (row["align_s"] + row["conflicts_s"]) / max(1, row["statements"])
+        )
         if best is None or row["total_s"] < best["total_s"]:
             best = row
     assert best is not None
@@ -86,9 +90,13 @@ def ecb_story(target: int, articles: list, analyzed: list) -> tuple[list, list]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--repeat", type=int, default=2, help="runs per size; the fastest is kept")
-    ap.add_argument("--scale", default="200,1000,2000,5000", help="statement counts of the ECB+ stories")
+    ap.add_argument(
+        "--scale", default="200,1000,2000,5000", help="statement counts of the ECB+ stories"
+    )
     args = ap.parse_args()
     seeds, _ = read_inputs([str(SHARED / "data" / "seeds" / "articles.jsonl")])
     recession, rejected = read_inputs([str(SHARED / "data" / "recession" / "articles.jsonl")])

@@ -31,7 +31,9 @@ SHARED = ROOT.parent / "shared"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--src", type=Path, default=ROOT / "src", help="the storylens src/ to run")
     ap.add_argument("--label", default="current")
     ap.add_argument("--topics", default="36-45")
@@ -40,7 +42,9 @@ def main() -> int:
     if not (data / "gold_events.jsonl").is_file():
         raise SystemExit(f"{data} not found: ECB+ lives in ../shared")
     low, high = (int(x) for x in args.topics.split("-"))
-    articles = {a["id"]: a for a in map(json.loads, (data / "articles.jsonl").open(encoding="utf-8"))}
+    articles = {
+        a["id"]: a for a in map(json.loads, (data / "articles.jsonl").open(encoding="utf-8"))
+    }
     stories: dict[str, list[str]] = defaultdict(list)
     for g in map(json.loads, (data / "gold_stories.jsonl").open(encoding="utf-8")):
         if low <= int(g["topic"]) <= high:
@@ -51,25 +55,51 @@ def main() -> int:
         reports = []
         for n, (story, ids) in enumerate(sorted(stories.items()), 1):
             path = Path(tmp) / f"{story}.jsonl"
-            path.write_text("".join(json.dumps(articles[i]) + "\n" for i in sorted(ids)), encoding="utf-8")
+            path.write_text(
+                "".join(json.dumps(articles[i]) + "\n" for i in sorted(ids)), encoding="utf-8"
+            )
             out = Path(tmp) / f"{story}.json"
             subprocess.run(
-                [sys.executable, "-c", "from storylens.cli import main; main()", "compare", str(path),
-                 "--no-group", "--format", "json", "-o", str(out)],
-                check=True, env=env, stdout=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-c",
+                    "from storylens.cli import main; main()",
+                    "compare",
+                    str(path),
+                    "--no-group",
+                    "--format",
+                    "json",
+                    "-o",
+                    str(out),
+                ],
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
             )
             reports.append(str(out))
             print(f"\r{n}/{len(stories)} stories", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         printed = subprocess.run(
-            [sys.executable, str(SHARED / "eval" / "score_events.py"), str(data / "gold_events.jsonl"), *reports],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                str(SHARED / "eval" / "score_events.py"),
+                str(data / "gold_events.jsonl"),
+                *reports,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     print(printed, end="")
-    scores = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", printed.strip().splitlines()[-1])}
-    commit = subprocess.run(["git", "-C", str(args.src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    scores = {
+        k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", printed.strip().splitlines()[-1])
+    }
+    commit = subprocess.run(
+        ["git", "-C", str(args.src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     result = {
-        "command": f"python benchmarks/events_eval.py --label {args.label}" + (f" --src {args.src}" if args.src != ROOT / "src" else ""),
+        "command": f"python benchmarks/events_eval.py --label {args.label}"
+        + (f" --src {args.src}" if args.src != ROOT / "src" else ""),
         "src_commit": commit,
         "topics": args.topics,
         "stories": len(stories),
@@ -80,11 +110,15 @@ def main() -> int:
         "machine": f"{platform.machine()}, Python {platform.python_version()}",
     }
     out_dir = ROOT / "benchmarks" / "results"
-    (out_dir / f"events_eval_{args.label}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    (out_dir / f"events_eval_{args.label}.json").write_text(
+        json.dumps(result, indent=1) + "\n", encoding="utf-8"
+    )
     (out_dir / f"events_eval_{args.label}.md").write_text(
         f"# events eval: {args.label}\n\nCommand: `{result['command']}` (code at {commit}; "
         f"{result['stories']} stories, {result['articles']} articles of ECB+ topics {args.topics}).\n\n"
-        + "```\n" + printed.strip() + "\n```\n",
+        + "```\n"
+        + printed.strip()
+        + "\n```\n",
         encoding="utf-8",
     )
     return 0

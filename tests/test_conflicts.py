@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from storylens.conflicts import RULES, Pair, dates_disagree, find_conflicts, fold
+from storylens.conflicts import (
+    LOW_CONFIDENCE,
+    RULES,
+    Pair,
+    dates_disagree,
+    find_conflicts,
+    fold,
+)
 from storylens.features import numbers_in, quantities_differ, same_quantity
 from storylens.model import Article, ConflictKind
 from storylens.pipeline import analyze
@@ -89,10 +96,37 @@ def test_vague_counts_conflict_only_when_no_reading_agrees() -> None:
             "A 31-year-old woman was hurt in the Vellin crash on Monday.",
             "An 11-year-old girl was hurt in the Vellin crash on Monday.",
         ),
+        # a floor or a ceiling the other count satisfies
+        (
+            "The Vellin jury deliberated for more than 30 hours.",
+            "The Vellin jury deliberated for 40 hours.",
+        ),
+        # a running total is not the count of one event
+        (
+            "Divers recovered 12 rifles from the Vellin wreck on Monday.",
+            "Divers have recovered 31 rifles from the Vellin wreck so far.",
+        ),
+        # two doers, two offers
+        (
+            "The Vellin Rovers offered Ilan Moss a seven-year contract.",
+            "The Marrow Hawks offered Ilan Moss an 8-year contract.",
+        ),
+        # a number inside a modifier counts something else
+        (
+            "Ilan Moss scored two three-point baskets for Vellin.",
+            "Ilan Moss scored 11 points for Vellin.",
+        ),
     ],
 )
 def test_not_number_conflicts(a: str, b: str) -> None:
     assert "number" not in _kinds(a, b)
+
+
+def test_a_floor_the_other_count_falls_below_is_a_conflict() -> None:
+    assert "number" in _kinds(
+        "At least four people died in the Vellin landslide.",
+        "The Vellin landslide killed one person.",
+    )
 
 
 def test_quantities() -> None:
@@ -149,6 +183,11 @@ def test_one_person_named_two_ways() -> None:
             "Brenn signed the harbour bill on Friday.",
             "Odo Brenn signed the harbour bill on Friday.",
         ),
+        # a description the tagger took into the name
+        (
+            "Comedian Ella Dorn hosted the Vellin gala on Friday.",
+            "Ella Dorn hosted the Vellin gala on Friday.",
+        ),
     ]:
         assert "name" not in _kinds(a, b)
     assert fold("F.B.I.") == fold("FBI") and fold("Quíll") == "quill"
@@ -181,6 +220,20 @@ def test_not_actor_conflicts(a: str, b: str) -> None:
     assert "actor" not in _kinds(a, b)
 
 
+def test_two_pronouns_are_not_rival_doers() -> None:
+    # each "He" is the article's guess at an antecedent; two guesses are no conflict
+    texts = {
+        "a": "Tomas Reyner led the Vellin board. He closed the harbour on Sunday.",
+        "b": "Mayor Ivo Hadley met the Vellin board. He closed the harbour on Sunday.",
+    }
+    last = {
+        k: statements_of(next(iter(analyze([Article(id=k, text=t)]))))[-1] for k, t in texts.items()
+    }
+    assert {last["a"].actor, last["b"].actor} == {"Tomas Reyner", "Ivo Hadley"}
+    found = find_conflicts("f1", [(last["a"], last["b"], 0.9)], texts)
+    assert "actor" not in {c.kind for c in found}
+
+
 def test_whether_it_happened() -> None:
     found = _kinds(
         "The Vellin ferry passed its safety inspection last month.",
@@ -193,12 +246,21 @@ def test_whether_it_happened() -> None:
             "The mayor not only criticised the Vellin plan but also sued.",
             "The mayor criticised the Vellin plan.",
         ),
-        (
-            "The Vellin ferry owner said it did not pass its inspection.",
-            "The Vellin ferry passed its inspection.",
-        ),
     ]:
         assert "negation" not in _kinds(a, b), (a, b)
+
+
+def test_reported_speech_is_a_less_certain_difference() -> None:
+    # what someone is said to have said against the outlet's own account: shown only
+    # among the less certain items, whatever the pair's probability
+    a, b = (
+        "The Vellin ferry owner said it did not pass its inspection.",
+        ("The Vellin ferry passed its inspection."),
+    )
+    sa, sb = _statement(a, "a"), _statement(b, "b")
+    found = find_conflicts("f1", [(sa, sb, 1.0)], {"a": a, "b": b})
+    assert [c.kind for c in found] == ["negation"]
+    assert found[0].confidence < LOW_CONFIDENCE
 
 
 def test_rules_only_see_pairs_of_two_articles() -> None:

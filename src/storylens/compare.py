@@ -17,6 +17,7 @@ from typing import Any
 
 from .align import Alignment, FactGroup, align, cover_facts
 from .align.embed import embed_statements
+from .align.quotes import quote_links
 from .conflicts import dates_disagree, find_conflicts
 from .errors import ReportError
 from .model import (
@@ -85,7 +86,9 @@ def compare_articles(
     vectors = embed_statements([s.text for s in statements])
     t_embed = time.perf_counter() - clock
     clock = time.perf_counter()
-    alignment = align(statements, vectors)
+    names = StoryNames.build(results)
+    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    alignment = align(statements, vectors, linked=quote_links(statements, quotes))
     groups, apart = _apart_on_dates(statements, alignment)
     t_match = time.perf_counter() - clock
     t_conflicts = 0.0
@@ -120,8 +123,6 @@ def compare_articles(
             )
         )
     omissions = _omissions(facts, groups, alignment, [r.article.id for r in results], statements)
-    names = StoryNames.build(results)
-    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
     sources = story_sources([s for r in results for s in r.sources], names)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
     t_rest = time.perf_counter() - clock - t_match - t_conflicts
@@ -165,17 +166,19 @@ def _apart_on_dates(
     kept, apart = [], []
     for m in alignment.matches:
         if model.match <= m.p < model.confident:
-            days = dates_disagree(statements[m.a], statements[m.b])
+            a, b = statements[m.a], statements[m.b]
+            why: dict[str, Any] = {}
+            days = dates_disagree(a, b)
             if days is not None:
-                a, b = statements[m.a], statements[m.b]
+                why = {"dates": [t.text for t in days], "values": [t.value for t in days]}
+            if why:
                 apart.append(
                     {
                         "statements": [
                             {"article": s.article, "start": s.start, "end": s.end, "text": s.text}
                             for s in (a, b)
                         ],
-                        "dates": [t.text for t in days],
-                        "values": [t.value for t in days],
+                        **why,
                         "score": round(m.p, 4),
                     }
                 )
@@ -201,27 +204,30 @@ def _omissions(
 ) -> list[Omission]:
     """Per article: claims that others report with confidence (at least two others, or
     the other one when there are two articles) and that no statement of the article
-    matches even weakly."""
+    matches even weakly (``facts``), or matches only below ``match`` (``possible``)."""
     model = alignment.model
-    near: dict[int, set[str]] = {}
+    near: dict[int, dict[str, float]] = {}
     for m in alignment.matches:
-        if m.p >= model.weak:
-            near.setdefault(m.a, set()).add(statements[m.b].article)
-            near.setdefault(m.b, set()).add(statements[m.a].article)
+        for x, y in ((m.a, m.b), (m.b, m.a)):
+            other = statements[y].article
+            seen = near.setdefault(x, {})
+            seen[other] = max(seen.get(other, 0.0), m.p)
     needed = 1 if len(articles) == 2 else 2
     out = []
     for article in articles:
-        missing = []
+        missing, possible = [], []
         for fact, group in zip(facts, groups, strict=True):
             reporters = {s.article for s in fact.statements}
             if article in reporters or len(reporters) < needed:
                 continue
             if len(reporters) > 1 and fact.confidence < model.confident:
                 continue
-            if any(article in near.get(i, set()) for i in group.members):
-                continue
-            missing.append(fact.id)
-        out.append(Omission(article, tuple(missing)))
+            closest = max((near.get(i, {}).get(article, 0.0) for i in group.members), default=0.0)
+            if closest < model.weak:
+                missing.append(fact.id)
+            elif closest < model.match:
+                possible.append(fact.id)
+        out.append(Omission(article, tuple(missing), tuple(possible)))
     return out
 
 

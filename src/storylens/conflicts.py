@@ -5,17 +5,21 @@ directly) are compared, and only by these rules, each a small function that sees
 pair and returns what it found or nothing (``RULES``, in this order):
 
 - ``number``: both count the same thing (the same slot: :mod:`storylens.slots`) once
-  each, and no rounding or vagueness reconciles the counts ("24 dead" / "five dead";
-  not "about 10,000" / "9,800", not "at least five" / "5");
+  each, and no rounding, bound or vagueness reconciles the counts ("24 dead" / "five
+  dead"; not "about 10,000" / "9,800", not "at least five" / "5", not "more than 30
+  hours" / "40 hours"); never a running total ("so far", "this season"), a count of
+  two different doers' acts, or a number in a modifier against a plain count
+  ("three-point plays" / "11 points");
 - ``date``: both date what they tell, and none of one side's dates can be the other's
   ("in 1967" / "in 1957", "Thursday" / "Sunday"; "May 3" / "3 May" agree);
 - ``name``: each names one person with the same surname but another given name
-  ("Loretta Sanchez" / "Linda T. Sánchez"; not "Boehner" / "John A. Boehner");
+  ("Loretta Sanchez" / "Linda T. Sánchez"; not "Boehner" / "John A. Boehner", not
+  "Comedian Ellen DeGeneres" / "Ellen DeGeneres");
 - ``actor``: the same act with another named doer, both active and neither a part of
   the other ("the council closed" / "the coast guard closed"; not a dateline, an
-  appositive or a passive agent);
-- ``negation``: one says it happened, the other that it did not, with the same verb,
-  neither reporting what someone said and no "not only ... but also".
+  appositive, a passive agent, or two pronouns);
+- ``negation``: one says it happened, the other that it did not, with the same verb
+  and no "not only ... but also" (less sure when a side is what someone said).
 
 Each conflict carries a confidence (the pair's probability times how sure the rule
 is) and a one-line reason that quotes both values; each value is the article's exact
@@ -36,7 +40,7 @@ from dataclasses import dataclass
 from .extract.timex import Timex, same_time
 from .features import Number, quantities_differ
 from .model import Conflict, ConflictKind, ConflictValue
-from .statements import Statement
+from .statements import NameMention, Statement
 
 # How sure each rule is that a hit is a real disagreement, before the pair's own
 # probability: counts and dates are read off the text; names, doers and negation
@@ -51,6 +55,13 @@ CERTAINTY: dict[str, float] = {
 # a doer named by a pronoun ("He designated ...") rests on the pronoun's antecedent,
 # which is a guess: such a difference is shown, but as the least sure kind
 PRONOUN_CERTAINTY = 0.45
+# whether it happened, when one side is what someone is reported to have said: kept,
+# as accounts that disagree, but below LOW_CONFIDENCE whatever the pair's probability
+REPORTED_CERTAINTY = 0.45
+# conflicts less sure than this are the "less certain" ones the reports show only on
+# request: those resting on a pronoun's antecedent or on reported speech, and any
+# other whose pair the model matched at little over its threshold
+LOW_CONFIDENCE = 0.5
 _NOT_ACTS = frozenset(["be", "have", "do", "say", "tell", "add", "report", "state", "make", "get"])
 _VAGUE_TIMES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 
@@ -96,14 +107,36 @@ def _single(numbers: Sequence[Number], slot: str, unit: str) -> Number | None:
     return same[0] if len(same) == 1 else None
 
 
+# a count over a span of time or events ("so far", "a total of", "through 14 games",
+# "this season") is not the count of one event: two such counts differ by design
+_CUMULATIVE = re.compile(
+    r"\b(?:so far|thus far|to date|in total|a total of|in all|altogether|all told|"
+    r"through \w+ (?:games|matches|races|weeks|months)|(?:his|her|their|its) (?:last|first) "
+    r"\w+ (?:games|matches|races)|this (?:season|year)|career)\b",
+    re.IGNORECASE,
+)
+
+
+def _compound(s: Statement, n: Number, texts: Mapping[str, str]) -> bool:
+    """A number inside a hyphenated modifier ("a three-point play", "an 8-year deal")."""
+    after = texts[s.article][n.end : n.end + 2]
+    return len(after) == 2 and after[0] in "-‐‑" and after[1].isalpha()
+
+
 def number_rule(pair: Pair) -> Finding | None:
     a, b = pair.a, pair.b
+    if _CUMULATIVE.search(a.text) or _CUMULATIVE.search(b.text):
+        return None
+    if a.actor and b.actor and not _same_doer(a, b):
+        return None  # the Orioles' offer and the Nationals' offer are two offers
     for x in a.numbers:
         if not x.slot:
             continue
         mine, theirs = _single(a.numbers, x.slot, x.unit), _single(b.numbers, x.slot, x.unit)
         if mine is None or theirs is None or not quantities_differ(mine, theirs):
             continue
+        if _compound(a, mine, pair.texts) != _compound(b, theirs, pair.texts):
+            continue  # "three-point plays" and "11 points" count different things
         va = pair.value(a, mine.start, mine.end)
         vb = pair.value(b, theirs.start, theirs.end)
         what = f" ({x.slot})" if x.slot else ""
@@ -161,15 +194,32 @@ def name_rule(pair: Pair) -> Finding | None:
         theirs = [p for p in pair.b.persons if fold(p.surname) == surname]
         if len(ours) != 1 or len(theirs) != 1 or not theirs[0].given:
             continue
-        given_a, given_b = fold(pa.given).rstrip("."), fold(theirs[0].given).rstrip(".")
-        if given_a == given_b or given_a.startswith(given_b) or given_b.startswith(given_a):
-            continue  # the same name, or an initial or short form of it ("J." / "John")
+        if not _given_names_differ(pa, theirs[0]):
+            continue
         va = pair.value(pair.a, pa.start, pa.end)
         vb = pair.value(pair.b, theirs[0].start, theirs[0].end)
         return Finding(
             (va, vb), f"{pair.outlet(pair.a)} names {va.value}, {pair.outlet(pair.b)} {vb.value}"
         )
     return None
+
+
+def _given(mention: NameMention) -> list[str]:
+    """The words of a written name before its surname, initials and titles out
+    ("Comedian Ellen DeGeneres" -> ["comedian", "ellen"])."""
+    words = fold(mention.text).split()
+    if words and words[-1] == fold(mention.surname):
+        words = words[:-1]
+    return [w for w in words if len(w) > 1]
+
+
+def _given_names_differ(a: NameMention, b: NameMention) -> bool:
+    """No word before the surname of one is, or begins, a word of the other's ("Brian" /
+    "Bryant A." differ; "Ellen" / "Comedian Ellen" and "J." / "John" do not)."""
+    ga, gb = _given(a), _given(b)
+    if not ga or not gb:
+        return False
+    return not any(x == y or x.startswith(y) or y.startswith(x) for x in ga for y in gb)
 
 
 def _same_doer(a: Statement, b: Statement) -> bool:
@@ -193,28 +243,42 @@ def actor_rule(pair: Pair) -> Finding | None:
         return None
     va = pair.value(a, *a.actor_span, resolved=a.actor)
     vb = pair.value(b, *b.actor_span, resolved=b.actor)
+    if all(v.value.lower() in _PRONOUNS for v in (va, vb)):
+        return None  # "He" against "he": two guesses at antecedents, not two accounts
     pronoun = any(v.value.lower() in _PRONOUNS for v in (va, vb))
+    verb = a.verb or "did it"
     return Finding(
         (va, vb),
-        f"{pair.outlet(a)} says {a.actor} did it, {pair.outlet(b)} says {b.actor}",
+        f"who did it ({verb}): {pair.outlet(a)} says {_quoted(va)}, {pair.outlet(b)} {_quoted(vb)}",
         PRONOUN_CERTAINTY if pronoun else None,
     )
+
+
+def _quoted(value: ConflictValue) -> str:
+    """'“He” (Trump)': the article's words, and what they stand for when that differs."""
+    shown = f"\u201c{value.value}\u201d"
+    if value.resolved and fold(value.resolved) not in fold(value.value):
+        shown += f" ({value.resolved})"
+    return shown
 
 
 def negation_rule(pair: Pair) -> Finding | None:
     a, b = pair.a, pair.b
     if a.negated == b.negated or a.verb != b.verb or not a.verb_span or not b.verb_span:
         return None
-    if a.reported or b.reported or a.not_only or b.not_only or a.verb in _NOT_ACTS - {"be", "have"}:
+    if a.not_only or b.not_only or a.verb in _NOT_ACTS - {"be", "have"}:
         return None
     if a.verb in ("be", "have") and (a.actor is None or a.actor != b.actor):
         return None
     va = pair.value(a, *a.verb_span)
     vb = pair.value(b, *b.verb_span)
     neg, pos = (pair.outlet(a), pair.outlet(b)) if a.negated else (pair.outlet(b), pair.outlet(a))
+    # "two officials said it had not passed" against "it had passed, records show":
+    # accounts that disagree, though one side is what someone said
     return Finding(
         (va, vb),
         f"{pos} says it happened, {neg} that it did not ({va.value!r} / {vb.value!r})",
+        REPORTED_CERTAINTY if a.reported or b.reported else None,
     )
 
 

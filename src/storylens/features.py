@@ -93,13 +93,18 @@ class Number:
     noun: str  # the word it counts ("troops", "cartels"), lower case lemma, or ""
     low: float | None = None  # what a vague quantity allows ("dozens": 24 to 99)
     high: float | None = None
-    bound: bool = False  # "at least", "more than", "up to": a floor or ceiling as told
+    # "at least", "more than", "over": "floor"; "up to", "fewer than", "nearly": "ceiling"
+    bound: str = ""
     slot: str = ""  # what it counts, as a class ("deaths", "injuries") or the noun's lemma
 
     def interval(self) -> tuple[float, float]:
         """The values the text allows: rounding widens an "about" by a tenth."""
         if self.low is not None and self.high is not None:
             return self.low, self.high
+        if self.bound == "floor":  # "at least four" allows four and any more
+            return self.value, float("inf")
+        if self.bound == "ceiling":  # "up to 40", "nearly 50"
+            return (0.9 * self.value if self.approximate else 0.0), self.value
         if self.approximate:
             return 0.9 * self.value, 1.1 * self.value
         return self.value, self.value
@@ -224,9 +229,16 @@ def vague_numbers_in(text: str, offset: int = 0) -> list[Number]:
     return out
 
 
-def is_bound(text_before: str) -> bool:
-    """Whether the words just before a number make it a floor or ceiling ("at least 5")."""
-    return bool(_BOUND.search(text_before))
+_FLOOR_WORDS = frozenset({"at least", "more than", "over"})
+
+
+def is_bound(text_before: str) -> str:
+    """Whether the words just before a number make it a floor ("at least 5": ``"floor"``)
+    or a ceiling ("up to 5", "nearly 5": ``"ceiling"``); ``""`` when neither."""
+    m = _BOUND.search(text_before)
+    if not m:
+        return ""
+    return "floor" if " ".join(m.group(1).lower().split()) in _FLOOR_WORDS else "ceiling"
 
 
 def quantities_differ(a: Number, b: Number) -> bool:

@@ -267,11 +267,16 @@ class Conflict:
 
 @dataclass(frozen=True, slots=True)
 class Omission:
+    """What one article leaves out: ``facts`` it surely does not report (none of its
+    statements comes near them), ``possible`` those where its nearest statement is below
+    a match but not far (shown behind the reports' switch for less certain items)."""
+
     article: str
     facts: tuple[str, ...]
+    possible: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"article": self.article, "facts": list(self.facts)}
+        return {"article": self.article, "facts": list(self.facts), "possible": list(self.possible)}
 
 
 @dataclass(frozen=True, slots=True)

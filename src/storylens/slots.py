@@ -14,12 +14,30 @@ from typing import Any
 # classes of counts that news reports give in many words
 SLOT_CLASSES: dict[str, frozenset[str]] = {
     "deaths": frozenset(
-        ["kill", "dead", "die", "death", "fatality", "fatal", "toll", "life", "body", "killing", "slay", "murder", "perish"]
+        [
+            "kill",
+            "dead",
+            "die",
+            "death",
+            "fatality",
+            "fatal",
+            "toll",
+            "life",
+            "body",
+            "killing",
+            "slay",
+            "murder",
+            "perish",
+        ]
     ),
-    "injuries": frozenset(["injure", "injured", "injury", "wound", "wounded", "hurt", "hospitalize", "casualty"]),
+    "injuries": frozenset(
+        ["injure", "injured", "injury", "wound", "wounded", "hurt", "hospitalize", "casualty"]
+    ),
     "arrests": frozenset(["arrest", "detain", "detention", "custody"]),
     "missing": frozenset(["missing", "unaccounted"]),
-    "evacuated": frozenset(["evacuate", "evacuation", "evacuee", "displace", "displaced", "homeless"]),
+    "evacuated": frozenset(
+        ["evacuate", "evacuation", "evacuee", "displace", "displaced", "homeless"]
+    ),
 }
 _NOUNISH = frozenset(("NOUN", "PROPN"))
 _NEAR = frozenset(("amod", "compound", "acomp", "oprd", "attr", "nmod", "advmod", "xcomp", "conj"))

@@ -40,10 +40,116 @@ _CONTEXT = re.compile(
 )
 # common nouns that name a doer worth comparing ("the county council" vs "the state police")
 _AGENT_NOUNS = frozenset(
-    ["council", "police", "government", "ministry", "department", "agency", "army", "military", "navy", "court", "commission", "committee", "authority", "authorities", "company", "firm", "office", "administration", "board", "union", "mayor", "governor", "president", "minister", "officials", "spokesperson", "spokesman", "spokeswoman", "prosecutors", "investigators", "guard", "coastguard", "service", "regulator", "inspectors"]
+    [
+        "council",
+        "police",
+        "government",
+        "ministry",
+        "department",
+        "agency",
+        "army",
+        "military",
+        "navy",
+        "court",
+        "commission",
+        "committee",
+        "authority",
+        "authorities",
+        "company",
+        "firm",
+        "office",
+        "administration",
+        "board",
+        "union",
+        "mayor",
+        "governor",
+        "president",
+        "minister",
+        "officials",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "prosecutors",
+        "investigators",
+        "guard",
+        "coastguard",
+        "service",
+        "regulator",
+        "inspectors",
+    ]
 )
 _STOP = frozenset(
-    ["the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "as", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "it", "its", "their", "his", "her", "they", "he", "she", "we", "our", "you", "your", "i", "not", "also", "than", "then", "there", "which", "who", "whom", "what", "when", "where", "while", "after", "before", "over", "under", "about", "said", "says"]
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "not",
+        "also",
+        "than",
+        "then",
+        "there",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "while",
+        "after",
+        "before",
+        "over",
+        "under",
+        "about",
+        "said",
+        "says",
+    ]
 )
 
 
@@ -215,7 +321,7 @@ _QUOTES = frozenset('"“”')
 
 
 def _coordinated(part: Any) -> list[Any]:
-    """"The dam burst at noon, and 300 people fled": two claims, each with its own subject
+    """ "The dam burst at noon, and 300 people fled": two claims, each with its own subject
     and verb, cut before the conjunction (outside quotation marks, each side four words
     or more)."""
     root = part.root
@@ -246,7 +352,24 @@ _BOILERPLATE = re.compile(
 )
 # the lower-case words a byline may hold besides names ("By Mira Tal and Ode Lenz, staff writers")
 _BYLINE_WORDS = frozenset(
-    ["and", "of", "for", "the", "staff", "writer", "writers", "reporter", "reporters", "correspondent", "editor", "news", "contributor", "contributors", "in", "with"]
+    [
+        "and",
+        "of",
+        "for",
+        "the",
+        "staff",
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "editor",
+        "news",
+        "contributor",
+        "contributors",
+        "in",
+        "with",
+    ]
 )
 _HEADLINE_MAX_WORDS = 25
 _BOILERPLATE_MAX_WORDS = 14
@@ -288,10 +411,59 @@ def _is_question(words: list[Any]) -> bool:
 
 
 _TITLES = frozenset(
-    ["mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "prof", "rev", "president", "secretary", "minister", "senator", "governor", "mayor", "judge", "justice", "chief", "officer", "constable", "detective", "sheriff", "inspector", "sergeant", "lady", "sir", "dame", "lord"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "prof",
+        "rev",
+        "president",
+        "secretary",
+        "minister",
+        "senator",
+        "governor",
+        "mayor",
+        "judge",
+        "justice",
+        "chief",
+        "officer",
+        "constable",
+        "detective",
+        "sheriff",
+        "inspector",
+        "sergeant",
+        "lady",
+        "sir",
+        "dame",
+        "lord",
+    ]
 )
 _REPORTING_VERBS = frozenset(
-    ["say", "tell", "add", "report", "state", "announce", "confirm", "write", "note", "claim", "insist", "deny", "argue"]
+    [
+        "say",
+        "tell",
+        "add",
+        "report",
+        "state",
+        "announce",
+        "confirm",
+        "write",
+        "note",
+        "claim",
+        "insist",
+        "deny",
+        "argue",
+    ]
 )
 
 

@@ -345,7 +345,8 @@ def report_rows(report: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
     Tables: ``articles``, ``facts`` (one row per statement), ``quotes`` (one row per
     variant of a quote group), ``conflicts`` (one row per conflicting value),
-    ``sources``, ``omissions`` (one row per left-out fact) and ``repairs``.
+    ``sources``, ``omissions`` (one row per left-out fact, ``certain`` false for a
+    possible one) and ``repairs``.
     """
     out: dict[str, list[dict[str, Any]]] = {
         "articles": [],
@@ -390,7 +391,11 @@ def report_rows(report: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             out["sources"].append({"story": sid, **flat})
         for omission in story.get("omissions", []):
             out["omissions"] += [
-                {"story": sid, "article": omission["article"], "fact": f} for f in omission["facts"]
+                {"story": sid, "article": omission["article"], "fact": f, "certain": True}
+                for f in omission["facts"]
+            ] + [
+                {"story": sid, "article": omission["article"], "fact": f, "certain": False}
+                for f in omission.get("possible", [])
             ]
         out["repairs"] += [{"story": sid, **r} for r in story.get("repairs", [])]
     return out

@@ -10,7 +10,9 @@
 3. stage two: the model scores each pair again with what the rest of the story says
    of it (agreement through a third outlet, neighbouring sentences in step, rank
    among each statement's matches: :func:`storylens.align.features.graph_features`);
-4. facts: pairs at or above the model's ``match`` threshold are covered by cliques
+4. pairs that carry one quotation in the same words take the probability measured
+   for such pairs where the model's is lower (:mod:`storylens.align.quotes`);
+5. facts: pairs at or above the model's ``match`` threshold are covered by cliques
    (every two statements of different articles in a fact are a match), best pairs
    first. A statement may sit in several facts (a sentence that makes two claims),
    and a fact may hold several statements of one article (a claim told over two
@@ -20,7 +22,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,14 +172,29 @@ def cover_facts(
 
 
 def align(
-    statements: Sequence[Statement], vectors: np.ndarray, model: ClaimsModel | None = None
+    statements: Sequence[Statement],
+    vectors: np.ndarray,
+    model: ClaimsModel | None = None,
+    linked: Mapping[tuple[int, int], float] | None = None,
 ) -> Alignment:
-    """Score the story's candidate pairs and cover the matches with facts."""
+    """Score the story's candidate pairs and cover the matches with facts.
+
+    ``linked``: pairs ``(a, b)``, ``a < b``, known to be one claim by other evidence
+    (a shared quotation: :func:`storylens.align.quotes.quote_links`) with their
+    probability, which a pair takes where it is above the model's (and which adds the
+    pair where it was no candidate).
+    """
     model = model or load_claims_model()
     story = Story(statements, vectors)
     i, j = candidate_pairs(story)
     _, _, p = score_pairs(story, i, j, model)
-    matches = tuple(Match(int(a), int(b), float(q)) for a, b, q in zip(i, j, p, strict=True))
+    scored = {
+        (min(int(a), int(b)), max(int(a), int(b))): float(q)
+        for a, b, q in zip(i, j, p, strict=True)
+    }
+    for pair, q in (linked or {}).items():
+        scored[pair] = max(scored.get(pair, 0.0), q)
+    matches = tuple(Match(a, b, q) for (a, b), q in scored.items())
     facts = cover_facts(len(statements), story.article.tolist(), matches, model.match)
     return Alignment(matches, tuple(facts), model)
 

@@ -216,6 +216,7 @@ class QuoteOut(_Model):
 class OmissionOut(_Model):
     article: str
     facts: list[str]
+    possible: list[str] = []
 
 
 class RepairOut(_Model):
