@@ -510,8 +510,12 @@ def _part_lines(part: str, r: dict[str, Any]) -> list[str]:
             f"Tokenizer on the cut text (s): {r['tokenizer_cut_s']}",
             f"Tokenizer on uncut runs, what the cut avoids (s): {r['tokenizer_uncut_s']}",
             f"`storylens quotes` on 100,000 marks, loading the models included: "
-            f"{r['command_100000']['wall_s']} s (on one plain sentence: "
-            f"{r['command_one_sentence']['wall_s']} s)",
+            f"{r['command_100000']['wall_s']} s"
+            + (
+                f" (on one plain sentence: {r['command_one_sentence']['wall_s']} s)"
+                if "command_one_sentence" in r  # absent from runs before it was added
+                else ""
+            ),
         ]
     if part == "mojibake":
         return [
