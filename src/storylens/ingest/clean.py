@@ -27,10 +27,10 @@ from ..errors import RejectedInput
 from ..model import Article, Rejection
 
 # Characters per article. Analysis runs in pieces (storylens.pipeline), so time grows
-# linearly with length, and memory by about 120 bytes per character on top of the
-# models (benchmarks/results/robustness.md: 5,242,880 characters in one line peak at
-# 0.74 GB for `storylens quotes`); 6,000,000 keeps one article under 1 GB, and is far
-# above any news article (ECB+, MEANTIME and PolNeAR articles stay under 60,000).
+# linearly with length and memory by about 100 bytes per character above the models
+# (benchmarks/results/robustness.md, long: a 5,242,880-character line peaks at 568 MB in
+# `storylens quotes` and 894 MB in `storylens ingest`, against 172 MB and 375 MB for 1,000
+# characters); at 6,000,000 one article stays under 1 GB. No news article comes near it.
 MAX_CHARS = 6_000_000
 MAX_ID_CHARS = 512
 # Above this share of unstorable characters a text was decoded from something that was
