@@ -64,6 +64,21 @@ _FUTURE_BEFORE = re.compile(  # ends where the expression starts
     r"\b(?:until|till|by|as soon as|as early as|as late as|starting|beginning|effective)\s+(?:on\s+)?",
     re.IGNORECASE,
 )
+# ... and cues that a date lies behind the article's: a period "ended March 31", a change
+# "since August" (TimeBank: the dates after "ended" are all in the past)
+_PAST_BEFORE = re.compile(r"\b(?:ended|since)\s+(?:on\s+|in\s+)?", re.IGNORECASE)
+# a verb in the past tense right before the expression ("said Tuesday", "was told on
+# Monday"), unless it is a passive or perfect after a modal ("will be closed Monday") or
+# a verb of planning ("scheduled Monday", "extended to Nov. 20")
+_PAST_VERB_BEFORE = re.compile(
+    r"(?<!\bbe )(?<!\bbeen )(?<!\bto )(?<!\bhave )(?<!\bhas )"
+    r"\b(?!(?:scheduled|expected|planned|slated|set|postponed|delayed|rescheduled|moved|"
+    r"adjourned|extended|due|needed|required|ended|opened)\b)"
+    r"(?:said|told|met|began|left|came|went|made|took|gave|won|lost|fell|rose|sold|bought|paid|"
+    r"held|ran|saw|got|spoke|wrote|broke|fled|flew|became|brought|found|sent|spent|built|led|"
+    r"arrived|[a-z]{2,}ed)\s+(?:on\s+)?",
+    re.IGNORECASE,
+)
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 _REACH = 60  # characters either side searched for tense cues: a clause's length, not tuned
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n")
@@ -194,6 +209,8 @@ class _Sentences:
         self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         self.cues = [m.start() for m in _FUTURE.finditer(text)]
         self.cued_starts = {m.end() for m in _FUTURE_BEFORE.finditer(text)}
+        self.past_starts = {m.end() for m in _PAST_BEFORE.finditer(text)}
+        self.past_verb_starts = {m.end() for m in _PAST_VERB_BEFORE.finditer(text)}
 
     def bounds(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.ends, pos)
@@ -206,9 +223,11 @@ class _Sentences:
         return i < len(self.cues) and self.cues[i] < hi
 
     def tense(self, start: int, end: int) -> str | None:
-        """ "future" or None, from the cues in the expression's clause."""
+        """ "future", "past" or None, from the cues in the expression's clause."""
         if start in self.cued_starts:
             return "future"
+        if start in self.past_starts or start in self.past_verb_starts:
+            return "past"
         s, e = self.bounds(start)
         lo, hi = max(s, start - _REACH), min(e, end + _REACH)
         if self._cue_in(lo, start) or self._cue_in(end, hi):
