@@ -79,6 +79,8 @@ _PAST_VERB_BEFORE = re.compile(
     r"arrived|[a-z]{2,}ed)\s+(?:on\s+)?",
     re.IGNORECASE,
 )
+_TOLD_DATE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+_TOLD_YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)|'\d\d\b")
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 _REACH = 60  # characters either side searched for tense cues: a clause's length, not tuned
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n")
@@ -249,10 +251,10 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
     for cand in _candidates(text):
         if cand[0] not in tenses:
             tenses[cand[0]] = sentences.tense(cand[0], cand[1])
-        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory())):
+        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory(), cand[0])):
             valid.append(cand)
     for start, end, rule, m in _select(valid):
-        ctx = Context(text, dct, tenses[start], memory)
+        ctx = Context(text, dct, tenses[start], memory, start)
         found = rule.resolve(m, ctx)
         if found is None:
             continue
@@ -260,6 +262,8 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
         e = found.end if found.end is not None else end
         while e > s and text[e - 1] in " ,":
             e -= 1
+        if _TOLD_DATE.fullmatch(found.value) and _TOLD_YEAR.search(text, s, e):
+            memory.last = found.value  # a date told with its year: what "that year" means
         resolved.append((s, e, found))
     resolved = _anchor_clock_times(resolved, sentences, dct)
     out = []

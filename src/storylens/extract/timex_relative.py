@@ -131,6 +131,9 @@ def _relative(m: re.Match[str], ctx: Context) -> Found | None:
     rel = m.group("rel").lower()
     shift = shift_word(rel)
     assert shift is not None
+    anchored = _from_last(ctx, unit, shift) if rel in _ANAPHORIC else None
+    if anchored:
+        return Found("DATE", anchored)
     if rel in ("the next", "the coming", "the following") and unit not in ("weekend",):
         # "the next year" is the coming twelve months, not next calendar year
         return Found("DURATION", duration("a", unit))
@@ -151,6 +154,39 @@ def _relative(m: re.Match[str], ctx: Context) -> Found | None:
         y, q = value.split("-Q")
         ctx.memory.report_quarter(int(y), int(q), ctx.dct)
     return Found("DATE", value)
+
+
+_ANAPHORIC = ("the following", "the previous", "the preceding", "the prior")
+
+
+def _from_last(ctx: Context, unit: str, shift: int) -> str | None:
+    """ "The following year" after "May 22, 1995": 1996, counted from the last date told.
+
+    TimeML anchors these to the time the text is talking about, not to the article's
+    date; without a full date before them they are left to the caller. "Over the
+    following year" is a stretch of time, not a date.
+    """
+    last = ctx.memory.last
+    grain = {"year": 4, "month": 7, "day": 10}.get(unit)
+    if not last or not grain or len(last) < grain:
+        return None
+    before = ctx.text[max(0, ctx.start - 8) : ctx.start].lower()
+    if re.search(r"\b(?:for|over|during|within)\s$", before):
+        return None
+    if unit == "year":
+        return f"{int(last[:4]) + shift:04d}"
+    y, mo = int(last[:4]), int(last[5:7])
+    if unit == "month":
+        return cal.month_value(*cal.shift_month(y, mo, shift))
+    d = cal.safe_date(y, mo, int(last[8:10]))
+    return cal.day_value(d + timedelta(days=shift)) if d else None
+
+
+@rule("that_unit", r"(?:that|the same) (?P<unit>year|month)(?![\w-])", keys="year month")
+def _that_unit(m: re.Match[str], ctx: Context) -> Found | None:
+    """ "That year", "the same month": the last date told, at the unit's grain."""
+    value = _from_last(ctx, m.group("unit").lower(), 0)
+    return Found("DATE", value) if value else None
 
 
 @rule(

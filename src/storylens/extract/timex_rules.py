@@ -43,19 +43,31 @@ class Found(NamedTuple):
 
 @dataclass
 class Memory:
-    """What earlier expressions in the article established."""
+    """What earlier expressions in the article established.
+
+    ``quarter``: the quarter the article reports on, for "the year-ago quarter".
+    ``grain``: "Q" after a quarter was last named, "Y" after a longer reporting period
+    ("the nine months", "the first half"): "a year earlier" is that quarter, or that
+    year, a year back. ``last``: the last date told in full ("May 22, 1995", "1996"), for
+    "that year" and "the following month".
+    """
 
     quarter: tuple[int, int] | None = None  # (year, quarter) the article reports on
+    grain: str | None = None
+    last: str | None = None
 
     def report_quarter(self, year: int, quarter: int, dct: date | None) -> None:
-        """Remember the first ended quarter the article names: "the year-ago quarter" is a year before it.
+        """Remember a quarter the article names, if it may be the one it reports on.
 
-        The first (timex_eval dev fold value F1 0.782) rather than the last named (0.780)
-        or the one before the DCT's (0.779): a report names its own quarter first.
+        Only an ended quarter of the year before the DCT counts ("the third quarter of
+        1984" is history); of those, MODE picks the first or the last named.
         """
-        if self.quarter is not None:
-            return  # the first quarter an article names is the one it reports on
-        if dct is None or (year, quarter) < (dct.year, cal.quarter_of(dct)):
+        if dct is not None:
+            ago = (dct.year * 4 + cal.quarter_of(dct)) - (year * 4 + quarter)
+            if not 0 < ago <= 4:
+                return
+        self.grain = "Q"
+        if self.quarter is None:  # the first named (timex_eval dev fold: 0.782 against 0.780)
             self.quarter = (year, quarter)
 
 
@@ -63,8 +75,9 @@ class Memory:
 class Context:
     text: str
     dct: date | None
-    tense: str | None = None  # "future" when a cue around the expression says so, else None
+    tense: str | None = None  # "future" or "past" when a cue around the expression says so
     memory: Memory = field(default_factory=Memory)
+    start: int = 0  # where the match starts in ``text``
 
     @property
     def future(self) -> bool:
