@@ -162,18 +162,25 @@ def _year_of(text: str, dct: date | None) -> int:
     return year - 100 if year > pivot + 10 else year
 
 
-def _half_amount(amount: float, unit: str) -> tuple[str, str]:
-    """``5.5`` hours is ``PT5H30M``: a fraction moves to the next smaller unit."""
+def _fraction_value(amount: float, unit: str) -> str:
+    """``5.5`` hours is ``PT5H30M``, ``2.5`` years ``P2Y6M``: a fraction goes to the next
+    smaller unit, beside the whole part, as ISO 8601 writes a mixed duration."""
     smaller = {"Y": ("M", 12), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60), "MIN": ("S", 60)}
-    if amount == int(amount):
-        return str(int(amount)), unit
-    if unit in smaller and (amount * smaller[unit][1]) == int(amount * smaller[unit][1]):
-        whole, frac = int(amount), amount - int(amount)
-        small, factor = smaller[unit]
-        if whole and unit == "H":
-            return f"{whole}H{int(frac * factor)}", "MIN"
-        return str(int(amount * factor)), small
-    return f"{amount:g}", unit
+    whole = int(amount)
+    if amount == whole:
+        return cal.duration_value(str(whole), unit)
+    if unit not in smaller or amount * smaller[unit][1] != int(amount * smaller[unit][1]):
+        return cal.duration_value(f"{amount:g}", unit)
+    small, factor = smaller[unit]
+    if unit == "W":  # weeks and days do not mix in TimeML values: all in days
+        return cal.duration_value(str(int(amount * factor)), small)
+    part = cal.duration_value(str(int(round((amount - whole) * factor))), small)
+    if not whole:
+        return part
+    head = cal.duration_value(str(whole), unit)
+    if "T" in head or "T" not in part:
+        return head + part.split("T")[-1].removeprefix("P")
+    return head + "T" + part.removeprefix("PT")
 
 
 def duration(quantity: str, unit_word: str) -> str:
@@ -187,10 +194,7 @@ def duration(quantity: str, unit_word: str) -> str:
         unit, amount = "W", (amount * 2 if amount is not None else None)
     if amount is None:
         return cal.duration_value("X", unit)
-    count, unit = _half_amount(amount, unit)
-    if "H" in count and unit == "MIN":
-        return "PT" + count + "M"
-    return cal.duration_value(count, unit)
+    return _fraction_value(amount, unit)
 
 
 def unit_value(unit: str, d: date) -> str:
