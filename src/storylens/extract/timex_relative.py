@@ -118,6 +118,9 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
 # --------------------------------------------------------------------------- relative dates
 
 
+_OPENING = ("\"", "“", "'", "‘")
+
+
 @rule(
     "relative",
     r"(?P<mod>(?:earlier|later|early|late|mid-|the (?:end|beginning|start|middle|rest|remainder|first half|second half|"
@@ -126,9 +129,6 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
     r"the following|the preceding|the prior) (?:fiscal |calendar )?(?P<unit>week|weekend|month|year|quarter|decade|century)(?!-)",
     keys="week weekend month year quarter decade century",
 )
-_OPENING = ("\"", "“", "'", "‘")
-
-
 def _relative(m: re.Match[str], ctx: Context) -> Found | None:
     if m.group("unit")[0].isupper() and ctx.text[max(0, m.start() - 1) : m.start()] in _OPENING:
         return None  # '"This Week"' in quotation marks is a title, not a week
