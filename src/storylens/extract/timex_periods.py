@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from . import timex_calendar as cal
-from .timex_lexicon import UNIT_KEYS, UNITS, WEEKDAY_KEYS, WEEKDAYS, number
+from .timex_lexicon import (
+    MONTH_KEYS,
+    SEASONS,
+    UNIT_KEYS,
+    UNITS,
+    WEEKDAY_KEYS,
+    WEEKDAYS,
+    month_number,
+    number,
+)
 from .timex_rules import RULES, Context, Found, duration, rule, shifted, unit_value
 
 # --------------------------------------------------------------------------- durations
@@ -223,6 +232,18 @@ def _anchor_day(anchor: str, ctx: Context) -> str | None:
 
 
 # --------------------------------------------------------------------------- sets
+
+
+@rule(
+    "set_calendar",
+    r"(?:every|each) (?:(?P<m><MONTH>)|(?P<s>spring|summer|fall|autumn|winter))",
+    keys=MONTH_KEYS + " spring summer fall autumn winter",
+)
+def _set_calendar(m: re.Match[str], ctx: Context) -> Found | None:
+    """ "Each July", "every spring": the month or season of every year."""
+    if m.group("m"):
+        return Found("SET", f"XXXX-{month_number(m.group('m')):02d}")
+    return Found("SET", f"XXXX-{SEASONS[m.group('s').lower()]}")
 
 
 @rule(
