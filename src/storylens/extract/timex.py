@@ -259,7 +259,7 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
     for cand in _candidates(text):
         if cand[0] not in tenses:
             tenses[cand[0]] = sentences.tense(cand[0], cand[1])
-        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory(), cand[0])):
+        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory(), cand[0], probe=True)):
             valid.append(cand)
     for start, end, rule, m in _select(valid):
         ctx = Context(text, dct, tenses[start], memory, start)

@@ -191,6 +191,8 @@ def _from_last(ctx: Context, unit: str, shift: int) -> str | None:
 def _that_unit(m: re.Match[str], ctx: Context) -> Found | None:
     """ "That year", "the same month": the last date told, at the unit's grain."""
     value = _from_last(ctx, m.group("unit").lower(), 0)
+    if value is None and ctx.probe:
+        return Found("DATE", "XXXX")  # the trial has no memory: the real pass decides
     return Found("DATE", value) if value else None
 
 

@@ -78,6 +78,7 @@ class Context:
     tense: str | None = None  # "future" or "past" when a cue around the expression says so
     memory: Memory = field(default_factory=Memory)
     start: int = 0  # where the match starts in ``text``
+    probe: bool = False  # a trial resolution, on a scratch memory, before the real one
 
     @property
     def future(self) -> bool:
