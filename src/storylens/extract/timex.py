@@ -86,7 +86,9 @@ _TOLD_DATE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
 _TOLD_YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)|'\d\d\b")
 # a past-tense verb before the expression in its clause: a future cue after it then
 # belongs to what was reported (timex_eval dev fold: value F1 +0.0037 on AQUAINT, 0 on TimeBank)
-_PAST_VERB = re.compile(r"\b(?:said|told|announced|reported|issued|\w+ed)\b(?![ -]to\b)", re.IGNORECASE)
+_PAST_VERB = re.compile(
+    r"\b(?:said|told|announced|reported|issued|\w+ed)\b(?![ -]to\b)", re.IGNORECASE
+)
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 _REACH = 60  # characters either side searched for tense cues: a clause's length, not tuned
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])|\n")
@@ -259,7 +261,9 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
     for cand in _candidates(text):
         if cand[0] not in tenses:
             tenses[cand[0]] = sentences.tense(cand[0], cand[1])
-        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory(), cand[0], probe=True)):
+        if cand[2].resolve(
+            cand[3], Context(text, dct, tenses[cand[0]], Memory(), cand[0], probe=True)
+        ):
             valid.append(cand)
     for start, end, rule, m in _select(valid):
         ctx = Context(text, dct, tenses[start], memory, start)

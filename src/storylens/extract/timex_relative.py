@@ -118,7 +118,7 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
 # --------------------------------------------------------------------------- relative dates
 
 
-_OPENING = ("\"", "“", "'", "‘")
+_OPENING = ('"', "“", "'", "‘")
 
 
 @rule(
