@@ -341,6 +341,8 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         if "error" in entry:
             lines.append(f"| {name} | - | {entry['error']} | | | | | | |")
             continue
+        if "kept_from" in entry:
+            name = f"{name} (kept from `{entry['kept_from']}`)"
         for split, s in entry["splits"].items():
             lines.append(
                 f"| {name} | {split} | {s['strict']['f1']:.4f} | {s['relaxed']['f1']:.4f} | "
@@ -369,6 +371,13 @@ def main() -> int:
     )
     ap.add_argument("--data", type=Path, default=SHARED / "data" / "timex")
     ap.add_argument("--no-speed", action="store_true", help="skip the tagger-against-parse timing")
+    ap.add_argument(
+        "--keep-others",
+        action="store_true",
+        help="keep the rows of the systems not run from the last results "
+        "(benchmarks/results/timex_eval.json): the libraries do not change with storylens's "
+        "rules, and on a loaded machine HeidelTime alone takes many minutes",
+    )
     args = ap.parse_args()
     scorer = load_scorer(args.data.parent.parent / "eval" / "score_timex.py")
     articles = [
@@ -423,10 +432,19 @@ def main() -> int:
             f"  all: strict {s['strict']['f1']:.4f} value {s['value']['f1']:.4f} ({seconds} s)",
             file=sys.stderr,
         )
+    out = ROOT / "benchmarks" / "results"
+    if args.keep_others and (out / "timex_eval.json").exists():
+        previous = json.loads((out / "timex_eval.json").read_text())
+        for name in SYSTEMS:
+            entry = previous["systems"].get(name)
+            if name not in systems and entry and "error" not in entry:
+                systems[name] = {**entry, "kept_from": entry.get("kept_from", previous["command"])}
+        systems = {name: systems[name] for name in SYSTEMS if name in systems}
     result: dict[str, Any] = {
         "command": "python benchmarks/timex_eval.py"
         + (f" --systems {args.systems}" if args.systems != ",".join(SYSTEMS) else "")
-        + (" --no-speed" if args.no_speed else ""),
+        + (" --no-speed" if args.no_speed else "")
+        + (" --keep-others" if args.keep_others else ""),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "data": "TempEval-3 TimeBank + AQUAINT (../shared/data/timex)",
         "systems": systems,
@@ -436,8 +454,7 @@ def main() -> int:
         print("speed ...", file=sys.stderr, flush=True)
         result["speed"] = measure_speed(articles)
         print(f"  {result['speed']}", file=sys.stderr)
-    out = ROOT / "benchmarks" / "results"
-    suffix = "" if args.systems == ",".join(SYSTEMS) and not args.no_speed else "_partial"
+    suffix = "" if set(systems) == set(SYSTEMS) and not args.no_speed else "_partial"
     (out / f"timex_eval{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
     write_markdown(result, out / f"timex_eval{suffix}.md")
     return 0
