@@ -54,7 +54,29 @@ CASES = [
     ("The pier reopens this summer.", "this summer", "DATE", "2014-SU"),
     ("Crowds came on Christmas Day.", "Christmas Day", "DATE", "2013-12-25"),
     ("The talks ran from March 3 to March 7.", "March 7", "DATE", "2014-03-07"),
-]
+    # a past-tense verb right before a weekday outweighs a future cue after it
+    ("The ferry board said Thursday that fares will rise.", "Thursday", "DATE", "2014-03-20"),
+    # a reporting period: "the year ended ..." is a year long, and its end lies behind
+    ("Tolls rose in the year ended June 30.", "the year", "DURATION", "P1Y"),
+    ("Tolls rose in the year ended June 30.", "June 30", "DATE", "2013-06-30"),
+    ("Fares have doubled since May.", "May", "DATE", "2013-05"),
+    # a month without a cue: ahead only when it is at most three months away
+    ("The pier reopens in May.", "May", "DATE", "2014-05"),
+    ("The pier closed in July.", "July", "DATE", "2013-07"),
+    ("Sales fell earlier this month.", "earlier this month", "DATE", "2014-03"),
+    # anaphora: counted from the last date told in full, not from the article's date
+    ("The yard opened on May 22, 1995, and the following year it built a ferry.",
+     "the following year", "DATE", "1996"),
+    ("The dock flooded in 2009. That year the ferry stopped.", "That year", "DATE", "2009"),
+    # "a year earlier" is the quarter a year back, unless the nine months were named last
+    ("Third-quarter profit rose to $5 million from $4 million a year earlier.",
+     "a year earlier", "DATE", "2012-Q3"),
+    ("Third-quarter profit rose. For the nine months, profit rose from a year earlier.",
+     "a year earlier", "DATE", "2013"),
+    ("The crossing took 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M"),
+    ("The engine failed a minute and a half later.", "a minute and a half", "DURATION", "PT1M30S"),
+    ("The regatta is held each July.", "each July", "SET", "XXXX-07"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("sentence", "expression", "kind", "value"), CASES)
@@ -77,6 +99,7 @@ def test_ranges_give_both_ends() -> None:
     "sentence",
     [
         "Residents may object to the plan.",  # "may" in lower case is a verb
+        'The mayor spoke on "This Week" about the ferry.',  # a title in quotation marks
         "Hundreds will march to the harbour.",
         "Ms. May spoke for the ferry workers.",
         "About three-quarters of the fleet is old.",  # a fraction, not three quarters of a year

@@ -16,9 +16,9 @@ from conftest import shared_path
 from storylens.extract.timex import tag_text
 from storylens.ingest import read_inputs
 
-# benchmarks/results/timex_eval.json, storylens, split "all": strict 0.8777, value 0.7895
-STRICT_FLOOR = 0.87
-VALUE_FLOOR = 0.78
+# benchmarks/results/timex_eval.json, storylens, split "all": strict 0.8819, value 0.8045
+STRICT_FLOOR = 0.88
+VALUE_FLOOR = 0.80
 
 
 @pytest.mark.slow

@@ -86,8 +86,10 @@ def compare_articles(
     vectors = embed_statements([s.text for s in statements])
     t_embed = time.perf_counter() - clock
     clock = time.perf_counter()
-    names = StoryNames.build(results)
+    names = StoryNames.build(results)  # quote groups come first: they link statements
     quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    t_quotes = time.perf_counter() - clock
+    clock = time.perf_counter()
     alignment = align(statements, vectors, linked=quote_links(statements, quotes))
     groups, apart = _apart_on_dates(statements, alignment)
     t_match = time.perf_counter() - clock
@@ -125,7 +127,7 @@ def compare_articles(
     omissions = _omissions(facts, groups, alignment, [r.article.id for r in results], statements)
     sources = story_sources([s for r in results for s in r.sources], names)
     repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
-    t_rest = time.perf_counter() - clock - t_match - t_conflicts
+    t_rest = time.perf_counter() - clock - t_match - t_conflicts + t_quotes
     if timings is not None:
         timings.update(
             parse=t_parse,
@@ -213,22 +215,25 @@ def _omissions(
             seen = near.setdefault(x, {})
             seen[other] = max(seen.get(other, 0.0), m.p)
     needed = 1 if len(articles) == 2 else 2
-    out = []
-    for article in articles:
-        missing, possible = [], []
-        for fact, group in zip(facts, groups, strict=True):
-            reporters = {s.article for s in fact.statements}
-            if article in reporters or len(reporters) < needed:
+    missing: dict[str, list[str]] = {a: [] for a in articles}
+    possible: dict[str, list[str]] = {a: [] for a in articles}
+    for fact, group in zip(facts, groups, strict=True):
+        reporters = {s.article for s in fact.statements}
+        if len(reporters) < needed or (len(reporters) > 1 and fact.confidence < model.confident):
+            continue
+        closest: dict[str, float] = {}  # article -> its nearest statement's probability
+        for i in group.members:
+            for other, p in near.get(i, {}).items():
+                closest[other] = max(closest.get(other, 0.0), p)
+        for article in articles:
+            if article in reporters:
                 continue
-            if len(reporters) > 1 and fact.confidence < model.confident:
-                continue
-            closest = max((near.get(i, {}).get(article, 0.0) for i in group.members), default=0.0)
-            if closest < model.weak:
-                missing.append(fact.id)
-            elif closest < model.match:
-                possible.append(fact.id)
-        out.append(Omission(article, tuple(missing), tuple(possible)))
-    return out
+            p = closest.get(article, 0.0)
+            if p < model.weak:
+                missing[article].append(fact.id)
+            elif p < model.match:
+                possible[article].append(fact.id)
+    return [Omission(a, tuple(missing[a]), tuple(possible[a])) for a in articles]
 
 
 def group_stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:

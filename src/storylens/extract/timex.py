@@ -52,9 +52,10 @@ if TYPE_CHECKING:
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 
 # Tense cues near an expression: a modal future turns "Tuesday" forward; without one
-# a weekday, month or date is the nearest one. Past-tense verbs are no cue: news tells
-# of future dates in the past tense ("the board set the vote for March 3"); counting
-# them cost 0.006 value F1 on the timex_eval dev fold.
+# a weekday, month or date is the nearest one (see timex_calendar). A past-tense verb
+# somewhere in the clause is no cue: news tells of future dates in the past tense ("the
+# board set the vote for March 3"); counting them cost 0.006 value F1 on the timex_eval
+# dev fold. Only one right before the expression is (``_PAST_VERB_BEFORE``).
 _FUTURE = re.compile(
     r"\b(?:will|shall|won't|wo n't|'ll|going to|is to|are to|(?:is|are) (?:scheduled|due|expected|set|slated) to|"
     r"intends? to|(?:is|are) scheduled)\b",
@@ -63,6 +64,30 @@ _FUTURE = re.compile(
 _FUTURE_BEFORE = re.compile(  # ends where the expression starts
     r"\b(?:until|till|by|as soon as|as early as|as late as|starting|beginning|effective)\s+(?:on\s+)?",
     re.IGNORECASE,
+)
+# ... and cues that a date lies behind the article's: a period "ended March 31", a change
+# "since August" (timex_eval on TimeBank: value F1 0.8049 -> 0.8073)
+_PAST_BEFORE = re.compile(r"\b(?:ended|since)\s+(?:on\s+|in\s+)?", re.IGNORECASE)
+# a verb in the past tense right before the expression ("said Tuesday", "was told on
+# Monday"), unless it is a passive or perfect after a modal ("will be closed Monday") or
+# a verb of planning ("scheduled Monday", "extended to Nov. 20"); timex_eval on TimeBank:
+# value F1 0.8073 -> 0.8105
+_PAST_VERB_BEFORE = re.compile(
+    r"(?<!\bbe )(?<!\bbeen )(?<!\bto )(?<!\bhave )(?<!\bhas )"
+    r"\b(?!(?:scheduled|expected|planned|slated|set|postponed|delayed|rescheduled|moved|"
+    r"adjourned|extended|due|needed|required|ended|opened|"
+    r"need|indeed|speed|feed|seed|breed|proceed|succeed|exceed|shed|red|wed)\b)"
+    r"(?:said|told|met|began|left|came|went|made|took|gave|won|lost|fell|rose|sold|bought|paid|"
+    r"held|ran|saw|got|spoke|wrote|broke|fled|flew|became|brought|found|sent|spent|built|led|"
+    r"arrived|[a-z]{2,}ed)\s+(?:on\s+)?",
+    re.IGNORECASE,
+)
+_TOLD_DATE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+_TOLD_YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)|'\d\d\b")
+# a past-tense verb before the expression in its clause: a future cue after it then
+# belongs to what was reported (timex_eval dev fold: value F1 +0.0037 on AQUAINT, 0 on TimeBank)
+_PAST_VERB = re.compile(
+    r"\b(?:said|told|announced|reported|issued|\w+ed)\b(?![ -]to\b)", re.IGNORECASE
 )
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 _REACH = 60  # characters either side searched for tense cues: a clause's length, not tuned
@@ -194,6 +219,8 @@ class _Sentences:
         self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         self.cues = [m.start() for m in _FUTURE.finditer(text)]
         self.cued_starts = {m.end() for m in _FUTURE_BEFORE.finditer(text)}
+        self.past_starts = {m.end() for m in _PAST_BEFORE.finditer(text)}
+        self.past_verb_starts = {m.end() for m in _PAST_VERB_BEFORE.finditer(text)}
 
     def bounds(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.ends, pos)
@@ -206,13 +233,17 @@ class _Sentences:
         return i < len(self.cues) and self.cues[i] < hi
 
     def tense(self, start: int, end: int) -> str | None:
-        """ "future" or None, from the cues in the expression's clause."""
+        """ "future", "past" or None, from the cues in the expression's clause."""
         if start in self.cued_starts:
             return "future"
+        if start in self.past_starts or start in self.past_verb_starts:
+            return "past"
         s, e = self.bounds(start)
         lo, hi = max(s, start - _REACH), min(e, end + _REACH)
-        if self._cue_in(lo, start) or self._cue_in(end, hi):
+        if self._cue_in(lo, start):
             return "future"
+        if self._cue_in(end, hi) and not _PAST_VERB.search(self.text, lo, start):
+            return "future"  # "said Friday that it will": the cue is the report's, not the day's
         return None
 
 
@@ -230,10 +261,12 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
     for cand in _candidates(text):
         if cand[0] not in tenses:
             tenses[cand[0]] = sentences.tense(cand[0], cand[1])
-        if cand[2].resolve(cand[3], Context(text, dct, tenses[cand[0]], Memory())):
+        if cand[2].resolve(
+            cand[3], Context(text, dct, tenses[cand[0]], Memory(), cand[0], probe=True)
+        ):
             valid.append(cand)
     for start, end, rule, m in _select(valid):
-        ctx = Context(text, dct, tenses[start], memory)
+        ctx = Context(text, dct, tenses[start], memory, start)
         found = rule.resolve(m, ctx)
         if found is None:
             continue
@@ -241,6 +274,8 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
         e = found.end if found.end is not None else end
         while e > s and text[e - 1] in " ,":
             e -= 1
+        if _TOLD_DATE.fullmatch(found.value) and _TOLD_YEAR.search(text, s, e):
+            memory.last = found.value  # a date told with its year: what "that year" means
         resolved.append((s, e, found))
     resolved = _anchor_clock_times(resolved, sentences, dct)
     out = []

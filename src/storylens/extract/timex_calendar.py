@@ -64,11 +64,20 @@ def weekday_near(dct: date, weekday: int, future: bool, strict: bool = False) ->
     return dct + timedelta(days=delta)
 
 
+# A month named without a year or a tense cue lies at most this many months ahead of
+# the article's date, else it is the last such month: news tells of the past more than
+# of the future. TimeBank gold: of 50 such months 35 lie behind (up to 18 months back)
+# and 14 ahead; timex_eval on TimeBank, value F1 0.8105 / 0.8121 / 0.8129 / 0.8121 with
+# 5 (the nearer month) / 2 / 3 / 4 months ahead.
+MONTHS_AHEAD = 3
+
+
 def month_year(dct: date, month: int, tense: str | None, strict: bool = False) -> int:
     """The year of a month named without one.
 
-    ``tense`` "future": the next such month; "past": the last one; ``None``: the nearer
-    of the two (the earlier on a tie). ``strict`` skips the DCT's own month.
+    ``tense`` "future": the next such month; "past": the last one; ``None``: the next
+    one if it is at most :data:`MONTHS_AHEAD` months ahead, else the last one.
+    ``strict`` skips the DCT's own month.
     """
     after = dct.year if month > dct.month or (month == dct.month and not strict) else dct.year + 1
     before = dct.year if month < dct.month or (month == dct.month and not strict) else dct.year - 1
@@ -77,8 +86,7 @@ def month_year(dct: date, month: int, tense: str | None, strict: bool = False) -
     if tense == "past":
         return before
     ahead = (after - dct.year) * 12 + month - dct.month
-    back = (dct.year - before) * 12 + dct.month - month
-    return after if ahead < back else before
+    return after if ahead <= MONTHS_AHEAD else before
 
 
 def day_year(dct: date, month: int, day: int, tense: str | None) -> int:

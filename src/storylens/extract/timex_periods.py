@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from . import timex_calendar as cal
-from .timex_lexicon import UNIT_KEYS, UNITS, WEEKDAY_KEYS, WEEKDAYS, number
+from .timex_lexicon import (
+    MONTH_KEYS,
+    SEASONS,
+    UNIT_KEYS,
+    UNITS,
+    WEEKDAY_KEYS,
+    WEEKDAYS,
+    month_number,
+    number,
+)
 from .timex_rules import RULES, Context, Found, duration, rule, shifted, unit_value
 
 # --------------------------------------------------------------------------- durations
@@ -72,6 +81,10 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
         "det"
     ):
         return None
+    if re.fullmatch(r"P(?:[4-9]|1[01])M", value):
+        # "the nine months": a report's year to date, so "a year earlier" is a year back,
+        # not a quarter (timex_eval on TimeBank: value F1 0.8137 -> 0.8176)
+        ctx.memory.grain = "Y"
     return Found("DURATION", value, start)
 
 
@@ -110,7 +123,7 @@ def _vague_duration(m: re.Match[str], ctx: Context) -> Found | None:
 @rule("year_ago", r"year-(?:earlier|ago)", keys="year")
 def _year_ago(m: re.Match[str], ctx: Context) -> Found | None:
     """ "Year-earlier results": the reported quarter, or year, a year back."""
-    if ctx.memory.quarter:
+    if ctx.memory.quarter and ctx.memory.grain == "Q":
         year, quarter = ctx.memory.quarter
         return Found("DATE", f"{year - 1}-Q{quarter}")
     return Found("DATE", f"{ctx.dct.year - 1}" if ctx.dct else "XXXX")
@@ -156,7 +169,7 @@ def _ago(m: re.Match[str], ctx: Context) -> Found | None:
     if not ctx.dct:
         return Found("DATE", "XXXX")
     n = int(amount) * (-1 if past else 1)
-    if code == "Y" and n == -1 and ctx.memory.quarter:
+    if code == "Y" and n == -1 and ctx.memory.quarter and ctx.memory.grain == "Q":
         # timex_eval dev fold: value F1 0.764 with the year alone, 0.772 with the quarter
         year, quarter = ctx.memory.quarter
         return Found("DATE", f"{year - 1}-Q{quarter}")
@@ -219,6 +232,18 @@ def _anchor_day(anchor: str, ctx: Context) -> str | None:
 
 
 # --------------------------------------------------------------------------- sets
+
+
+@rule(
+    "set_calendar",
+    r"(?:every|each) (?:(?P<m><MONTH>)|(?P<s>spring|summer|fall|autumn|winter))",
+    keys=MONTH_KEYS + " spring summer fall autumn winter",
+)
+def _set_calendar(m: re.Match[str], ctx: Context) -> Found | None:
+    """ "Each July", "every spring": the month or season of every year."""
+    if m.group("m"):
+        return Found("SET", f"XXXX-{month_number(m.group('m')):02d}")
+    return Found("SET", f"XXXX-{SEASONS[m.group('s').lower()]}")
 
 
 @rule(

@@ -118,19 +118,27 @@ def _reference_quarter(m: re.Match[str], ctx: Context) -> Found | None:
 # --------------------------------------------------------------------------- relative dates
 
 
+_OPENING = ('"', "“", "'", "‘")
+
+
 @rule(
     "relative",
-    r"(?P<mod>(?:early|late|mid-|the (?:end|beginning|start|middle|rest|remainder|first half|second half|"
+    r"(?P<mod>(?:earlier|later|early|late|mid-|the (?:end|beginning|start|middle|rest|remainder|first half|second half|"
     r"latter part|early part|first part|balance) of) ?)?"
     r"(?P<rel>last|this|next|this past|this coming|the past|the last|the previous|the next|the coming|the current|"
     r"the following|the preceding|the prior) (?:fiscal |calendar )?(?P<unit>week|weekend|month|year|quarter|decade|century)(?!-)",
     keys="week weekend month year quarter decade century",
 )
 def _relative(m: re.Match[str], ctx: Context) -> Found | None:
+    if m.group("unit")[0].isupper() and ctx.text[max(0, m.start() - 1) : m.start()] in _OPENING:
+        return None  # '"This Week"' in quotation marks is a title, not a week
     unit = m.group("unit").lower()
     rel = m.group("rel").lower()
     shift = shift_word(rel)
     assert shift is not None
+    anchored = _from_last(ctx, unit, shift) if rel in _ANAPHORIC else None
+    if anchored:
+        return Found("DATE", anchored)
     if rel in ("the next", "the coming", "the following") and unit not in ("weekend",):
         # "the next year" is the coming twelve months, not next calendar year
         return Found("DURATION", duration("a", unit))
@@ -151,6 +159,41 @@ def _relative(m: re.Match[str], ctx: Context) -> Found | None:
         y, q = value.split("-Q")
         ctx.memory.report_quarter(int(y), int(q), ctx.dct)
     return Found("DATE", value)
+
+
+_ANAPHORIC = ("the following", "the previous", "the preceding", "the prior")
+
+
+def _from_last(ctx: Context, unit: str, shift: int) -> str | None:
+    """ "The following year" after "May 22, 1995": 1996, counted from the last date told.
+
+    TimeML anchors these to the time the text is talking about, not to the article's
+    date; without a full date before them they are left to the caller. "Over the
+    following year" is a stretch of time, not a date.
+    """
+    last = ctx.memory.last
+    grain = {"year": 4, "month": 7, "day": 10}.get(unit)
+    if not last or not grain or len(last) < grain:
+        return None
+    before = ctx.text[max(0, ctx.start - 8) : ctx.start].lower()
+    if re.search(r"\b(?:for|over|during|within)\s$", before):
+        return None
+    if unit == "year":
+        return f"{int(last[:4]) + shift:04d}"
+    y, mo = int(last[:4]), int(last[5:7])
+    if unit == "month":
+        return cal.month_value(*cal.shift_month(y, mo, shift))
+    d = cal.safe_date(y, mo, int(last[8:10]))
+    return cal.day_value(d + timedelta(days=shift)) if d else None
+
+
+@rule("that_unit", r"(?:that|the same) (?P<unit>year|month)(?![\w-])", keys="year month")
+def _that_unit(m: re.Match[str], ctx: Context) -> Found | None:
+    """ "That year", "the same month": the last date told, at the unit's grain."""
+    value = _from_last(ctx, m.group("unit").lower(), 0)
+    if value is None and ctx.probe:
+        return Found("DATE", "XXXX")  # the trial has no memory: the real pass decides
+    return Found("DATE", value) if value else None
 
 
 @rule(
@@ -338,9 +381,19 @@ def _year_end(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule(
     "the_year",
-    r"the (?:full |current |calendar |entire |whole )?year(?![\w-])(?! (?:ago|earlier|before|after|later|\d))",
+    r"(?:(?:earlier|later) in )?the (?:full |current |calendar |entire |whole |fiscal )?year(?![\w-])"
+    r"(?! (?:ago|earlier|before|after|later|\d))",
     keys="year",
 )
 def _the_year(m: re.Match[str], ctx: Context) -> Found | None:
-    """ "For the year", "the full year": the year the article reports on, the DCT's."""
+    """ "For the year", "the full year": the year the article reports on, the DCT's.
+
+    "The year ended March 31" is a reporting period, a year long: TimeML marks it as a
+    duration (TimeBank: 7 of 8 such periods are P1Y).
+    """
+    if _ENDED_AFTER.match(ctx.text, m.end()):
+        return Found("DURATION", "P1Y")
     return Found("DATE", year_only(ctx))
+
+
+_ENDED_AFTER = re.compile(r",? (?:that |which )?(?:ended|ending|ends)\b")
