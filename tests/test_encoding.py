@@ -68,8 +68,8 @@ def test_offset_map_holds_for_any_mixture(text: str) -> None:
 
 
 def test_mojibake_repair_takes_linear_time() -> None:
-    # difflib over the whole text, the alignment this replaced, took 0.59 and 4.55 CPU s on
-    # 2,000 and 4,000 characters of this; the repair now 0.44 s on 100,000 and 1.94 on
+    # difflib over the whole text, the alignment this replaced, took 0.37 and 3.17 CPU s on
+    # 2,000 and 4,000 characters of this; the repair now 0.40 s on 100,000 and 1.32 on
     # 400,000 (benchmarks/results/robustness.md, mojibake)
     unit = "The mayor said â€œwe will rebuildâ€ on Monday. Ã©tÃ© Le maire a déclaré. "
     timings = []
