@@ -195,3 +195,18 @@ def test_timeline_keeps_other_outlets_dates_where_they_differ() -> None:
     assert len(entries) == 1
     assert entries[0].when.value.startswith("2031-05-29")  # the Thursday before
     assert [(o.outlet, o.text) for o in entries[0].other_dates] == [("Q", "Sunday")]
+
+
+def test_summary_skips_a_fact_that_repeats_one_already_chosen() -> None:
+    texts = {
+        "p": "The Orrin dam opened its gates on Monday. The Orrin dam opened its gates on Monday!",
+        "q": "The Orrin dam opened its gates on Monday. The Orrin dam opened its gates on Monday!",
+    }
+    arts = tuple(Article(k, v, outlet=k.upper()) for k, v in texts.items())
+
+    def refs(start: int, end: int) -> tuple[StatementRef, ...]:
+        return tuple(StatementRef(k, start, end, v[start:end]) for k, v in texts.items())
+
+    facts = (Fact("f1", "agreed", refs(0, 41)), Fact("f2", "agreed", refs(42, 84)))
+    chosen = summarize(StoryReport("s", "t", arts, facts), THRESHOLDS).statements
+    assert [s.fact for s in chosen] == ["f1"]

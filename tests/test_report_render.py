@@ -96,7 +96,9 @@ def test_html_has_the_summary_above_the_side_by_side_view(report: Report) -> Non
     for link in tree.xpath("//a[@class='cite']"):
         target = link.get("href")[1:]
         assert tree.xpath(f"//*[@id='{target}']"), target
-    assert tree.xpath("//input[@id='show-unsure']")
+    switch = tree.xpath("//input[@class='show-unsure']")[0]
+    assert tree.xpath(f"//label[@for='{switch.get('id')}']")
+    assert switch.getparent().xpath(".//div[@class='columns']")  # the switch's own columns
     assert tree.xpath("//span[contains(@class, 'st') and contains(@class, 'unsure')]")
 
 

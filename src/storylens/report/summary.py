@@ -292,11 +292,13 @@ class StoryView:
 
 
 def _summary(view: StoryView) -> list[Statement]:
+    """Candidates in order: facts most outlets carry, then the other shared facts, then
+    (only while fewer than three are chosen) single-outlet facts; a candidate that says
+    nearly the same words as one already chosen is skipped."""
     facts = [f for f in view.story.facts if view.readable(f)]
-    shared = [f for f in facts if view.outlets(f) >= 2]
     n = len(view.story.articles)
     ranked = sorted(
-        shared,
+        (f for f in facts if view.outlets(f) >= 2),
         key=lambda f: (
             -view.outlets(f),
             f.id in view.disputed,
@@ -304,31 +306,24 @@ def _summary(view: StoryView) -> list[Statement]:
             -view.importance(f),
         ),
     )
-    chosen = [f for f in ranked if view.outlets(f) * 2 > n][:MAX_SUMMARY]
-    for f in ranked:
-        if len(chosen) >= MIN_SUMMARY:
+    alone = sorted((f for f in facts if view.outlets(f) == 1), key=view.importance, reverse=True)
+    chosen: list[Fact] = []
+    words: list[set[str]] = []
+    for f in ranked + alone:
+        if len(chosen) >= MAX_SUMMARY:
             break
-        if f not in chosen:
-            chosen.append(f)
-    if len(chosen) < MIN_SUMMARY:
-        alone = sorted(
-            (f for f in facts if view.outlets(f) == 1), key=view.importance, reverse=True
-        )
-        chosen.extend(alone[: MIN_SUMMARY - len(chosen)])
-    chosen = _distinct(view, chosen)
+        most = view.outlets(f) * 2 > n
+        if len(chosen) >= MIN_SUMMARY and not most:
+            break
+        if view.outlets(f) == 1 and len(chosen) >= MIN_SUMMARY:
+            break
+        mine = content_words(view.core(f).text)
+        if any(_overlap(mine, other) > 0.7 for other in words):
+            continue
+        chosen.append(f)
+        words.append(mine)
     chosen.sort(key=view.position)
     return [view.statement(f) for f in chosen]
-
-
-def _distinct(view: StoryView, facts: list[Fact]) -> list[Fact]:
-    """Drop a fact whose core statement says nearly the same words as one kept before it."""
-    kept: list[Fact] = []
-    for f in facts:
-        mine = content_words(view.core(f).text)
-        if any(_overlap(mine, content_words(view.core(k).text)) > 0.7 for k in kept):
-            continue
-        kept.append(f)
-    return kept
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
