@@ -111,7 +111,7 @@ def _only_one_lines(summary: Summary) -> list[str]:
     items = summary.only_one
     lines = [f"## Only one outlet reports ({len(items)})", ""]
     if not items:
-        return lines + ["Every fact is carried by two or more outlets.", ""]
+        return lines + ["No fact is reported by one outlet alone.", ""]
     for n, u in enumerate(items[:ONLY_ONE_SHOWN], 1):
         lines.append(f"{n}. **{_md(u.statement.outlets[0])}**: {_md(u.statement.text, 400)}")
     if len(items) > ONLY_ONE_SHOWN:
