@@ -20,6 +20,7 @@ TEXTS = {
         "By Mara Quill\n"
         "The ferry Saltwind ran aground off Penmoor harbour on Tuesday morning. "
         "Forty passengers were taken ashore by lifeboat crews. "
+        "The divers searched the bay until noon for a missing deckhand. "
         "The harbour board closed the north channel after the grounding. "
         "No he won't. "
         "Captain Ilse Varga said the tide had fallen faster than forecast. "
@@ -35,6 +36,7 @@ TEXTS = {
     "a3": (
         "The ferry Saltwind ran aground off Penmoor harbour on Tuesday morning. "
         "Forty passengers were taken ashore by lifeboat crews. "
+        "The divers searched the bay until noon for a missing deckhand. "
         "The Penmoor Gazette reached out to the ferry operator for comment. "
         "Local cafes served soup to the rescued passengers until late evening."
     ),
@@ -91,6 +93,16 @@ def story() -> StoryReport:
             confidence=0.7,  # matched, but under the model's 'confident'
             links=(FactLink(0, 1, 0.7),),
         ),
+        Fact(
+            "f12",
+            "partial",
+            (
+                ref("a1", "The divers searched the bay until noon for a missing deckhand."),
+                ref("a3", "The divers searched the bay until noon for a missing deckhand."),
+            ),
+            confidence=0.97,
+            links=(FactLink(0, 1, 0.97),),
+        ),
         Fact("f4", "unique", (ref("a1", "By Mara Quill"),)),
         Fact("f5", "unique", (ref("a1", "No he won't."),)),
         Fact(
@@ -136,7 +148,7 @@ def story() -> StoryReport:
     )
     omissions = (
         Omission("a1", ()),
-        Omission("a2", ()),
+        Omission("a2", (), ("f12",)),  # its nearest statement: below a match, not far
         Omission("a3", ("f3",)),
     )
     return StoryReport(

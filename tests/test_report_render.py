@@ -56,7 +56,7 @@ def test_json_carries_summary_and_timeline_and_follows_the_schema(report: Report
     assert data == json.loads(json.dumps(report_to_dict(report)))
     jsonschema.validate(data, load_schema())
     story_data = data["stories"][0]
-    assert [s["fact"] for s in story_data["summary"]["statements"]] == ["f1", "f2", "f3"]
+    assert [s["fact"] for s in story_data["summary"]["statements"]] == ["f1", "f2", "f12", "f3"]
     assert story_data["timeline"][0]["date"] == "2004"
 
 
@@ -72,6 +72,8 @@ def test_markdown_reads_summary_first_with_outlet_names(report: Report) -> None:
     differ = reader[reader.index("## Where they differ") : reader.index("## Timeline")]
     assert differ.index("Thirty-eight") < differ.index("### Less certain (1)")
     assert differ.index("### Less certain (1)") < differ.index("coast guard")
+    gaps = reader[reader.index("### Coastline Daily") :]
+    assert gaps.index("#### Less certain (1)") < gaps.index("Coastline Daily may not report")
     details = text[text.index("## Details") :]
     assert "#### Less certain (1)" in details  # f3 matched under 'confident'
 
@@ -90,6 +92,9 @@ def test_html_has_the_summary_above_the_side_by_side_view(report: Report) -> Non
     ]
     hidden = tree.xpath("//details[contains(@class, 'unsure')]")
     assert any("coast guard" in d.text_content() for d in hidden)
+    assert any("Coastline Daily may not report" in d.text_content() for d in hidden)
+    shown_gaps = " ".join(u.text_content() for u in tree.xpath("//h3/following-sibling::ul[1]"))
+    assert "may not report" not in shown_gaps
     shown = tree.xpath("//ul[@class='differences']")[0].text_content()
     assert "Thirty-eight" in shown and "coast guard" not in shown
     # every citation link lands on the cited sentence in the side-by-side columns

@@ -9,7 +9,15 @@ the same-claim model is not sure of goes under a "Less certain" heading of its s
 from __future__ import annotations
 
 from ..model import Report, StoryReport
-from .summary import Difference, Statement, Summary, Thresholds, outlet_names, summarize
+from .summary import (
+    Difference,
+    NotReported,
+    Statement,
+    Summary,
+    Thresholds,
+    outlet_names,
+    summarize,
+)
 from .timeline import TimelineEntry, build_timeline
 
 _STATUS_ORDER = ("agreed", "partial", "conflicting", "unique")
@@ -131,11 +139,18 @@ def _not_reported_lines(summary: Summary, outlets: list[str]) -> list[str]:
         if not mine:
             continue
         lines += [f"### {_md(outlet)}", ""]
-        lines += [
-            f"- {_md(n.sentence, 400)} — *{_md(', '.join(n.statement.outlets))}*" for n in mine
-        ]
+        sure = [n for n in mine if n.certain]
+        unsure = [n for n in mine if not n.certain]
+        lines += [_gap(n) for n in sure]
+        if unsure:
+            lines += ["", f"#### Less certain ({len(unsure)})", ""]
+            lines += [_gap(n) for n in unsure]
         lines.append("")
     return lines
+
+
+def _gap(n: NotReported) -> str:
+    return f"- {_md(n.sentence, 400)} — *{_md(', '.join(n.statement.outlets))}*"
 
 
 def _details_lines(story: StoryReport, names: dict[str, str], confident: float) -> list[str]:

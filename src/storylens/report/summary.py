@@ -20,7 +20,8 @@ The stages:
 4. **Only one outlet**: single-outlet facts ranked by importance (centrality, position
    in the article, names and numbers), fragments and boilerplate out.
 5. **Not reported**: per outlet, the facts it leaves out (``StoryReport.omissions``, which
-   come only from confident matches) as sentences, most important first.
+   come only from confident matches) as sentences, most important first; then those it
+   may leave out (``Omission.possible``), less certain.
 
 Certainty follows the same-claim model's thresholds (:mod:`storylens.align.model`): a
 fact is ``certain`` when its weakest link reaches ``confident``, a conflict when its
@@ -160,12 +161,15 @@ class OnlyOne:
 
 @dataclass(frozen=True, slots=True)
 class NotReported:
-    """A fact an outlet leaves out, as a sentence: ``<outlet> does not report that ...``."""
+    """A fact an outlet leaves out, as a sentence: ``<outlet> does not report that ...``;
+    where its nearest statement is below a match but not far (``Omission.possible``),
+    ``<outlet> may not report that ...`` and ``certain`` is False."""
 
     article: str
     outlet: str
     sentence: str
     statement: Statement  # the fact as the outlets that carry it tell it
+    certain: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +181,7 @@ class NotReported:
                 for k, v in self.statement.to_dict().items()
                 if k not in ("certain", "disputed")
             },
+            "certain": self.certain,
         }
 
 
@@ -364,21 +369,25 @@ def _only_one(view: StoryView) -> list[OnlyOne]:
 
 
 def _not_reported(view: StoryView) -> list[NotReported]:
+    """Per outlet, what it surely leaves out, then what it may leave out; the most
+    important first within each."""
     facts = {f.id: f for f in view.story.facts}
     out = []
     for omission in view.story.omissions:
         outlet = view.names.get(omission.article, omission.article)
-        missing = [facts[i] for i in omission.facts if i in facts and view.readable(facts[i])]
-        missing.sort(key=view.importance, reverse=True)
-        for fact in missing:
-            statement = view.statement(fact)
-            text = view.core(fact).text
-            if quoted(text):
-                sentence = f"{outlet} does not report: {' '.join(text.split())}"
-            else:
-                clause = that_clause(text, view.lower_words)
-                sentence = f"{outlet} does not report that {clause}."
-            out.append(NotReported(omission.article, outlet, sentence, statement))
+        for ids, certain in ((omission.facts, True), (omission.possible, False)):
+            missing = [facts[i] for i in ids if i in facts and view.readable(facts[i])]
+            missing.sort(key=view.importance, reverse=True)
+            verb = "does not report" if certain else "may not report"
+            for fact in missing:
+                text = view.core(fact).text
+                if quoted(text):
+                    sentence = f"{outlet} {verb}: {' '.join(text.split())}"
+                else:
+                    sentence = f"{outlet} {verb} that {that_clause(text, view.lower_words)}."
+                out.append(
+                    NotReported(omission.article, outlet, sentence, view.statement(fact), certain)
+                )
     return out
 
 

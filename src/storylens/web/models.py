@@ -287,6 +287,7 @@ class NotReportedOut(_Model):
     outlets: list[str]
     cites: list[CiteOut]
     confidence: float
+    certain: bool = Field(description="false for 'may not report': a possible omission")
 
 
 class SummaryOut(_Model):
