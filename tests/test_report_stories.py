@@ -32,7 +32,8 @@ def _reader_checks(story: dict[str, Any]) -> None:
         for item in story["summary"][part]:
             assert item["cites"]
     for item in story["summary"]["not_reported"]:
-        assert item["sentence"].startswith(f"{item['outlet']} does not report")
+        verb = "does not report" if item["certain"] else "may not report"
+        assert item["sentence"].startswith(f"{item['outlet']} {verb}")
     outlets = {a["outlet"] or a["id"] for a in texts.values()}
     for item in story["summary"]["only_one"]:
         assert item["outlets"][0] in outlets
