@@ -12,6 +12,7 @@ import click
 
 from ..ingest import iter_inputs
 from ..model import Report
+from ..report import RENDERERS
 from ..store import ENV_DB, IngestCounts, ingest, open_store
 from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_table
 
@@ -125,7 +126,7 @@ def stories(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json", "html"]),
+    type=click.Choice(list(RENDERERS)),
     default="md",
     show_default=True,
 )
@@ -139,13 +140,13 @@ def stories(
 def show(story: str, db: str | None, fmt: str, output: str | None) -> None:
     """The claim-by-claim comparison report for STORY (an id from `storylens stories`)."""
     from ..compare import compare_articles
-    from .compare import _render
+    from ..report import render
 
     with open_store(db) as store:
         current = store.story(story)
         articles = store.story_articles(current.id)
     report = replace(compare_articles(articles), id=current.id, title=current.title)
-    text = _render(Report(stories=(report,)), fmt)
+    text = render(Report(stories=(report,)), fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"report written to {output}", err=True)

@@ -15,7 +15,11 @@ from typing import Any
 import jinja2
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
 
+from ..model import Report
+from ..report import MEDIA_TYPES, RENDERERS
+from ..report import render as render_report
 from ..report.html import _safe_url, story_view
 from .atom import FEED_SIZE, render_atom
 from .atom import MEDIA_TYPE as ATOM_TYPE
@@ -25,11 +29,19 @@ from .outlets import OutletInfo
 PAGE_SIZE = 30
 
 
+def _template(package: str, name: str) -> str | None:
+    path = resources.files(package).joinpath("templates", name)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def _environment() -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(
-        lambda name: (
-            resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
-        )
+    """The web's templates, then the report's (``reader.html``: the summary, differences
+    and timeline, shared with the standalone HTML report)."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FunctionLoader(lambda name: _template(__package__, name)),
+            jinja2.FunctionLoader(lambda name: _template("storylens.report", name)),
+        ]
     )
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["safe_url"] = _safe_url
@@ -124,6 +136,23 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
                 while len(cache) > catalog.cache_size:
                     cache.popitem(last=False)
         return HTMLResponse(html)
+
+    @app.get("/stories/{story_id}/report.{fmt}", include_in_schema=False)
+    def story_report(story_id: str, fmt: str) -> Response:
+        """The story's compare report as a file, rendered as ``storylens show`` renders it.
+
+        Sent as an attachment: the standalone HTML report carries its own nonce-locked
+        Content-Security-Policy, which the server's header policy would otherwise unstyle.
+        """
+        if fmt not in RENDERERS:
+            raise HTTPException(404, f"no report format {fmt!r}: use one of {', '.join(RENDERERS)}")
+        story = catalog.story(story_id)
+        report = Report(stories=(catalog.report(story.id),))
+        return Response(
+            render_report(report, fmt),
+            media_type=MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{story.id}.{fmt}"'},
+        )
 
     @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
     def outlet_page(name: str, reports: int = Query(20, ge=0, le=100)) -> HTMLResponse:
