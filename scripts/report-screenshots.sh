@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Refresh the committed screenshots of the HTML compare report (docs/*-report.png)
 # in Debian's headless chromium: the seed story (needs ../shared) and the demo story.
+# Each shows the top of the page, what a reader reads first: the summary, where the
+# outlets differ and the timeline (1400x2000 CSS pixels, so the side-by-side view
+# below them is left out).
 #   bash scripts/report-screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -200,3 +200,21 @@ def test_cached_story_page_is_reused(client: TestClient) -> None:
     finally:
         catalog.reporter = original
     assert first == second and calls == []
+
+
+def test_story_report_files_render_through_the_one_table(client: TestClient) -> None:
+    story_id = _story_id(client)
+    md = client.get(f"/stories/{story_id}/report.md")
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "attachment" in md.headers["content-disposition"]
+    assert md.text.index("## Summary") < md.text.index("## Timeline")
+    html = client.get(f"/stories/{story_id}/report.html")
+    assert html.status_code == 200 and "<h2>Summary</h2>" in html.text
+    data = client.get(f"/stories/{story_id}/report.json").json()
+    assert data["stories"][0]["summary"]["statements"]
+    missing = client.get(f"/stories/{story_id}/report.pdf")
+    assert missing.status_code == 404 and "json, md, html" in missing.json()["error"]["message"]
+    page = client.get(f"/stories/{story_id}").text
+    assert page.index("<h2>Summary</h2>") < page.index('<div class="columns">')
+    api = client.get(f"/api/stories/{story_id}/report").json()["stories"][0]
+    assert api["timeline"] and api["summary"]["not_reported"]

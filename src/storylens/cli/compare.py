@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -14,21 +13,12 @@ from ..compare import compare
 from ..errors import ReportError
 from ..ingest import read_inputs
 from ..isolate import compare_isolated
-from ..model import Report
-from ..report import render_html, render_markdown, report_to_dict
+from ..report import RENDERERS, render, report_to_dict
 from ..tables import fact_rows
 from ._common import INPUTS, PROGRESS, Batch, TableOutput
 
-FORMATS = ("json", "md", "html")
+FORMATS = tuple(RENDERERS)
 TABLE_FORMATS = ("csv", "parquet")
-
-
-def _render(report: Report, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "md":
-        return render_markdown(report)
-    return render_html(report)
 
 
 def _progress_callback(show: bool | None, label: str) -> Callable[[object], None] | None:
@@ -106,7 +96,7 @@ def compare_command(
             for row in fact_rows(report_to_dict(report)):
                 table.add_row(row)
         ctx.exit(batch.exit_code())
-    text = _render(report, fmt)
+    text = render(report, fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"report written to {output}", err=True)
@@ -139,8 +129,8 @@ def demo(output_dir: str) -> None:
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     for fmt, name in (("json", "report.json"), ("md", "report.md"), ("html", "report.html")):
-        (out / name).write_text(_render(report, fmt), encoding="utf-8")
-    click.echo(render_markdown(report))
+        (out / name).write_text(render(report, fmt), encoding="utf-8")
+    click.echo(render(report, "md"))
     click.echo(f"HTML report: {(out / 'report.html').resolve()}")
 
 

@@ -12,6 +12,7 @@ import click
 
 from ..ingest import iter_inputs
 from ..model import Report
+from ..report import RENDERERS
 from ..store import ENV_DB, IngestCounts, ingest, open_store
 from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
 
@@ -125,7 +126,7 @@ def stories(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json", "html"]),
+    type=click.Choice(list(RENDERERS)),
     default="md",
     show_default=True,
 )
@@ -140,14 +141,14 @@ def stories(
 def show(ctx: click.Context, story: str, db: str | None, fmt: str, output: str | None) -> None:
     """The claim-by-claim comparison report for STORY (an id from `storylens stories`)."""
     from ..isolate import report_isolated
-    from .compare import _render
+    from ..report import render
 
     with open_store(db, create=False) as store:
         current = store.story(story)
         articles = store.story_articles(current.id)
     told, left_out = report_isolated(articles)
     report = replace(told, id=current.id, title=current.title)
-    text = _render(Report(stories=(report,), rejected=tuple(left_out)), fmt)
+    text = render(Report(stories=(report,), rejected=tuple(left_out)), fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"report written to {output}", err=True)

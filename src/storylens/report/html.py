@@ -16,6 +16,10 @@ from urllib.parse import urlparse
 import jinja2
 
 from ..model import Report, StoryReport
+from .summary import Difference, Summary, Thresholds, outlet_names, summarize
+from .timeline import build_timeline
+
+ONLY_ONE_SHOWN = 10  # single-outlet facts shown before the rest go behind a switch
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Segment:
     fact: str | None = None
     status: str | None = None
     context: bool = False
+    start: int = 0  # offset in the original text: the anchor a citation links to
 
 
 def _segments(text: str, refs: list[tuple[int, int, str, str, bool]]) -> list[Segment]:
@@ -34,7 +39,7 @@ def _segments(text: str, refs: list[tuple[int, int, str, str, bool]]) -> list[Se
             continue
         if start > pos:
             out.append(Segment(text[pos:start]))
-        out.append(Segment(text[start:end], fact, status, context))
+        out.append(Segment(text[start:end], fact, status, context, start))
         pos = end
     if pos < len(text):
         out.append(Segment(text[pos:]))
@@ -59,8 +64,42 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def story_view(story: StoryReport) -> dict[str, object]:
+def _by_fact(items: list[Difference]) -> list[tuple[object, list[Difference]]]:
+    groups: dict[str, list[Difference]] = {}
+    for d in items:
+        groups.setdefault(d.fact.fact, []).append(d)
+    return [(g[0].fact, g) for g in groups.values()]
+
+
+def reader_view(story: StoryReport, thresholds: Thresholds | None = None) -> dict[str, object]:
+    """The summary, differences, timeline and gaps of one story, grouped for the template
+    (``templates/reader.html``): what is less certain apart, behind a switch."""
+    thresholds = thresholds or Thresholds.of_model()
+    summary: Summary = summarize(story, thresholds)
+    timeline = build_timeline(story, thresholds)
+    key = {s.fact for s in summary.statements}
+    shown = [e for e in timeline if e.basis == "text" or e.statement.fact in key]
+    unsure = [d for d in summary.differences if not d.certain]
+    not_reported: dict[str, list[object]] = {}
+    for n in summary.not_reported:
+        not_reported.setdefault(n.outlet, []).append(n)
+    return {
+        "summary": summary,
+        "differences": _by_fact([d for d in summary.differences if d.certain]),
+        "unsure_differences": _by_fact(unsure),
+        "unsure_count": len(unsure),
+        "timeline": shown,
+        "timeline_rest": [e for e in timeline if e not in shown],
+        "only_one": summary.only_one[:ONLY_ONE_SHOWN],
+        "only_one_rest": summary.only_one[ONLY_ONE_SHOWN:],
+        "not_reported": list(not_reported.items()),
+    }
+
+
+def story_view(story: StoryReport, thresholds: Thresholds | None = None) -> dict[str, object]:
     """What the template needs for one story, computed here so the template stays simple."""
+    thresholds = thresholds or Thresholds.of_model()
+    outlets = outlet_names(story)
     refs: dict[str, list[tuple[int, int, str, str, bool]]] = {a.id: [] for a in story.articles}
     for fact in story.facts:
         for s in fact.statements:
@@ -69,11 +108,10 @@ def story_view(story: StoryReport) -> dict[str, object]:
         {
             "article": a,
             "segments": _segments(a.text, refs.get(a.id, [])),
-            "outlet": a.outlet or a.id,
+            "outlet": outlets[a.id],
         }
         for a in story.articles
     ]
-    outlets = {a.id: a.outlet or a.id for a in story.articles}
     counts = {
         s: sum(1 for f in story.facts if f.status == s)
         for s in ("agreed", "partial", "unique", "conflicting")
@@ -84,7 +122,8 @@ def story_view(story: StoryReport) -> dict[str, object]:
         "outlets": outlets,
         "counts": counts,
         "differences": story.extra.get("sourcing_differences", []),
-        "omissions": [o for o in story.omissions if o.facts],
+        "reader": reader_view(story, thresholds),
+        "unsure": {f.id for f in story.facts if f.confidence < thresholds.confident},
     }
 
 
@@ -92,8 +131,9 @@ def render_html(report: Report) -> str:
     """The whole report as one self-contained HTML document."""
     nonce = secrets.token_urlsafe(16)
     template = _environment().get_template("report.html")
+    thresholds = Thresholds.of_model() if report.stories else None
     return template.render(
         nonce=nonce,
-        stories=[story_view(s) for s in report.stories],
+        stories=[story_view(s, thresholds) for s in report.stories],
         rejected=report.rejected,
     )

@@ -7,6 +7,8 @@ from importlib import resources
 from typing import Any
 
 from ..model import Report, StoryReport
+from .summary import summarize
+from .timeline import build_timeline
 
 SCHEMA_VERSION = "1"
 
@@ -17,6 +19,8 @@ def story_to_dict(story: StoryReport) -> dict[str, Any]:
         "id": story.id,
         "title": story.title,
         "articles": [a.meta() for a in story.articles],
+        "summary": summarize(story).to_dict(),
+        "timeline": [e.to_dict() for e in build_timeline(story)],
         "facts": [f.to_dict() for f in story.facts],
         "quotes": [q.to_dict() for q in story.quotes],
         "conflicts": [c.to_dict() for c in story.conflicts],

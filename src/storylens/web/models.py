@@ -227,10 +227,97 @@ class RepairOut(_Model):
     detail: str
 
 
+class CiteOut(_Model):
+    """One outlet's statement of a fact: ``text`` is the article's ``text[start:end]``."""
+
+    article: str
+    outlet: str
+    start: int
+    end: int
+    text: str
+
+
+class SummaryStatementOut(_Model):
+    """A fact as a reader sees it (:class:`storylens.report.summary.Statement`)."""
+
+    fact: str
+    text: str = Field(description="the core statement, an article's own sentence")
+    outlets: list[str]
+    cites: list[CiteOut]
+    confidence: float
+    certain: bool = Field(description="its weakest link reaches the claims model's 'confident'")
+    disputed: bool = Field(description="a conflict about it is listed under differences")
+
+
+class DifferenceValueOut(_Model):
+    article: str
+    outlet: str
+    value: str
+    start: int
+    end: int
+    resolved: str | None
+
+
+class DifferenceOut(_Model):
+    fact: SummaryStatementOut
+    kind: ConflictKind
+    reason: str
+    values: list[DifferenceValueOut]
+    confidence: float
+    certain: bool = Field(description="its confidence reaches the claims model's 'match'")
+
+
+class OnlyOneOut(SummaryStatementOut):
+    importance: float
+
+
+class NotReportedOut(_Model):
+    article: str
+    outlet: str
+    sentence: str = Field(description="'<Outlet> does not report that ...'")
+    fact: str
+    text: str
+    outlets: list[str]
+    cites: list[CiteOut]
+    confidence: float
+    certain: bool = Field(description="false for 'may not report': a possible omission")
+
+
+class SummaryOut(_Model):
+    """What a reader reads first (:func:`storylens.report.summarize`)."""
+
+    statements: list[SummaryStatementOut]
+    differences: list[DifferenceOut]
+    only_one: list[OnlyOneOut]
+    not_reported: list[NotReportedOut]
+
+
+class DatedMentionOut(_Model):
+    article: str
+    outlet: str
+    start: int
+    end: int
+    text: str
+    value: str = Field(description="TIMEX3 value")
+
+
+class TimelineEntryOut(SummaryStatementOut):
+    """A fact on the date it resolves to (:func:`storylens.report.build_timeline`)."""
+
+    date: str = Field(description="TIMEX3 value of the period; XXXX where no year is given")
+    label: str
+    precision: Literal["decade", "year", "season", "quarter", "month", "week", "day", "time"]
+    basis: Literal["text", "published"]
+    mentions: list[DatedMentionOut]
+    other_dates: list[DatedMentionOut]
+
+
 class StoryReportOut(_Model):
     id: str
     title: str
     articles: list[ArticleMetaOut]
+    summary: SummaryOut
+    timeline: list[TimelineEntryOut]
     facts: list[FactOut]
     quotes: list[QuoteGroupOut]
     conflicts: list[ConflictOut]

@@ -19,7 +19,11 @@ import anyio
 import jinja2
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
 
+from ..model import Report
+from ..report import MEDIA_TYPES, RENDERERS
+from ..report import render as render_report
 from ..report.html import _safe_url, story_view
 from ..store import StoredStory
 from .atom import FEED_SIZE, render_atom
@@ -30,11 +34,19 @@ from .outlets import OutletInfo
 PAGE_SIZE = 30
 
 
+def _template(package: str, name: str) -> str | None:
+    path = resources.files(package).joinpath("templates", name)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def _environment() -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(
-        lambda name: (
-            resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
-        )
+    """The web's templates, then the report's (``reader.html``: the summary, differences
+    and timeline, shared with the standalone HTML report)."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FunctionLoader(lambda name: _template(__package__, name)),
+            jinja2.FunctionLoader(lambda name: _template("storylens.report", name)),
+        ]
     )
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["safe_url"] = _safe_url
@@ -135,6 +147,24 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
         if html is None:
             html = await app.state.heavy.run(story_html, story)
         return HTMLResponse(html)
+
+    @app.get("/stories/{story_id}/report.{fmt}", include_in_schema=False)
+    async def story_report(story_id: str, fmt: str) -> Response:
+        """The story's compare report as a file, rendered as ``storylens show`` renders it.
+
+        Sent as an attachment: the standalone HTML report carries its own nonce-locked
+        Content-Security-Policy, which the server's header policy would otherwise unstyle.
+        The report is heavy work, so it runs in the pool the story pages use.
+        """
+        if fmt not in RENDERERS:
+            raise HTTPException(404, f"no report format {fmt!r}: use one of {', '.join(RENDERERS)}")
+        story = await anyio.to_thread.run_sync(catalog.story, story_id)
+        report = Report(stories=(await app.state.heavy.run(catalog.report, story.id),))
+        return Response(
+            render_report(report, fmt),
+            media_type=MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{story.id}.{fmt}"'},
+        )
 
     @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     async def outlet_page(name: str, reports: int = Query(20, ge=0, le=100)) -> HTMLResponse:
