@@ -85,17 +85,19 @@ def test_repair_never_crashes_and_maps_every_span(text: str) -> None:
     for r in norm.repairs:
         assert 0 <= r.start <= r.end <= len(text)
     # no text is lost: every non-space, non-deleted character survives in order, except
-    # inside a stretch repaired as mojibake, whose characters are replaced by design
+    # inside a stretch repaired as mojibake, whose characters are replaced by design,
+    # NUL (left out), and a run of marks cut to MAX_MARK_RUN (both in norm.cleaned)
     moj = [(r.start, r.end) for r in norm.repairs if r.kind == "mojibake"]
+    runs = [(r.start, r.end) for r in norm.cleaned if r.kind == "mark_run"]
 
     def repaired(start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in moj)
+        return any(s <= start and end <= e for s, e in moj + runs)
 
     kept = [
         c
         for i, c in enumerate(text)
         if not c.isspace()
-        and c not in "\ufeff\u200b\u200c\u200d\u2060\u00ad`'"
+        and c not in "\ufeff\u200b\u200c\u200d\u2060\u00ad`'\x00"
         and not repaired(i, i + 1)
     ]
     out = [

@@ -9,10 +9,15 @@ changes: those would alter what an outlet wrote). The repair runs in three steps
    the byte is put back, standing at the end of the ``€`` it followed;
 2. ftfy (:func:`ftfy.fix_text` with every fix but the encoding ones turned off) over
    the whole text, so its heuristics see all the evidence;
-3. alignment: :class:`difflib.SequenceMatcher` pairs the text before and after; in each
-   changed block, a repaired character maps to the run of mojibake characters that
-   were its UTF-8 bytes (one Windows-1252 character per byte), or, when the block does
-   not split that way, to the whole block.
+3. alignment: the ASCII text between non-ASCII runs is the same before and after (an
+   encoding fix only rewrites the runs its bytes made), so it anchors the two texts, and
+   :class:`difflib.SequenceMatcher` pairs only each changed run (one of up to
+   :data:`_FINE_RUN` characters; a longer one is one block): linear in the length of
+   the text, where difflib over the whole text is quadratic
+   (benchmarks/results/robustness.md, mojibake). In each changed block, a repaired
+   character maps to the run of mojibake characters that were its UTF-8 bytes (one
+   Windows-1252 character per byte), or, when the block does not split that way, to the
+   whole block.
 
 Every repaired block becomes a ``mojibake`` :class:`~storylens.model.Repair` at its
 original offsets.
@@ -21,6 +26,7 @@ original offsets.
 from __future__ import annotations
 
 import difflib
+import re
 from array import array
 from dataclasses import dataclass
 
@@ -95,6 +101,51 @@ def _restore_lost_bytes(original: str) -> tuple[str, list[int], list[int], set[i
     return "".join(chars), starts, ends, inserted
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Characters of one changed run that difflib may align finely; a longer run (text in a
+# script without spaces) is mapped as one block, so alignment stays linear.
+_FINE_RUN = 2000
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(source: str, fixed: str) -> list[Opcode] | None:
+    """difflib-style opcodes from ``source`` to ``fixed``, in time linear in their length.
+
+    Mojibake is made of bytes 0x80-0xFF, which Windows-1252 shows as non-ASCII
+    characters, and ftfy's encoding fixes replace such runs with non-ASCII characters:
+    the ASCII between them is the same on both sides and anchors the alignment. Only a
+    changed run is aligned inside (by difflib, when it is short). None when the ASCII
+    differs, which an encoding fix never does.
+    """
+    out: list[Opcode] = []
+    i = j = 0
+    while True:
+        m = _NON_ASCII.search(source, i)
+        stop = m.start() if m else len(source)
+        width = stop - i
+        if source[i:stop] != fixed[j : j + width]:
+            return None
+        if width:
+            out.append(("equal", i, stop, j, j + width))
+        i, j = stop, j + width
+        if m is None:
+            return out if j == len(fixed) else None
+        m2 = _NON_ASCII.match(fixed, j)
+        j2 = m2.end() if m2 else j
+        i2 = m.end()
+        if source[i:i2] == fixed[j:j2]:
+            out.append(("equal", i, i2, j, j2))
+        elif j2 > j and sum(len(c.encode("utf-8")) for c in fixed[j:j2]) == i2 - i:
+            out.append(("replace", i, i2, j, j2))  # every byte of the run went into a repair
+        elif max(i2 - i, j2 - j) <= _FINE_RUN:
+            matcher = difflib.SequenceMatcher(None, source[i:i2], fixed[j:j2], autojunk=False)
+            for op, a1, a2, b1, b2 in matcher.get_opcodes():
+                out.append((op, i + a1, i + a2, j + b1, j + b2))
+        else:
+            out.append(("replace", i, i2, j, j2))
+        i, j = i2, j2
+
+
 def repair_encoding(original: str) -> EncodingRepair:
     """Repair mojibake in ``original``; see the module docstring for the steps."""
     if not _SUSPECT.intersection(original):
@@ -103,11 +154,13 @@ def repair_encoding(original: str) -> EncodingRepair:
     fixed = _fix(source)
     if fixed == source:
         return _identity(original)
+    opcodes = _opcodes(source, fixed)
+    if opcodes is None:  # ftfy changed ASCII as well: not a repair this module can map
+        return _identity(original)
     kept: list[str] = []
     starts, ends = array("l"), array("l")
     repairs: list[Repair] = []
-    matcher = difflib.SequenceMatcher(None, source, fixed, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
             for k in range(i1, i2):
                 if k not in inserted:  # a restored byte ftfy did not use is dropped again

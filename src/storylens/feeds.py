@@ -17,16 +17,25 @@ it fetch anything. Article pages are read with the ingest HTML reader (trafilatu
    run goes on. A link is marked seen once it was dealt with for good (fetched, or
    refused by its server or the reader); one whose host was in trouble (timeout, 5xx,
    429) is tried again at the next poll.
+
+Hosts are polled side by side (:func:`iter_polled_feeds`, up to ``hosts`` at once): each
+host's requests, feeds and articles alike, go one after another in its own lane (the
+fetcher keeps its delay between them), so one slow host delays only what it serves.
+Results come out feed by feed in the order given, and links are marked seen only in the
+caller's thread.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Protocol
-from urllib.parse import urljoin
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 from .dates import parse_published
 from .errors import FetchError, InputError, RejectedInput
@@ -34,6 +43,7 @@ from .fetch import Fetcher, HostFailure
 from .model import Article, Rejection
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def parse_opml(data: bytes) -> list[str]:
@@ -143,46 +153,157 @@ def fetch_article(fetcher: Fetcher, entry: FeedEntry) -> Article:
     )
 
 
-def iter_feed_articles(
-    fetcher: Fetcher, feed_urls: Iterable[str], seen: LinkLog
-) -> Iterator[Article | Rejection]:
-    """New articles of every feed, in feed order; see the module docstring for the stages."""
-    for feed_url in feed_urls:
-        try:
-            result = fetcher.fetch(feed_url)
-            if result.not_modified:
-                log.info("%s: not modified", feed_url)
-                continue
-            entries = parse_feed(result.content, feed_url)
-        except FetchError as exc:
-            yield Rejection(feed_url, "fetch", str(exc))
-            continue
-        for entry in entries:
-            if not seen.is_new(entry.link):
+class HostLanes:
+    """Jobs run one at a time per host, hosts side by side in a thread pool: a host with
+    many jobs holds one thread, never all of them."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self._pool = pool
+        self._lock = threading.Lock()
+        self._queues: dict[str, deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]]] = {}
+
+    def submit(self, url: str, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """``fn(*args)`` in the lane of ``url``'s host; its result as a future."""
+        host = urlsplit(url).netloc.lower()
+        future: Future[T] = Future()
+        with self._lock:
+            queue = self._queues.get(host)
+            start = queue is None
+            if queue is None:
+                queue = self._queues[host] = deque()
+            queue.append((future, fn, args))
+        if start:
+            self._pool.submit(self._drain, host)
+        return future
+
+    def _drain(self, host: str) -> None:
+        while True:
+            with self._lock:
+                queue = self._queues[host]
+                if not queue:
+                    del self._queues[host]
+                    return
+                future, fn, args = queue.popleft()
+            if not future.set_running_or_notify_cancel():
                 continue
             try:
-                article = fetch_article(fetcher, entry)
-            except HostFailure as exc:  # the host is in trouble: try again next poll
-                yield Rejection(entry.link, "fetch", str(exc))
-                continue
-            except FetchError as exc:
-                seen.add(entry.link, feed_url, "refused")
-                yield Rejection(entry.link, "fetch", str(exc))
-                continue
-            except RejectedInput as exc:
-                seen.add(entry.link, feed_url, exc.reason)
-                yield Rejection(entry.link, exc.reason, exc.detail)
-                continue
-            seen.add(entry.link, feed_url, "fetched")
-            yield article
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever reads the future
+                future.set_exception(exc)
+
+
+@dataclass(frozen=True)
+class PolledFeed:
+    """One feed's part of a poll: its new articles and rejections in entry order, and the
+    URLs it was fetched from (whose validators to keep once the articles are stored)."""
+
+    url: str
+    items: list[Article | Rejection]
+    fetched: tuple[str, ...]
+
+
+def _read_feed(
+    fetcher: Fetcher, feed_url: str
+) -> tuple[list[FeedEntry] | Rejection | None, tuple[str, ...]]:
+    """A feed's entries (None: not modified; a Rejection: it failed), and the URLs fetched."""
+    try:
+        result = fetcher.fetch(feed_url)
+    except FetchError as exc:
+        return Rejection(feed_url, "fetch", str(exc)), (feed_url,)
+    fetched = tuple(dict.fromkeys([feed_url, result.final_url]))
+    if result.not_modified:
+        log.info("%s: not modified", feed_url)
+        return None, fetched
+    try:
+        return parse_feed(result.content, feed_url), fetched
+    except FetchError as exc:
+        return Rejection(feed_url, "fetch", str(exc)), fetched
+    except Exception as exc:  # a parser bug on one feed must not stop the poll
+        log.warning("%s: reading the feed failed", feed_url, exc_info=exc)
+        detail = f"the feed could not be read ({type(exc).__name__}: {exc})"
+        return Rejection(feed_url, "fetch", detail), fetched
+
+
+def _fetch_entry(fetcher: Fetcher, entry: FeedEntry) -> tuple[Article | Rejection, str | None]:
+    """The entry's article or why not, and what to mark its link with (None: it is tried
+    again at the next poll, its host being in trouble)."""
+    try:
+        article = fetch_article(fetcher, entry)
+    except HostFailure as exc:
+        return Rejection(entry.link, "fetch", str(exc)), None
+    except FetchError as exc:
+        return Rejection(entry.link, "fetch", str(exc)), "refused"
+    except RejectedInput as exc:
+        return Rejection(entry.link, exc.reason, exc.detail), exc.reason
+    except Exception as exc:  # a reader bug on one page must not stop the poll
+        log.warning("%s: reading the article failed", entry.link, exc_info=exc)
+        detail = f"the page could not be read ({type(exc).__name__}: {exc})"
+        return Rejection(entry.link, "unreadable", detail), "unreadable"
+    return article, "fetched"
+
+
+def iter_polled_feeds(
+    fetcher: Fetcher, feed_urls: Iterable[str], seen: LinkLog, *, hosts: int = 8
+) -> Iterator[PolledFeed]:
+    """Every feed's new articles, feed by feed in order, fetched with hosts side by side
+    (see the module docstring); ``seen.add`` is called only here, in the caller's thread."""
+    feeds = list(dict.fromkeys(feed_urls))
+    queued: set[str] = set()
+    lock = threading.Lock()
+    started: list[Future[Any]] = []
+    with ThreadPoolExecutor(max_workers=max(1, hosts), thread_name_prefix="follow") as pool:
+        lanes = HostLanes(pool)
+
+        def read(feed_url: str) -> tuple[Any, tuple[str, ...], list[tuple[FeedEntry, Any]]]:
+            outcome, fetched = _read_feed(fetcher, feed_url)
+            pending = []
+            for entry in outcome if isinstance(outcome, list) else []:
+                with lock:
+                    if entry.link in queued:
+                        continue
+                    queued.add(entry.link)
+                if seen.is_new(entry.link):
+                    future = lanes.submit(entry.link, _fetch_entry, fetcher, entry)
+                    started.append(future)
+                    pending.append((entry, future))
+            return outcome, fetched, pending
+
+        polls = [lanes.submit(url, read, url) for url in feeds]
+        started.extend(polls)
+        try:
+            for feed_url, poll in zip(feeds, polls, strict=True):
+                outcome, fetched, pending = poll.result()
+                items: list[Article | Rejection] = []
+                if isinstance(outcome, Rejection):
+                    items.append(outcome)
+                for entry, future in pending:
+                    item, mark = future.result()
+                    if mark is not None:
+                        seen.add(entry.link, feed_url, mark)
+                    items.append(item)
+                yield PolledFeed(feed_url, items, fetched)
+        finally:
+            for future in started:  # a caller that stopped early: drop what has not run
+                future.cancel()
+
+
+def iter_feed_articles(
+    fetcher: Fetcher, feed_urls: Iterable[str], seen: LinkLog, *, hosts: int = 8
+) -> Iterator[Article | Rejection]:
+    """New articles of every feed, in feed order; see the module docstring for the stages."""
+    for polled in iter_polled_feeds(fetcher, feed_urls, seen, hosts=hosts):
+        yield from polled.items
 
 
 __all__ = [
     "FeedEntry",
+    "HostLanes",
     "LinkLog",
+    "PolledFeed",
     "SeenLinks",
     "fetch_article",
     "iter_feed_articles",
+    "iter_polled_feeds",
     "parse_feed",
     "parse_opml",
     "read_targets",

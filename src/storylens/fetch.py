@@ -20,7 +20,9 @@ The stages of :meth:`Fetcher.fetch`, in order:
    that answers differently the second time (rebinding) is never asked a second time.
    A conditional GET (ETag / Last-Modified from :attr:`Fetcher.validators`, which
    ``storylens follow`` keeps in the store), a streamed body capped at ``max_bytes``,
-   a manual redirect (re-checked) up to ``max_redirects``;
+   a manual redirect (re-checked) up to ``max_redirects``; connecting, the headers and
+   the body share one deadline of ``timeout`` seconds (:mod:`storylens.deadline`), so a
+   server that trickles bytes cannot hold a fetch longer;
 5. every failure is appended to :attr:`Fetcher.failures` with its reason, then raised.
 
 Bodies of conditional responses are kept in a cache bounded in bytes, so a 304 can hand
@@ -47,6 +49,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from . import __version__
+from .deadline import DeadlineTransport
+from .deadline import deadline as within
 from .errors import AddressRefused, FetchError
 from .robots import RobotsAnswer, RobotsCache, RobotsStore
 
@@ -293,7 +297,7 @@ class Fetcher:
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
         self._client = httpx.Client(
-            transport=transport,
+            transport=transport if transport is not None else DeadlineTransport(trust_env=False),
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
@@ -384,9 +388,12 @@ class Fetcher:
         deadline = self.clock() + self.timeout
         request = self._pinned_request(url, ip, headers)
         try:
-            with self._client.stream(
-                "GET", request.url, headers=request.headers, extensions=request.extensions
-            ) as response:
+            with (
+                within(self.timeout),  # connect, headers and body: one deadline
+                self._client.stream(
+                    "GET", request.url, headers=request.headers, extensions=request.extensions
+                ) as response,
+            ):
                 status = response.status_code
                 if status in _REDIRECTS:
                     location = response.headers.get("location")

@@ -5,10 +5,14 @@
 0. encoding: mojibake (UTF-8 read as Windows-1252, ``â€œWe will rebuildâ€``) repaired
    with ftfy, each repaired character mapped to the original characters it came from
    (:mod:`storylens.encoding`), and a ``mojibake`` repair recorded;
-1. characters: drop BOM, zero-width characters and soft hyphens; turn CR/CRLF into LF,
-   tabs and no-break spaces into spaces; PTB-style quote pairs (two backticks,
-   two apostrophes, which open after a space or bracket and close otherwise) into
-   curly double quotes; collapse runs of spaces.
+1. characters: drop BOM, zero-width characters and soft hyphens, and what cannot be
+   stored or encoded (lone surrogates, NUL); turn CR/CRLF into LF, tabs and no-break
+   spaces into spaces; PTB-style quote pairs (two backticks, two apostrophes, which
+   open after a space or bracket and close otherwise) into curly double quotes;
+   collapse runs of spaces; cut a run of more than :data:`MAX_MARK_RUN` marks
+   (characters neither letters, digits nor spaces, like a row of quotation marks) to
+   its first :data:`MAX_MARK_RUN`, the last one mapped over the rest of the run (the
+   tokenizer's affix search is quadratic in the length of such a run).
 2. lines: a line that ends without closing punctuation and is followed by a line
    starting in lower case was broken mid-sentence (a link removed by the scraper):
    the break becomes a space and a ``joined_line`` repair is recorded. Blank lines
@@ -18,7 +22,13 @@
    "using to conduct" or "the ." where link text was dropped, is ``dropped_text``.
 
 Every character of the normalised text remembers the original characters it came
-from, so any span found later maps back exactly: ``to_original``.
+from, so any span found later maps back exactly: ``to_original``. Each stage is linear
+in the length of the text. Changes made only so the text can be analysed at all
+(dropped unstorable characters, cut runs of marks) are listed in ``Normalized.cleaned``,
+apart from the ``repairs`` a report shows.
+
+:meth:`Normalized.piece` gives a stretch of the repaired text with the same map, so a
+long article can be analysed piece by piece with every offset still exact.
 """
 
 from __future__ import annotations
@@ -31,6 +41,15 @@ from .encoding import EncodingRepair, repair_encoding
 from .model import Repair, Span
 
 _DELETE = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"}
+# NUL and lone surrogates: nothing downstream (the store, the embedder) can take them
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]+")
+# Marks kept of a longer run: "!!!!" and "----" rules stay as they are, a flood is cut.
+# The tokenizer takes 0.21 s for a run of 1,000 marks and 25 s for 10,000 (quadratic);
+# runs of 16 cost it nothing measurable (benchmarks/robustness.py, quote_flood).
+MAX_MARK_RUN = 16
+_MARK_RUN = re.compile(
+    rf"[^\w\s\x00\ud800-\udfff{''.join(sorted(_DELETE))}]{{{MAX_MARK_RUN + 1},}}"
+)
 _SPACES = {
     "\t",
     "\u00a0",
@@ -125,6 +144,10 @@ class Normalized:
     starts: array = field(repr=False)  # original start of each normalised character
     ends: array = field(repr=False)  # original end (exclusive) of each normalised character
     repairs: tuple[Repair, ...] = ()
+    # changes made only so the text can be analysed: "unstorable", "mark_run"
+    cleaned: tuple[Repair, ...] = ()
+    # for a piece: where the piece's text ends in the original (None: the original's end)
+    tail: int | None = None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised ``[start, end)`` to the original text."""
@@ -132,9 +155,28 @@ class Normalized:
         start = max(0, min(start, n))
         end = max(start, min(end, n))
         if start == end:
-            pos = self.starts[start] if start < n else len(self.original)
+            if start < n:
+                pos = self.starts[start]
+            else:
+                pos = len(self.original) if self.tail is None else self.tail
             return pos, pos
         return self.starts[start], self.ends[end - 1]
+
+    def piece(self, start: int, end: int) -> Normalized:
+        """The repaired text's ``[start, end)`` as a Normalized of its own over the same
+        original: spans found in the piece map to the original exactly, and the piece
+        holds the repairs that fall inside it."""
+        lo = self.starts[start] if start < len(self.text) else len(self.original)
+        hi = self.ends[end - 1] if end > start else lo
+        return Normalized(
+            original=self.original,
+            text=self.text[start:end],
+            starts=self.starts[start:end],
+            ends=self.ends[start:end],
+            repairs=tuple(r for r in self.repairs if lo <= r.start < hi),
+            cleaned=tuple(r for r in self.cleaned if lo <= r.start < hi),
+            tail=hi if end < len(self.text) else self.tail,
+        )
 
     def span(self, start: int, end: int) -> Span:
         """A :class:`Span` in original offsets for normalised ``[start, end)``."""
@@ -153,6 +195,7 @@ class _Builder:
         self.chars: list[str] = []
         self.starts = array("l")
         self.ends = array("l")
+        self.cleaned: list[Repair] = []
 
     def add(self, ch: str, start: int, end: int) -> None:
         self.chars.append(ch)
@@ -172,10 +215,32 @@ def _clean_characters(repaired: EncodingRepair) -> _Builder:
     b = _Builder()
     source, at, to = repaired.text, repaired.starts, repaired.ends
     i, n = 0, len(source)
+    # runs found up front, so the loop below looks each position up in O(1)
+    unstorable = {m.start(): m.end() for m in _UNSTORABLE.finditer(source)}
+    mark_runs = {m.start(): m.end() for m in _MARK_RUN.finditer(source)}
     while i < n:
         ch = source[i]
         if ch in _DELETE:
             i += 1
+            continue
+        if i in unstorable:
+            end = unstorable[i]
+            b.cleaned.append(
+                Repair("unstorable", at[i], to[end - 1], "lone surrogate or NUL left out")
+            )
+            i = end
+            continue
+        if i in mark_runs:
+            end = mark_runs[i]
+            for k in range(i, i + MAX_MARK_RUN):
+                b.add(source[k], at[k], to[k])
+            b.ends[-1] = to[end - 1]
+            b.cleaned.append(
+                Repair(
+                    "mark_run", at[i], to[end - 1], f"a run of {end - i} marks cut to {MAX_MARK_RUN}"
+                )
+            )
+            i = end
             continue
         if ch == "\r":
             end = i + 2 if source.startswith("\r\n", i) else i + 1
@@ -321,7 +386,12 @@ def normalize(original: str) -> Normalized:
         )
     repairs.sort(key=lambda r: (r.start, r.end, r.kind))
     return Normalized(
-        original=original, text=text, starts=b.starts, ends=b.ends, repairs=tuple(repairs)
+        original=original,
+        text=text,
+        starts=b.starts,
+        ends=b.ends,
+        repairs=tuple(repairs),
+        cleaned=tuple(b.cleaned),
     )
 
 
@@ -333,4 +403,4 @@ def truncated_from(norm: Normalized) -> int | None:
     return None
 
 
-__all__ = ["Normalized", "normalize", "truncated_from"]
+__all__ = ["MAX_MARK_RUN", "Normalized", "normalize", "truncated_from"]

@@ -32,6 +32,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except StorylensError as exc:
             raise UsageFailure(str(exc)) from exc
+        except Exception as exc:
+            if type(exc).__module__.startswith("sqlalchemy"):  # the database itself failed
+                detail = getattr(exc, "orig", None) or exc
+                raise UsageFailure(
+                    f"the store failed ({detail}); check the --db file or server, then run again"
+                ) from exc
+            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

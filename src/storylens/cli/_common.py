@@ -31,10 +31,24 @@ class Batch:
     def __iter__(self) -> Iterator[Article]:
         for item in iter_inputs(self.paths):
             if isinstance(item, Rejection):
-                self.rejected.append(item)
-                click.echo(f"rejected {item.origin}: {item.reason}: {item.detail}", err=True)
+                self.reject(item)
             else:
                 yield item
+
+    def reject(self, rejection: Rejection) -> None:
+        """Record and report one rejection (an input, or an article that failed later)."""
+        self.rejected.append(rejection)
+        echo_rejection(rejection)
+
+    def extraction_failed(self, article: Article, error: str) -> None:
+        """An article analysed without its quotes and sources: reported like a rejection."""
+        self.reject(
+            Rejection(
+                article.origin or article.id,
+                "extraction",
+                f"quote and source extraction failed ({error}); the article has none listed",
+            )
+        )
 
     def exit_code(self) -> int:
         """1 when some inputs were rejected, so scripts notice; 0 otherwise."""
@@ -42,6 +56,10 @@ class Batch:
             click.echo(f"{len(self.rejected)} input(s) rejected", err=True)
             return 1
         return 0
+
+
+def echo_rejection(rejection: Rejection) -> None:
+    click.echo(f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}", err=True)
 
 
 def with_progress(items: Iterable[Any], show: bool | None, label: str) -> Iterator[Any]:

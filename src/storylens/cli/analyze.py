@@ -41,7 +41,10 @@ def quotes(
     batch = Batch(inputs)
     rows = []
     out = TableOutput("quotes", fmt, output) if fmt != "table" else None
-    for result in with_progress(analyze(batch), progress, "quotes"):
+    results = analyze(batch, keep_docs=False, on_reject=batch.reject)
+    for result in with_progress(results, progress, "quotes"):
+        if result.error is not None:
+            batch.extraction_failed(result.article, result.error)
         for quote in result.quotes:
             if direct_only and not quote.direct:
                 continue
@@ -92,7 +95,10 @@ def sources(
     batch = Batch(inputs)
     rows = []
     out = TableOutput("sources", fmt, output) if fmt != "table" else None
-    for result in with_progress(analyze(batch), progress, "sources"):
+    results = analyze(batch, keep_docs=False, on_reject=batch.reject)
+    for result in with_progress(results, progress, "sources"):
+        if result.error is not None:
+            batch.extraction_failed(result.article, result.error)
         for source in result.sources:
             if out is not None:
                 out.add(source.to_dict())

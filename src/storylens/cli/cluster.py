@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cluster import cluster_levels
+from ..isolate import cluster_isolated
 from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table
 
 
@@ -54,7 +54,9 @@ def cluster(
         if show:
             click.echo(f"clustered {done}/{len(articles)}", err=True)
 
-    clusterer, rows = cluster_levels(articles, progress=report)
+    clusterer, rows, failed = cluster_isolated(articles, progress=report)
+    for rejection in failed:
+        batch.reject(rejection)
     if out is not None:
         with out:
             for article_id, story, topic in rows:

@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from ..compare import compare
+from ..errors import ReportError
 from ..ingest import read_inputs
+from ..isolate import compare_isolated
 from ..report import RENDERERS, render, report_to_dict
 from ..tables import fact_rows
 from ._common import INPUTS, PROGRESS, Batch, TableOutput
@@ -74,7 +76,12 @@ def compare_command(
     table = TableOutput("facts", fmt, output) if fmt in TABLE_FORMATS else None
     batch = Batch(inputs)
     articles = list(batch)
-    report = compare(
+    if not articles:
+        raise ReportError(
+            "no readable articles were given"
+            + (f" ({len(batch.rejected)} rejected)" if batch.rejected else "")
+        )
+    report = compare_isolated(
         articles,
         batch.rejected,
         progress=_progress_callback(progress, "compare"),
@@ -82,6 +89,8 @@ def compare_command(
     )
     if progress or (progress is None and sys.stderr.isatty()):
         click.echo("", err=True)
+    for rejection in report.rejected[len(batch.rejected) :]:
+        batch.reject(rejection)
     if table is not None:
         with table:
             for row in fact_rows(report_to_dict(report)):

@@ -38,7 +38,7 @@ from ..store import ENV_DB, IngestCounts, ingest, open_store
     type=click.FloatRange(min=1.0),
     default=20.0,
     show_default=True,
-    help="Seconds allowed for each request, body included.",
+    help="Seconds allowed for each request: connecting, headers and body together.",
 )
 @click.option(
     "--delay",
@@ -46,6 +46,13 @@ from ..store import ENV_DB, IngestCounts, ingest, open_store
     default=1.0,
     show_default=True,
     help="Least seconds between two requests to the same host.",
+)
+@click.option(
+    "--hosts",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Hosts fetched from at once (each host's requests still go one at a time).",
 )
 @click.pass_context
 def follow_command(
@@ -58,18 +65,20 @@ def follow_command(
     max_bytes: int,
     timeout: float,
     delay: float,
+    hosts: int,
 ) -> None:
     """Poll the feeds in FEEDS.opml or the feed URLs given, and ingest new articles.
 
     Each fetch obeys robots.txt (RFC 9309, Crawl-delay included), waits between
     requests to one host, sends conditional requests, backs off from failing hosts
-    (as long as their Retry-After says) and names storylens in its user agent. Links
+    (as long as their Retry-After says) and names storylens in its user agent. Hosts
+    are polled side by side, so one slow host stalls only what it serves. Links
     already dealt with and the feeds' validators are kept in the store, so a
     restarted follow fetches nothing it already has. Failures are printed with their reason and stored as rejections.
     With --once, exits 1 when anything was rejected.
     """
     try:
-        from ..feeds import iter_feed_articles, read_targets
+        from ..feeds import iter_polled_feeds, read_targets
         from ..fetch import Fetcher
         from ..store.fetchstate import StoredLinks, StoredRobots, StoredValidators
     except ImportError as exc:
@@ -92,12 +101,13 @@ def follow_command(
         ) as fetcher:
             while True:
                 total = IngestCounts()
-                for feed_url in feed_urls:
+                for polled in iter_polled_feeds(fetcher, feed_urls, seen, hosts=hosts):
                     # one feed at a time: its articles are stored, then its links and
                     # validators, so a run killed half-way asks for that feed again
-                    counts = ingest(store, list(iter_feed_articles(fetcher, [feed_url], seen)))
+                    # (and for the later ones, fetched ahead while it was stored)
+                    counts = ingest(store, polled.items)
                     seen.commit()
-                    validators.commit()
+                    validators.commit(polled.fetched)
                     for rejection in counts.rejections:
                         click.echo(
                             f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}",

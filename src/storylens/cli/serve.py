@@ -9,6 +9,11 @@ import click
 from ..errors import InputError
 from ..store import ENV_DB, open_store
 
+# the defaults, without importing the web extra before it is needed
+MAX_BODY = 16 * 1024 * 1024  # storylens.web.guard.MAX_BODY
+DEFAULT_WORKERS = max(1, (os.cpu_count() or 2) // 2)  # storylens.web.work.DEFAULT_WORKERS
+DEFAULT_QUEUE = 256  # storylens.web.work.DEFAULT_QUEUE
+
 
 @click.command("serve")
 @click.option(
@@ -33,28 +38,68 @@ from ..store import ENV_DB, open_store
     default=None,
     help="CSV with columns outlet,domain,country,leaning,owner (your own labels).",
 )
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1024),
+    default=MAX_BODY,
+    show_default=True,
+    help="Largest request body in bytes; a larger one is refused (413) before it is read.",
+)
+@click.option(
+    "--report-workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Story reports computed at once, each in a process of its own; other pages "
+    "never wait behind them.",
+)
+@click.option(
+    "--report-queue",
+    type=click.IntRange(min=0),
+    default=DEFAULT_QUEUE,
+    show_default=True,
+    help="Story reports that may wait for a worker; more are refused (503, Retry-After).",
+)
 def serve_command(
-    db: str | None, host: str, port: int, token_env: str, outlets_csv: str | None
+    db: str | None,
+    host: str,
+    port: int,
+    token_env: str,
+    outlets_csv: str | None,
+    max_body: int,
+    report_workers: int,
+    report_queue: int,
 ) -> None:
-    """Serve the stories in the store: pages at / and the JSON API at /api."""
+    """Serve the stories in the store: pages at / and the JSON API at /api.
+
+    The store must exist (made by storylens ingest); serve never creates tables.
+    """
     try:
         import uvicorn
 
-        from ..web import Catalog, create_app, load_outlets
+        from ..web import Catalog, HeavyWork, create_app, load_outlets
     except ImportError as exc:
         raise InputError(
             f"serve needs the web extra ({exc.name} is missing); "
             "install it with: pip install 'storylens[web]'"
         ) from exc
+    outlets = load_outlets(outlets_csv) if outlets_csv else None
+    store = open_store(db, create=False)
     token = os.environ.get(token_env) or None
     if token is None:
         click.echo(f"${token_env} is not set: write endpoints are refused", err=True)
-    outlets = load_outlets(outlets_csv) if outlets_csv else None
-    store = open_store(db)
+    catalog = Catalog(store, processes=report_workers)
     try:
-        app = create_app(Catalog(store), token=token, outlets=outlets)
+        app = create_app(
+            catalog,
+            token=token,
+            outlets=outlets,
+            max_body=max_body,
+            heavy=HeavyWork(report_workers, report_queue),
+        )
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        catalog.close()
         store.close()
 
 

@@ -14,7 +14,7 @@ from ..ingest import iter_inputs
 from ..model import Report
 from ..report import RENDERERS
 from ..store import ENV_DB, IngestCounts, ingest, open_store
-from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_table
+from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
 
 DB = click.option(
     "--db",
@@ -67,7 +67,7 @@ def ingest_command(
     if show:
         click.echo("", err=True)
     for rejection in counts.rejections:
-        click.echo(f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}", err=True)
+        echo_rejection(rejection)
     click.echo(f"{counts.new} new, {counts.duplicate} duplicate, {counts.rejected} rejected")
     if counts.analyzed:
         click.echo(f"{counts.analyzed} stored article(s) analysed again", err=True)
@@ -100,7 +100,7 @@ def stories(
     """List the stories in the store, most recently updated first."""
     after = since.isoformat() if since else None
     out = TableOutput("stories", fmt, output) if fmt in ("jsonl", "csv", "parquet") else None
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = [s.to_dict() for s in store.stories(since=after, limit=limit)]
     if out is not None:
         with out:
@@ -137,21 +137,26 @@ def stories(
     default=None,
     help="Write the report to this file instead of stdout.",
 )
-def show(story: str, db: str | None, fmt: str, output: str | None) -> None:
+@click.pass_context
+def show(ctx: click.Context, story: str, db: str | None, fmt: str, output: str | None) -> None:
     """The claim-by-claim comparison report for STORY (an id from `storylens stories`)."""
-    from ..compare import compare_articles
+    from ..isolate import report_isolated
     from ..report import render
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         current = store.story(story)
         articles = store.story_articles(current.id)
-    report = replace(compare_articles(articles), id=current.id, title=current.title)
-    text = render(Report(stories=(report,)), fmt)
+    told, left_out = report_isolated(articles)
+    report = replace(told, id=current.id, title=current.title)
+    text = render(Report(stories=(report,), rejected=tuple(left_out)), fmt)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"report written to {output}", err=True)
     else:
         click.echo(text, nl=False)
+    for rejection in left_out:
+        echo_rejection(rejection)
+    ctx.exit(1 if left_out else 0)
 
 
 def register(group: click.Group) -> None:

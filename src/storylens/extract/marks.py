@@ -18,6 +18,9 @@ Rules, in order:
   mistyped closer: "were “mostly fair.“");
 - an inch mark ("6'3\"", "5\u20192\u201d") is no quotation mark;
 - any other closing mark with no opening one is recorded as unbalanced and ignored.
+
+Pairing is linear in the length of the text whatever the marks: every look-ahead is
+bounded by a window, and a run of line breaks inside an open quote is walked once.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ def _inch_mark(text: str, i: int) -> bool:
 
 
 _DOUBLE_OPEN = "\u201c\u201e\u00ab"
+# the only characters find_quotes acts on
+_MARKS = re.compile("[\n\"'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb]")
+_BLANKS = re.compile("[ \n]*")
 _DOUBLE_CLOSE = "\u201d\u00bb"
 _OPEN_CONTEXT = " \n\t([{\u2014\u2013-/:;,"
 
@@ -87,9 +93,13 @@ def _nested_here(text: str, i: int) -> bool:
     """A ``“`` inside an open quote opens a nested one when, on the same line, its ``”``
     comes before any other ``“`` and a second ``”`` follows for the outer quote."""
     line_end = text.find("\n", i, i + _NEST_WINDOW)
-    rest = text[i + 1 : line_end if line_end >= 0 else i + _NEST_WINDOW]
-    first = rest.find("\u201d")
-    return first >= 0 and "\u201c" not in rest[:first] and "\u201d" in rest[first + 1 :]
+    stop = line_end if line_end >= 0 else i + _NEST_WINDOW
+    first = text.find("\u201d", i + 1, stop)
+    return (
+        first >= 0
+        and text.find("\u201c", i + 1, first) < 0
+        and text.find("\u201d", first + 1, stop) >= 0
+    )
 
 
 def _closes_later(text: str, pos: int, window: int = 600) -> bool:
@@ -117,20 +127,19 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
     single_at: int | None = None
     nested = 0  # curly quotes opened inside the open one
     n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
+    blank_end = 0  # first position after the run of spaces and breaks being walked
+    for found in _MARKS.finditer(text):  # every other character changes nothing below
+        i, ch = found.start(), found.group()
         if _inch_mark(text, i):
             pass
         elif ch == "\n":
             if open_at is not None:
-                nxt = i + 1
-                while nxt < n and text[nxt] in " \n":
-                    nxt += 1
+                if i >= blank_end:  # the end of this run of breaks, found once per run
+                    blank_end = _BLANKS.match(text, i + 1).end()  # type: ignore[union-attr]
+                nxt = blank_end
                 continues = nxt < n and text[nxt] in _DOUBLE_OPEN + '"'
                 if not continues and _closes_later(text, nxt):
-                    i += 1  # a break inside one quote (the closing mark comes first): carry on
-                    continue
+                    continue  # a break inside one quote (the closing mark comes first): carry on
                 quotes.append(QuoteMarks(open_at, i, unbalanced=not continues, continues=continues))
                 open_at = None
                 nested = 0
@@ -165,7 +174,6 @@ def find_quotes(text: str) -> tuple[list[QuoteMarks], list[int]]:
                 if i - single_at > 12:  # short ones are usually 'scare' marks or abbreviations
                     quotes.append(QuoteMarks(single_at, i + 1))
                 single_at = None
-        i += 1
     if open_at is not None:
         quotes.append(QuoteMarks(open_at, n, unbalanced=True))
     return quotes, stray

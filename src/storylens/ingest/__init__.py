@@ -8,27 +8,28 @@ sorted order), and ``-`` for stdin.
 
 A bad input never stops the batch: it becomes a :class:`Rejection` with a reason
 code (``empty``, ``binary``, ``encoding``, ``json``, ``record``, ``too_large``,
-``html``, ``missing``) and the rest goes on.
+``too_long``, ``html``, ``missing``, ``not_a_file``, ``unreadable``) and the rest goes
+on. Every article has passed :func:`check_article` (:mod:`.clean`): text the store can
+keep, at most :data:`MAX_CHARS` characters.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 from ..model import Article, Rejection
-from .readers import (
-    MAX_BYTES,
-    article_from_record,
-    content_id,
-    decode_bytes,
-    iter_bytes,
-    iter_path,
-)
+from .clean import MAX_CHARS, check_article
+from .decode import decode_bytes
+from .files import iter_path
+from .readers import MAX_BYTES, article_from_record, content_id, iter_bytes
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARS",
     "article_from_record",
+    "check_article",
     "content_id",
     "decode_bytes",
     "iter_inputs",
@@ -44,7 +45,7 @@ def iter_inputs(
     Ids are unique within one call: a repeated id gets a rejection (``duplicate_id``)
     unless the text is identical, in which case the copy is skipped silently.
     """
-    seen: dict[str, str] = {}
+    seen: dict[str, bytes] = {}  # id -> digest of its text (not the text: a corpus is large)
     for path in paths:
         if path == "-":
             if stdin is None:
@@ -58,16 +59,17 @@ def iter_inputs(
             items = iter_path(path, max_bytes=max_bytes)
         for item in items:
             if isinstance(item, Article):
+                digest = hashlib.sha256(item.text.encode("utf-8")).digest()
                 previous = seen.get(item.id)
                 if previous is not None:
-                    if previous != item.text:
+                    if previous != digest:
                         yield Rejection(
                             item.origin,
                             "duplicate_id",
                             f"id {item.id!r} was already used by another article; give each article a unique id",
                         )
                     continue
-                seen[item.id] = item.text
+                seen[item.id] = digest
             yield item
 
 

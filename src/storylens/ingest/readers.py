@@ -9,12 +9,13 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from ..dates import published_from_html, published_or_raw
 from ..errors import RejectedInput
 from ..model import Article, Rejection
+from .clean import check_article, checked
+from .decode import decode_bytes
 
 log = logging.getLogger(__name__)
 
@@ -37,62 +38,7 @@ _RECORD_FIELDS = ("outlet", "url", "title", "published")
 def content_id(text: str) -> str:
     """A stable id from the text: the same words give the same id whatever the file is called."""
     canon = " ".join(text.split())
-    return "a-" + hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > max(8, len(sample) // 50)
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode article bytes, or raise :class:`RejectedInput` saying what is wrong.
-
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such; a charset
-    declared by the document (HTML ``<meta charset>``) is honoured. Anything else is
-    refused rather than guessed, with a hint for converting it.
-    """
-    if not data.strip():
-        raise RejectedInput(
-            "empty", "the input holds no text; check the file or drop it from the batch"
-        )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise RejectedInput(
-                "encoding",
-                f"starts with a UTF-16 mark but does not decode as UTF-16 ({exc.reason})",
-            ) from exc
-    if _looks_binary(data):
-        raise RejectedInput(
-            "binary", "the input looks binary (NUL or control bytes), not text, HTML or JSONL"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if declared:
-            try:
-                return data.decode(declared)
-            except (LookupError, UnicodeDecodeError):
-                pass
-        guess = _guess_encoding(data)
-        hint = (
-            f"; it looks like {guess}: convert it with `iconv -f {guess} -t UTF-8`" if guess else ""
-        )
-        raise RejectedInput("encoding", f"not valid UTF-8 (byte {exc.start}){hint}") from exc
-
-
-def _guess_encoding(data: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - installed with trafilatura's requests
-        return None
-    best = from_bytes(data[:65536]).best()
-    return best.encoding if best is not None else None
+    return "a-" + hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _opt_str(record: dict[str, Any], key: str) -> str | None:
@@ -109,7 +55,11 @@ def _opt_str(record: dict[str, Any], key: str) -> str | None:
 
 
 def article_from_record(record: Any, origin: str) -> Article:
-    """Build an Article from a JSONL record; raises :class:`RejectedInput` when unusable."""
+    """Build an Article from a JSONL record; raises :class:`RejectedInput` when unusable.
+
+    The article has passed :func:`storylens.ingest.clean.check_article` (storable text,
+    the size limit).
+    """
     if not isinstance(record, dict):
         raise RejectedInput(
             "record", f"each line must be a JSON object, not {type(record).__name__}"
@@ -118,6 +68,9 @@ def article_from_record(record: Any, origin: str) -> Article:
     meta["published"] = published_or_raw(meta["published"])
     text = record.get("text")
     html = record.get("html")
+    for key, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            raise RejectedInput("record", f'"{key}" must be a string, not {type(value).__name__}')
     if isinstance(text, str) and text.strip():
         body = text
     elif isinstance(html, str) and html.strip():
@@ -140,7 +93,7 @@ def article_from_record(record: Any, origin: str) -> Article:
         raise RejectedInput(
             "record", f'"id" must be a string or an integer, not {type(raw_id).__name__}'
         )
-    return Article(id=article_id, text=body, origin=origin, **meta)
+    return check_article(Article(id=article_id, text=body, origin=origin, **meta))
 
 
 def html_to_article(html: str, origin: str, url: str | None = None) -> Article:
@@ -208,35 +161,48 @@ def iter_bytes(
         )
         return
     if kind == "jsonl":
-        yield from _iter_jsonl(data, origin, max_bytes)
+        yield from iter_jsonl_lines(iter(data.split(b"\n")), origin, max_bytes)
         return
+    yield checked(_one_document(data, origin, kind))
+
+
+def _one_document(data: bytes, origin: str, kind: str) -> Article | Rejection:
     try:
         if kind == "html":
             m = _META_CHARSET.search(data[:4096])
             text = decode_bytes(data, declared=m.group(1).decode("ascii") if m else None)
-            yield html_to_article(text, origin)
-        else:
-            text = decode_bytes(data)
-            yield Article(id=content_id(text), text=text, origin=origin)
+            return html_to_article(text, origin)
+        text = decode_bytes(data)
+        return Article(id=content_id(text), text=text, origin=origin)
     except RejectedInput as exc:
-        yield Rejection(origin, exc.reason, exc.detail)
+        return Rejection(origin, exc.reason, exc.detail)
+    except Exception as exc:  # a reader bug on one input must not stop the batch
+        log.exception("%s: reading failed", origin)
+        return Rejection(origin, "unreadable", f"could not be read ({type(exc).__name__}: {exc})")
 
 
-def _iter_jsonl(data: bytes, origin: str, max_bytes: int) -> Iterator[Article | Rejection]:
-    for number, raw in enumerate(data.split(b"\n"), 1):
+def iter_jsonl_lines(
+    lines: Iterator[bytes], origin: str, max_bytes: int
+) -> Iterator[Article | Rejection]:
+    """One Article or Rejection per non-blank line; ``origin:N`` names line N."""
+    for number, raw in enumerate(lines, 1):
         item = _record_from_line(raw, f"{origin}:{number}", max_bytes)
         if item is not None:
-            yield item
+            yield checked(item)
 
 
 def _record_from_line(raw: bytes, origin: str, max_bytes: int) -> Article | Rejection | None:
-    """One JSONL line: an Article, a Rejection, or None for a blank line."""
-    if not raw.strip():
-        return None
+    """One JSONL line: an Article, a Rejection, or None for a blank line.
+
+    A line longer than ``max_bytes`` may come as its first ``max_bytes + 1`` bytes only
+    (a file is read that way, so one huge line is never held whole).
+    """
     if len(raw) > max_bytes:
         return Rejection(
-            origin, "too_large", f"the record is {len(raw)} bytes, over the {max_bytes}-byte limit"
+            origin, "too_large", f"the record is over the {max_bytes}-byte limit for one line"
         )
+    if not raw.strip():
+        return None
     try:
         line = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -253,50 +219,12 @@ def _record_from_line(raw: bytes, origin: str, max_bytes: int) -> Article | Reje
             "json",
             f"invalid JSON ({exc.msg} at column {exc.colno}); is the line truncated?",
         )
+    except RecursionError:
+        return Rejection(origin, "json", "the JSON is nested too deeply to read")
     try:
         return article_from_record(record, origin)
     except RejectedInput as exc:
         return Rejection(origin, exc.reason, exc.detail)
-
-
-def iter_path(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | Rejection]:
-    """Articles from a file or, recursively and in sorted order, a folder."""
-    p = Path(path)
-    if p.is_dir():
-        for child in sorted(p.rglob("*")):
-            if child.is_file() and not any(
-                part.startswith(".") for part in child.relative_to(p).parts
-            ):
-                yield from iter_path(str(child), max_bytes)
-        return
-    if not p.exists():
-        yield Rejection(path, "missing", "no such file or folder; check the path")
-        return
-    try:
-        size = p.stat().st_size
-        ext = p.suffix.lower()
-        limit = MAX_CORPUS_BYTES if ext in _JSONL_EXT else max_bytes
-        if size > limit:
-            yield Rejection(
-                path, "too_large", f"{size} bytes is over the {limit}-byte limit; split the input"
-            )
-            return
-        if ext in _JSONL_EXT:
-            yield from _iter_jsonl_file(p, path, max_bytes)
-            return
-        data = p.read_bytes()
-    except OSError as exc:
-        yield Rejection(path, "unreadable", f"{exc.strerror or exc}; check permissions")
-        return
-    yield from iter_bytes(
-        data, path, hint=None if p.suffix.lower() not in _TEXT_EXT else ".txt", max_bytes=max_bytes
-    )
-
-
-def _iter_jsonl_file(p: Path, origin: str, max_bytes: int) -> Iterator[Article | Rejection]:
-    """Stream a JSONL file line by line so a large corpus is never held in memory whole."""
-    with p.open("rb") as f:
-        for number, raw in enumerate(f, 1):
-            item = _record_from_line(raw, f"{origin}:{number}", max_bytes)
-            if item is not None:
-                yield item
+    except Exception as exc:  # a reader bug on one record must not stop the batch
+        log.exception("%s: reading the record failed", origin)
+        return Rejection(origin, "record", f"could not be read ({type(exc).__name__}: {exc})")

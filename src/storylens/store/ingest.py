@@ -2,7 +2,8 @@
 
 ``ingest(store, items)`` runs, for each window of :data:`WINDOW` inputs:
 
-1. rejections are recorded (once per origin and reason);
+1. rejections are recorded (once per origin and reason), and every article passes
+   :func:`storylens.ingest.clean.check_article` (storable text, the size limit);
 2. each article is looked up by id and by content hash: already stored (same id
    and text, or the same text under another id) counts as a duplicate and is
    skipped; the same id with a different text is rejected (``id_conflict``);
@@ -14,6 +15,11 @@
    outputs are added;
 5. each new article is filed with the clusterer (:func:`file_article`) and
    written, with its stage outputs and story, in its own transaction.
+
+An article that fails in any stage (featurising, analysis, a write the store refuses
+for that article alone) is recorded as a rejection with its reason and the run goes
+on; only a failure of the store itself (:class:`StoreError`: another writer, the
+database gone) stops it.
 
 A process killed at any point leaves whole articles only; the next run restores
 the clusterer from the store and goes on where it stopped, filing every article
@@ -30,9 +36,16 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
+from ..errors import MissingDependency, ModelError, StoreError, VectorSpaceError
+from ..ingest.clean import checked
 from ..model import Article, Rejection
 from .rows import features_row, story_row
 from .store import Store, content_hash, dumps, now
+
+# Failures of the run, not of one article: the store itself, vectors of another embedder
+# than the store's, a missing model or package. They stop the run (a rerun resumes);
+# anything else one article raises makes that article a rejection.
+NOT_THE_ARTICLE = (StoreError, VectorSpaceError, ModelError, MissingDependency)
 
 # Inputs read, featurised and filed together (the batch size of
 # storylens.cluster.cluster_levels); the features do not depend on it.
@@ -42,6 +55,7 @@ STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "6", "sources": 
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
+Rejecter = Callable[[Rejection], None]
 log = logging.getLogger(__name__)
 
 
@@ -219,53 +233,63 @@ def _timed(items: Iterable[Any], stage: str, timer: Timer | None) -> Iterator[An
 
 
 def _analyses(
-    articles: Sequence[Article], analyze: bool, timer: Timer | None
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(normalised text, stage outputs) for each article, in order."""
+    articles: Sequence[Article], analyze: bool, timer: Timer | None, reject: Rejecter
+) -> Iterator[tuple[Article, str, dict[str, Any]]]:
+    """(article, normalised text, stage outputs) for each article that could be analysed,
+    in order; the others go to ``reject``."""
     if not analyze:
         from ..normalize import normalize
 
         for article in articles:
             clock = time.perf_counter()
-            norm = normalize(article.text)
+            try:
+                norm = normalize(article.text)
+            except Exception as exc:  # a normaliser bug on one article must not stop the run
+                reject(_failed(article, "normalising", exc))
+                continue
             if timer is not None:
                 timer("normalize", time.perf_counter() - clock)
-            yield norm.text, {"normalize": {"repairs": [r.to_dict() for r in norm.repairs]}}
+            yield article, norm.text, {"normalize": _normalize_output(norm)}
         return
-    from ..extract.quotes import extract_quotes
-    from ..extract.sources import extract_sources
     from ..pipeline import analyze as run_analysis
 
-    for result in _timed(run_analysis(articles, extract=False), "parse", timer):
+    for result in run_analysis(articles, keep_docs=False, on_reject=reject, timer=timer):
         outputs: dict[str, Any] = {
-            "normalize": {"repairs": [r.to_dict() for r in result.norm.repairs]},
+            "normalize": _normalize_output(result.norm),
             "sentences": [[s.start, s.end, s.paragraph, s.truncated] for s in result.sentences],
         }
-        clock = time.perf_counter()
-        try:
-            quotes = extract_quotes(result.doc, result.norm, result.article.id)
-            sources = extract_sources(result.doc, result.norm, result.article.id, quotes)
-        except Exception as exc:  # an extractor bug on one article must not stop the run
-            log.warning(
-                "article %s: quote and source extraction failed (%s: %s); stored without them",
-                result.article.id,
-                type(exc).__name__,
-                exc,
-            )
-            outputs["errors"] = {"extract": f"{type(exc).__name__}: {exc}"}
+        if result.error is not None:
+            outputs["errors"] = {"extract": result.error}
         else:
-            outputs["quotes"] = [q.to_dict() for q in quotes]
-            outputs["sources"] = [s.to_dict() for s in sources]
-        if timer is not None:
-            timer("extract", time.perf_counter() - clock)
-        yield result.norm.text, outputs
+            outputs["quotes"] = [q.to_dict() for q in result.quotes]
+            outputs["sources"] = [s.to_dict() for s in result.sources]
+        yield result.article, result.norm.text, outputs
 
 
-def _backfill(store: Store, stored: Sequence[Article], timer: Timer | None) -> int:
+def _normalize_output(norm: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"repairs": [r.to_dict() for r in norm.repairs]}
+    if norm.cleaned:
+        out["cleaned"] = [r.to_dict() for r in norm.cleaned]
+    return out
+
+
+def _failed(article: Article, stage: str, exc: BaseException) -> Rejection:
+    log.warning("article %s: %s failed", article.id, stage, exc_info=exc)
+    return Rejection(
+        article.origin or article.id,
+        "analysis",
+        f"{stage} failed ({type(exc).__name__}: {exc}); the rest of the batch went on",
+    )
+
+
+def _backfill(
+    store: Store, stored: Sequence[Article], timer: Timer | None, reject: Rejecter
+) -> int:
     """Analyse stored articles that lack this version's stage outputs; return how many."""
     lacking = store.lacking_outputs([a.id for a in stored], STAGE_VERSIONS)
     todo = [a for a in stored if a.id in lacking]
-    for article, (_, outputs) in zip(todo, _analyses(todo, True, timer), strict=True):
+    done = 0
+    for article, _, outputs in _analyses(todo, True, timer, reject):
         at = now()
         store.add_outputs(
             [
@@ -279,7 +303,32 @@ def _backfill(store: Store, stored: Sequence[Article], timer: Timer | None) -> i
                 for stage, payload in outputs.items()
             ]
         )
-    return len(todo)
+        done += 1
+    return done
+
+
+def _features(
+    featurizer: Featurizer, batch: list[Article], timer: Timer | None, reject: Rejecter
+) -> dict[str, Any]:
+    """Clustering features of ``batch`` by id, computed together; when that fails, the
+    articles that fail alone are rejected and the rest computed together again."""
+    try:
+        return {f.id: f for f in featurizer(batch, timer=timer)}
+    except NOT_THE_ARTICLE:
+        raise
+    except Exception as exc:
+        log.warning("featurising %d articles failed (%s); finding which", len(batch), exc)
+    good = []
+    for article in batch:
+        try:
+            featurizer([article])
+        except NOT_THE_ARTICLE:
+            raise
+        except Exception as exc:
+            reject(_failed(article, "featurising for clustering", exc))
+        else:
+            good.append(article)
+    return {f.id: f for f in featurizer(good, timer=timer)} if good else {}
 
 
 def ingest(
@@ -315,6 +364,7 @@ def ingest(
     for chunk in _windows(items, window):
         arts: list[Article] = []
         for item in chunk:
+            item = checked(item)
             if isinstance(item, Rejection):
                 reject(item)
             else:
@@ -346,13 +396,24 @@ def ingest(
             if progress is not None:
                 progress(counts)
         if analyze and again:
-            counts.analyzed += _backfill(store, [a for a in arts if a.id in again], timer)
+            counts.analyzed += _backfill(store, [a for a in arts if a.id in again], timer, reject)
         if not new:
             continue
-        features = {f.id: f for f in featurizer(new, timer=timer)}
-        for article, (normalized, outputs) in zip(new, _analyses(new, analyze, timer), strict=True):
+        features = _features(featurizer, new, timer, reject)
+        for article, normalized, outputs in _analyses(
+            [a for a in new if a.id in features], analyze, timer, reject
+        ):
             clock = time.perf_counter()
-            file_article(store, clusterer, article, features[article.id], normalized, outputs)
+            try:
+                file_article(store, clusterer, article, features[article.id], normalized, outputs)
+            except NOT_THE_ARTICLE:
+                raise  # another writer, the store failing, another embedder: a rerun resumes
+            except Exception as exc:
+                # the clusterer took the article but the store did not: restore the
+                # clusterer from the store, so the next article files as if this one never came
+                reject(_failed(article, "storing", exc))
+                clusterer = restore_clusterer(store)
+                continue
             if timer is not None:
                 timer("cluster+store", time.perf_counter() - clock)
             counts.new += 1

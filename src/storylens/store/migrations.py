@@ -74,6 +74,28 @@ def applied_versions(conn: Connection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def check_ownership(conn: Connection, shown: str) -> list[int]:
+    """The migrations this store has applied; :class:`StoreError` when it is not a storylens
+    store: tables present but no ``schema_migrations`` of storylens's shape.
+
+    A database another program made (its own tables, or a ``schema_migrations`` of its
+    own, as Rails and others keep) is refused before anything is written to it.
+    """
+    found = inspect(conn)
+    tables = sorted(found.get_table_names())
+    if not tables:
+        return []
+    if schema.migrations.name in tables:
+        columns = {c["name"] for c in found.get_columns(schema.migrations.name)}
+        if columns >= {c.name for c in schema.migrations.columns}:
+            return applied_versions(conn)
+    shown_tables = ", ".join(tables[:5]) + (" ..." if len(tables) > 5 else "")
+    raise StoreError(
+        f"{shown} was not created by storylens (it holds other tables: {shown_tables}); "
+        "give a new file or an empty database with --db"
+    )
+
+
 def migrate(engine: Engine) -> list[int]:
     """Bring the store's schema up to :data:`SCHEMA_VERSION`; return the versions applied."""
     with engine.begin() as conn:

@@ -1,8 +1,10 @@
 """The article store: open a SQLite file or a PostgreSQL URL, read and write rows.
 
 ``open_store(target)`` takes a file path (SQLite, created on first use, WAL mode,
-foreign keys on, a busy timeout) or a ``postgresql://`` URL (psycopg 3), runs the
-pending migrations, and returns a :class:`Store`. Every write that belongs
+foreign keys on, a busy timeout) or a ``postgresql://`` URL (psycopg 3), refuses a
+database that storylens did not create, runs the pending migrations, and returns a
+:class:`Store`; ``open_store(target, create=False)`` (the reading commands) creates and
+migrates nothing. Every write that belongs
 together happens in one transaction (:meth:`Store.file_article`), so a process
 killed at any moment leaves either all of an article or none of it.
 """
@@ -13,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLA
 from ..errors import InputError, StoreError, VectorSpaceError
 from ..model import Article, Rejection
 from . import schema
-from .migrations import SPACE_KEY, migrate
+from .migrations import SCHEMA_VERSION, SPACE_KEY, check_ownership, migrate
 
 DEFAULT_DB = "storylens.db"
 ENV_DB = "STORYLENS_DB"
@@ -129,13 +132,80 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at a path or URL."""
-    target = resolve_target(target)
-    engine = _engine_for(target)
-    shown = target if "://" not in target else make_url(target).render_as_string(hide_password=True)
+def _sqlite_path(target: str) -> Path | None:
+    """The file of a SQLite target (a path, or a sqlite:/// URL), None for other databases."""
+    if "://" not in target:
+        return Path(target).expanduser()
+    url = make_url(target)
+    if url.drivername == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser()
+    return None
+
+
+def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
+    """Refuse, before any connection that could write to it, a file that is not a
+    storylens store (or, with ``create=False``, is no store at all)."""
+    if not path.exists():
+        if create:
+            return
+        raise StoreError(
+            f"there is no store at {shown}; create one with: storylens ingest INPUT --db {shown}"
+        )
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder; give a database file such as {path}/storylens.db")
     try:
-        migrate(engine)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = [
+                r[0]
+                for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                if not r[0].startswith("sqlite_")
+            ]
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(schema_migrations)")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"{shown} is not a SQLite database ({exc}); is it a storylens database? "
+            "give another --db, or move the file aside"
+        ) from exc
+    if tables and not columns >= {c.name for c in schema.migrations.columns}:
+        shown_tables = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{shown} was not created by storylens (it holds other tables: {shown_tables}); "
+            "give a new file or an empty database with --db"
+        )
+    if not tables and not create:
+        raise StoreError(
+            f"{shown} holds no storylens store yet; create one with: "
+            f"storylens ingest INPUT --db {shown}"
+        )
+
+
+def open_store(target: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
+    """Open the store at a path or URL, creating and migrating it as needed.
+
+    A database storylens did not create is refused (:class:`StoreError`) before anything
+    is written to it. With ``create=False`` (what reading commands use) nothing is ever
+    created or migrated: the store must exist, at this storylens's schema version.
+    """
+    target = resolve_target(target)
+    engine = _engine_for(target)  # no connection yet: nothing is written before the checks
+    shown = target if "://" not in target else make_url(target).render_as_string(hide_password=True)
+    path = _sqlite_path(target)
+    if path is not None:
+        try:
+            _check_sqlite_file(path, shown, create)
+        except StoreError:
+            engine.dispose()
+            raise
+    try:
+        with engine.connect() as conn:
+            applied = check_ownership(conn, shown)
+        if not create:
+            _check_current(applied, shown)
+        else:
+            migrate(engine)
     except OperationalError as exc:
         engine.dispose()
         hint = (
@@ -150,7 +220,28 @@ def open_store(target: str | os.PathLike[str] | None = None) -> Store:
             f"cannot prepare the store at {shown}: {getattr(exc, 'orig', None) or exc}; "
             "is it a storylens database? give another --db, or move the file aside"
         ) from exc
+    except StoreError:
+        engine.dispose()
+        raise
     return Store(engine, shown)
+
+
+def _check_current(applied: list[int], shown: str) -> None:
+    if not applied:
+        raise StoreError(
+            f"{shown} holds no storylens store yet; create one with: "
+            f"storylens ingest INPUT --db {shown}"
+        )
+    if applied[-1] < SCHEMA_VERSION:
+        raise StoreError(
+            f"{shown} has schema version {applied[-1]} and this storylens reads version "
+            f"{SCHEMA_VERSION}; upgrade it by running storylens ingest on it once"
+        )
+    if applied[-1] > SCHEMA_VERSION:
+        raise StoreError(
+            f"this store has schema version {applied[-1]} but this storylens knows only up "
+            f"to {SCHEMA_VERSION}; upgrade storylens (pip install -U storylens) to open it"
+        )
 
 
 class Store:
@@ -294,6 +385,11 @@ class Store:
                 f"could not file article {filed['article']['id']!r}: another process wrote to "
                 f"{self.name} at the same time ({exc.orig}); run one ingest per store at a time, "
                 "then run the ingest again to resume"
+            ) from exc
+        except OperationalError as exc:
+            raise StoreError(
+                f"could not write to {self.name} ({exc.orig}); is the disk full, or the "
+                "database locked or gone? Run the ingest again to resume"
             ) from exc
 
     # ------------------------------------------------------------------ clusterer state

@@ -9,13 +9,17 @@ Needs the ``web`` extra: ``pip install 'storylens[web]'``.
 
 from __future__ import annotations
 
-from .app import CSP, create_app, error_body
+from .app import create_app
 from .catalog import Catalog, ListedStory, StoryPage, default_reporter
+from .guard import CSP, MAX_BODY, error_body
 from .outlets import OutletInfo, load_outlets
+from .work import HeavyWork
 
 __all__ = [
     "CSP",
+    "MAX_BODY",
     "Catalog",
+    "HeavyWork",
     "ListedStory",
     "OutletInfo",
     "StoryPage",

@@ -1,17 +1,21 @@
 """The FastAPI application: the JSON API under /api and the pages (see :mod:`.pages`).
 
 Read endpoints are open; write endpoints need ``Authorization: Bearer <token>``, compared
-in constant time. Every error, API or page, has one JSON shape for API clients:
-``{"error": {"code": "...", "message": "..."}}``. Every response carries a strict
-Content-Security-Policy: only this server's own scripts, styles and images.
+in constant time and checked before the body is read, and a body is capped at
+``max_body`` bytes (:mod:`.guard`). Every error, API or page, 500s included, has one JSON
+shape for API clients: ``{"error": {"code": "...", "message": "..."}}``, and every
+response carries a strict Content-Security-Policy: only this server's own scripts,
+styles and images. Story reports and ingests run in a bounded pool of their own
+(:mod:`.work`), so light pages keep answering while they compute.
 """
 
 from __future__ import annotations
 
-import hmac
+import datetime as dt
 import logging
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -25,8 +29,18 @@ from ..model import Report
 from ..report import report_to_dict
 from .caching import conditional
 from .catalog import Catalog
+from .guard import (
+    CSP,
+    MAX_BODY,
+    SECURITY_HEADERS,
+    RequestGuard,
+    SecurityHeaders,
+    error_body,
+    token_refusal,
+)
 from .models import (
     ERRORS,
+    REPORT_ERRORS,
     WRITE_ERRORS,
     ArticleOut,
     IngestOut,
@@ -38,33 +52,35 @@ from .models import (
     StorySourcesOut,
 )
 from .outlets import OutletInfo
+from .work import Busy, HeavyWork
 
 log = logging.getLogger(__name__)
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
 MAX_LIMIT = 200
+MAX_RECORDS = 100
 DOCS_CSP = CSP.replace("img-src 'self'", "img-src 'self' data:")
 
 
 class ApiError(Exception):
     """An error the API answers with its own status and code."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
 
 
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one JSON error shape, with the security headers (a 500 passes no middleware)."""
+    return JSONResponse(
+        error_body(code, message),
+        status_code=status,
+        headers={**SECURITY_HEADERS, **(headers or {})},
+    )
 
 
 def create_app(
@@ -72,8 +88,14 @@ def create_app(
     *,
     token: str | None = None,
     outlets: dict[str, OutletInfo] | None = None,
+    max_body: int = MAX_BODY,
+    heavy: HeavyWork | None = None,
 ) -> FastAPI:
-    """The whole service over ``catalog``; ``token`` None means writes are refused."""
+    """The whole service over ``catalog``; ``token`` None means writes are refused.
+
+    ``max_body`` caps a request body in bytes; ``heavy`` is the pool story reports and
+    ingests run in (:class:`HeavyWork`: a few threads, a bounded queue).
+    """
     app = FastAPI(
         title="storylens",
         version=__version__,
@@ -87,40 +109,56 @@ def create_app(
     app.state.catalog = catalog
     app.state.outlets = outlets or {}
     app.state.token = token
+    app.state.heavy = heavy or HeavyWork()
 
     @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        """Security headers on everything; ETag, Cache-Control and 304 (:mod:`.caching`)."""
+    async def caching(request: Request, call_next: Any) -> Response:
+        """ETag, Cache-Control and 304 (:mod:`.caching`)."""
         response: Response = await conditional(request, call_next)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
         return response
+
+    # added last is outermost: the guard answers before the caching reads a body, and the
+    # security headers go on every answer, the guard's own included
+    app.add_middleware(RequestGuard, token=lambda: app.state.token, max_body=max_body)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> Response:
+        return error_response(503, "busy", str(exc), {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid request')}"
-        return JSONResponse(error_body("invalid_request", message), status_code=422)
+        return error_response(422, "invalid_request", message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
         message = str(exc).replace(catalog.store.name, "this store")
-        return JSONResponse(error_body("not_found", message), status_code=404)
+        return error_response(404, "not_found", message)
 
     @app.exception_handler(StorylensError)
     async def storylens_error(request: Request, exc: StorylensError) -> Response:
         log.warning("%s: %s", request.url.path, exc)
-        return JSONResponse(error_body("server_error", str(exc)), status_code=500)
+        message = str(exc).replace(catalog.store.name, "this store")
+        return error_response(500, "server_error", message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("%s failed", request.url.path, exc_info=exc)
+        return error_response(
+            500, "server_error", f"the server failed on this request ({type(exc).__name__})"
+        )
 
     _add_api(app, catalog)
     from .pages import add_pages
@@ -135,16 +173,26 @@ def create_app(
 
 
 def require_token(app: FastAPI, authorization: str | None) -> None:
-    expected = app.state.token
-    if not expected:
+    refused = token_refusal(app.state.token, authorization)
+    if refused is not None:
+        raise ApiError(*refused)
+
+
+def query_date(name: str, value: str | None) -> str | None:
+    """An ISO date or date-time query value as it compares with stored ones; 422 otherwise."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value).isoformat()
+        return dt.datetime.fromisoformat(value).isoformat()
+    except ValueError:
         raise ApiError(
-            403, "writes_disabled", "this server has no API token; start it with --token-env"
-        )
-    given = ""
-    if authorization and authorization.lower().startswith("bearer "):
-        given = authorization[7:].strip()
-    if not hmac.compare_digest(given.encode(), str(expected).encode()):
-        raise ApiError(401, "unauthorized", "send the operator's token as 'Authorization: Bearer'")
+            422,
+            "invalid_request",
+            f"{name}: {value!r} is not a date; give YYYY-MM-DD or an ISO date and time",
+        ) from None
 
 
 def _add_api(app: FastAPI, catalog: Catalog) -> None:
@@ -159,7 +207,13 @@ def _add_api(app: FastAPI, catalog: Catalog) -> None:
         limit: int = Query(20, ge=1, le=MAX_LIMIT),
     ) -> dict[str, Any]:
         page = catalog.page(
-            q=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset, limit=limit
+            q=q,
+            outlet=outlet,
+            since=query_date("since", since),
+            until=query_date("until", until),
+            sort=sort,
+            offset=offset,
+            limit=limit,
         )
         return {
             "total": page.total,
@@ -189,23 +243,31 @@ def _add_api(app: FastAPI, catalog: Catalog) -> None:
         story = catalog.listed(story_id)
         return {**story.to_dict(), "articles": [a.meta() for a in catalog.articles(story.story.id)]}
 
+    async def story_report(story_id: str) -> dict[str, Any]:
+        """The report as data: from the cache at once, else computed in the heavy pool."""
+        story = await anyio.to_thread.run_sync(catalog.story, story_id)
+        report = catalog.cached_report(story)
+        if report is None:
+            report = await app.state.heavy.run(catalog.report, story.id)
+        return report_to_dict(Report(stories=(report,)))
+
     @app.get(
         "/api/stories/{story_id}/report",
         tags=["stories"],
         response_model=ReportOut,
-        responses=ERRORS,
+        responses=REPORT_ERRORS,
     )
-    def get_report(story_id: str) -> dict[str, Any]:
-        return report_to_dict(Report(stories=(catalog.report(story_id),)))
+    async def get_report(story_id: str) -> dict[str, Any]:
+        return await story_report(story_id)
 
     @app.get(
         "/api/stories/{story_id}/sources",
         tags=["stories"],
         response_model=StorySourcesOut,
-        responses=ERRORS,
+        responses=REPORT_ERRORS,
     )
-    def get_sources(story_id: str) -> dict[str, Any]:
-        report = report_to_dict(Report(stories=(catalog.report(story_id),)))
+    async def get_sources(story_id: str) -> dict[str, Any]:
+        report = await story_report(story_id)
         return {"story": story_id, "sources": report["stories"][0].get("sources", [])}
 
     @app.get(
@@ -233,22 +295,43 @@ def _add_api(app: FastAPI, catalog: Catalog) -> None:
         response_model=IngestOut,
         responses=WRITE_ERRORS,
     )
-    def post_articles(
+    async def post_articles(
         payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
         authorization: Annotated[str | None, Header()] = None,
     ) -> dict[str, Any]:
-        require_token(app, authorization)
+        require_token(app, authorization)  # checked before the body too (RequestGuard)
         records = payload if isinstance(payload, list) else [payload]
-        if len(records) > 100:
-            raise ApiError(413, "too_many", "send at most 100 articles per request")
+        if len(records) > MAX_RECORDS:
+            raise ApiError(413, "too_many", f"send at most {MAX_RECORDS} articles per request")
         articles = []
         for i, record in enumerate(records):
             try:
                 articles.append(article_from_record(record, f"api:{i}"))
             except RejectedInput as exc:
                 raise ApiError(422, f"rejected_{exc.reason}", f"article {i}: {exc.detail}") from exc
-        counts = catalog.ingest(articles)
-        return {**counts, "ids": [a.id for a in articles]}
+        taken = await anyio.to_thread.run_sync(catalog.id_conflicts, articles)
+        if taken:
+            raise _conflict(taken)
+        counts = await app.state.heavy.run(catalog.ingest, articles)
+        rejections = counts.pop("rejections")
+        raced = [r.detail for r in rejections if r.reason == "id_conflict"]
+        if raced:  # another writer took the id between the check and the ingest
+            raise ApiError(409, "id_conflict", "; ".join(raced))
+        return {
+            **counts,
+            "ids": [a.id for a in articles],
+            "rejections": [r.to_dict() for r in rejections],
+        }
+
+
+def _conflict(ids: list[str]) -> ApiError:
+    shown = ", ".join(repr(i) for i in ids[:5]) + (" ..." if len(ids) > 5 else "")
+    return ApiError(
+        409,
+        "id_conflict",
+        f"the store already holds different articles with the ids {shown}; nothing was "
+        "stored: give these articles other ids",
+    )
 
 
 def _add_docs(app: FastAPI) -> None:

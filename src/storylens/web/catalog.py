@@ -4,24 +4,38 @@ The story list (with each story's outlets) is rebuilt only when the store's arti
 story count changes, looked at most every ``max_age`` seconds (so a list can be that
 much behind an ingest); a story's compare report is cached under its id and its
 ``updated_at``, so an ingest that touches a story makes its page fresh again.
+
+With ``processes=N`` reports are computed in N worker processes (started on first use,
+with the models loaded there), so the seconds of parsing and embedding never hold the
+server's interpreter while it answers other pages; a worker that dies is replaced.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
+import pickle
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 
-from ..model import Article, StoryReport
-from ..store import Store, StoredStory, ingest
+from ..errors import ReportError
+from ..isolate import report_isolated
+from ..model import Article, Rejection, StoryReport
+from ..store import Store, StoredStory, content_hash, ingest
 from ..store import schema as tables
 from ..store import search as search_store
 from ..store.store import story_from_row
+
+log = logging.getLogger(__name__)
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
 
@@ -30,6 +44,22 @@ def default_reporter(articles: Sequence[Article]) -> StoryReport:
     from ..compare import compare_articles
 
     return compare_articles(articles)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a report process: exit when the server is gone, however it ended (even killed)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="storylens-parent-watch", daemon=True).start()
+
+
+def _report(reporter: Reporter, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
+    """What a report process runs (a module-level function, so it can be sent there)."""
+    return report_isolated(articles, reporter)
 
 
 @dataclass(frozen=True)
@@ -58,8 +88,12 @@ class Catalog:
         reporter: Reporter = default_reporter,
         cache_size: int = 256,
         max_age: float = 2.0,
+        processes: int = 0,
     ):
         self.store = store
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self.max_age = max_age
         self._rebuild_lock = threading.Lock()
         self._checked = float("-inf")
@@ -70,6 +104,7 @@ class Catalog:
         self._listing: tuple[tuple[int, int], list[ListedStory]] | None = None
         self._by_id: dict[str, ListedStory] = {}
         self._reports: OrderedDict[tuple[str, str], StoryReport] = OrderedDict()
+        self._running: dict[tuple[str, str], threading.Event] = {}
 
     # ------------------------------------------------------------------ listing
     def _version(self) -> tuple[int, int]:
@@ -220,25 +255,107 @@ class Catalog:
         found = self.store.articles([article_id])
         return found[0] if found else None
 
-    def report(self, story_id: str) -> StoryReport:
-        """The compare report of a story, cached by (current id, updated_at)."""
-        story = self.store.story(story_id)
+    def cached_report(self, story: StoredStory) -> StoryReport | None:
+        """The report of ``story`` if it is cached, without computing anything."""
         key = (story.id, story.updated_at)
         with self._lock:
             cached = self._reports.get(key)
             if cached is not None:
                 self._reports.move_to_end(key)
+            return cached
+
+    def report(self, story_id: str) -> StoryReport:
+        """The compare report of a story, cached by (current id, updated_at).
+
+        Requests for a report being computed wait for that one computation. An article
+        that makes the comparison fail is left out of the report (and logged).
+        """
+        story = self.store.story(story_id)
+        key = (story.id, story.updated_at)
+        while True:
+            cached = self.cached_report(story)
+            if cached is not None:
                 return cached
-        report = replace(self.reporter(self.articles(story.id)), id=story.id, title=story.title)
-        with self._lock:
-            self._reports[key] = report
-            while len(self._reports) > self.cache_size:
-                self._reports.popitem(last=False)
-        return report
+            with self._lock:
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = threading.Event()
+                    break
+            running.wait()  # another thread is computing it; then read it from the cache
+            if self.cached_report(story) is None:
+                break  # that computation failed: try ourselves
+        try:
+            told, left_out = self._told(self.articles(story.id))
+            for rejection in left_out:
+                log.warning(
+                    "story %s: %s left out: %s", story.id, rejection.origin, rejection.detail
+                )
+            report = replace(told, id=story.id, title=story.title)
+            with self._lock:
+                self._reports[key] = report
+                while len(self._reports) > self.cache_size:
+                    self._reports.popitem(last=False)
+            return report
+        finally:
+            with self._lock:
+                event = self._running.pop(key, None)
+            if event is not None:
+                event.set()
+
+    def _told(self, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
+        """The report and the articles left out, in a worker process when there are any."""
+        if self.processes <= 0:
+            return report_isolated(articles, self.reporter)
+        for _attempt in range(2):
+            try:
+                return self._process_pool().submit(_report, self.reporter, articles).result()
+            except BrokenProcessPool:
+                log.warning("a report process died (out of memory?); starting a new one")
+                self._reset_pool()
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                log.warning("the reporter cannot go to a process (%s); reporting here", exc)
+                return report_isolated(articles, self.reporter)
+        raise ReportError(
+            "the report process died twice on this story (out of memory?); "
+            "start the server with more memory or fewer --report-workers"
+        )
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
+            return self._pool
+
+    def _reset_pool(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the report processes, if any were started."""
+        self._reset_pool()
 
     # ------------------------------------------------------------------ writing
-    def ingest(self, articles: Sequence[Article]) -> dict[str, int]:
+    def id_conflicts(self, articles: Sequence[Article]) -> list[str]:
+        """Ids of ``articles`` the store holds with a different text."""
+        hashes = {a.id: content_hash(a.text) for a in articles}
+        by_id, _ = self.store.lookup(list(hashes), [])
+        return [i for i, h in hashes.items() if i in by_id and by_id[i] != h]
+
+    def ingest(self, articles: Sequence[Article]) -> dict[str, Any]:
+        """Store ``articles``: counts, and the rejections as :class:`Rejection` objects."""
         with self._write_lock:
             counts = ingest(self.store, articles)
         self._checked = float("-inf")  # what this server stored shows at once
-        return {"new": counts.new, "duplicate": counts.duplicate, "rejected": counts.rejected}
+        return {
+            "new": counts.new,
+            "duplicate": counts.duplicate,
+            "rejected": counts.rejected,
+            "rejections": list(counts.rejections),
+        }

@@ -116,13 +116,6 @@ class OutletListOut(_Model):
     outlets: list[OutletOut]
 
 
-class IngestOut(_Model):
-    new: int
-    duplicate: int
-    rejected: int
-    ids: list[str]
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -341,6 +334,16 @@ class RejectionOut(_Model):
     detail: str
 
 
+class IngestOut(_Model):
+    new: int
+    duplicate: int
+    rejected: int
+    ids: list[str]
+    rejections: list[RejectionOut] = Field(
+        default_factory=list, description="articles that could not be stored, and why"
+    )
+
+
 class ReportOut(_Model):
     """The compare report (``storylens show --format json``), schema version 1."""
 
@@ -359,9 +362,24 @@ ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorOut, "description": "a parameter is out of range or malformed"},
     500: {"model": ErrorOut, "description": "the store could not answer"},
 }
+REPORT_ERRORS: dict[int | str, dict[str, object]] = {
+    **ERRORS,
+    503: {
+        "model": ErrorOut,
+        "description": "too many reports are being prepared; try again after Retry-After",
+    },
+}
 WRITE_ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorOut, "description": "missing or wrong token"},
+    401: {"model": ErrorOut, "description": "missing or wrong token (checked before the body)"},
     403: {"model": ErrorOut, "description": "this server accepts no writes (no token set)"},
-    413: {"model": ErrorOut, "description": "more than 100 articles in one request"},
+    409: {
+        "model": ErrorOut,
+        "description": "an id is taken by a different article; nothing was stored",
+    },
+    413: {
+        "model": ErrorOut,
+        "description": "more than 100 articles, or a body over the server's --max-body",
+    },
     422: {"model": ErrorOut, "description": "an article was refused; the code says why"},
+    503: {"model": ErrorOut, "description": "the server is busy; try again after Retry-After"},
 }

@@ -2,7 +2,9 @@
 
 Jinja2 with autoescape on; no inline script or style (the CSP forbids them), so the
 pages read fully without JavaScript and ``/static/app.js`` only adds click-to-highlight.
-A rendered story page is cached with its report (see :class:`.catalog.Catalog`).
+A rendered story page is cached with its report (see :class:`.catalog.Catalog`); an
+uncached story page, and an outlet page (which reads many reports), are rendered in the
+heavy pool (:mod:`.work`) so the list pages never wait behind them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import threading
 from collections import OrderedDict
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
+import anyio
 import jinja2
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,6 +25,7 @@ from ..model import Report
 from ..report import MEDIA_TYPES, RENDERERS
 from ..report import render as render_report
 from ..report.html import _safe_url, story_view
+from ..store import StoredStory
 from .atom import FEED_SIZE, render_atom
 from .atom import MEDIA_TYPE as ATOM_TYPE
 from .catalog import Catalog, StoryPage
@@ -45,6 +50,7 @@ def _environment() -> jinja2.Environment:
     )
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["safe_url"] = _safe_url
+    env.filters["path_part"] = lambda value: quote(str(value), safe="")
     return env
 
 
@@ -117,45 +123,55 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
         body = render_atom(stories, str(request.base_url), str(request.url))
         return Response(body, media_type=ATOM_TYPE)
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
-        story = catalog.story(story_id)
+    def story_html(story: StoredStory) -> str:
+        """Render a story page (runs the report when it is not cached): heavy work."""
         key = (story.id, story.updated_at)
+        report = catalog.report(story.id)
+        outlets = tuple(sorted({a.outlet for a in report.articles if a.outlet}))
+        html = env.get_template("story.html").render(
+            view=story_view(report),
+            stored=story,
+            coverage=coverage(outlets, app.state.outlets) if app.state.outlets else None,
+        )
         with lock:
-            html = cache.get(key)
+            cache[key] = html
+            while len(cache) > catalog.cache_size:
+                cache.popitem(last=False)
+        return html
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def story_page(story_id: str) -> HTMLResponse:
+        story = await anyio.to_thread.run_sync(catalog.story, story_id)
+        with lock:
+            html = cache.get((story.id, story.updated_at))
         if html is None:
-            report = catalog.report(story.id)
-            outlets = tuple(sorted({a.outlet for a in report.articles if a.outlet}))
-            html = env.get_template("story.html").render(
-                view=story_view(report),
-                stored=story,
-                coverage=coverage(outlets, app.state.outlets) if app.state.outlets else None,
-            )
-            with lock:
-                cache[key] = html
-                while len(cache) > catalog.cache_size:
-                    cache.popitem(last=False)
+            html = await app.state.heavy.run(story_html, story)
         return HTMLResponse(html)
 
     @app.get("/stories/{story_id}/report.{fmt}", include_in_schema=False)
-    def story_report(story_id: str, fmt: str) -> Response:
+    async def story_report(story_id: str, fmt: str) -> Response:
         """The story's compare report as a file, rendered as ``storylens show`` renders it.
 
         Sent as an attachment: the standalone HTML report carries its own nonce-locked
         Content-Security-Policy, which the server's header policy would otherwise unstyle.
+        The report is heavy work, so it runs in the pool the story pages use.
         """
         if fmt not in RENDERERS:
             raise HTTPException(404, f"no report format {fmt!r}: use one of {', '.join(RENDERERS)}")
-        story = catalog.story(story_id)
-        report = Report(stories=(catalog.report(story.id),))
+        story = await anyio.to_thread.run_sync(catalog.story, story_id)
+        report = Report(stories=(await app.state.heavy.run(catalog.report, story.id),))
         return Response(
             render_report(report, fmt),
             media_type=MEDIA_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{story.id}.{fmt}"'},
         )
 
-    @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def outlet_page(name: str, reports: int = Query(20, ge=0, le=100)) -> HTMLResponse:
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    async def outlet_page(name: str, reports: int = Query(20, ge=0, le=100)) -> HTMLResponse:
+        return HTMLResponse(await app.state.heavy.run(outlet_html, name, reports))
+
+    def outlet_html(name: str, reports: int) -> str:
+        """An outlet's page: it reads up to ``reports`` story reports, so it is heavy work."""
         listing = catalog.page(outlet=name, limit=10_000)
         quoted: dict[str, int] = {}
         only_one = left_out = 0
@@ -171,8 +187,7 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
             for omission in report.omissions:
                 if omission.article in mine:
                     left_out += len(omission.facts)
-        return render(
-            "outlet.html",
+        return env.get_template("outlet.html").render(
             name=name,
             info=app.state.outlets.get(name.lower()),
             listing=listing,
