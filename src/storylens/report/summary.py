@@ -234,10 +234,21 @@ class StoryView:
         self.top = max(self.weight.values(), default=1.0) or 1.0
         self.lower_words = lower_vocabulary([a.text for a in story.articles])
         self.disputed = {c.fact for c in story.conflicts if c.confidence >= thresholds.match}
+        # per fact id: each fact is read once, though a story of many outlets lists one
+        # fact in many outlets' gaps (143 articles: 200,000 reads of 2,000 facts)
+        self._core: dict[str, StatementRef] = {}
+        self._importance: dict[str, float] = {}
+        self._readable: dict[str, bool] = {}
+        self._statement: dict[str, Statement] = {}
 
     def core(self, fact: Fact) -> StatementRef:
         """The statement shown for a fact: its core claim, or where that is a fragment or
         boilerplate, the first of its other statements that reads alone."""
+        if fact.id not in self._core:
+            self._core[fact.id] = self._find_core(fact)
+        return self._core[fact.id]
+
+    def _find_core(self, fact: Fact) -> StatementRef:
         first = fact.statements[fact.claim if 0 <= fact.claim < len(fact.statements) else 0]
         for s in (first, *fact.statements):
             if _reads_alone(s.text):
@@ -245,6 +256,11 @@ class StoryView:
         return first
 
     def statement(self, fact: Fact) -> Statement:
+        if fact.id not in self._statement:
+            self._statement[fact.id] = self._make_statement(fact)
+        return self._statement[fact.id]
+
+    def _make_statement(self, fact: Fact) -> Statement:
         cites, seen = [], set()
         core = self.core(fact)
         for s in (core, *fact.statements):
@@ -281,11 +297,18 @@ class StoryView:
         )
 
     def readable(self, fact: Fact) -> bool:
-        return _reads_alone(self.core(fact).text)
+        if fact.id not in self._readable:
+            self._readable[fact.id] = _reads_alone(self.core(fact).text)
+        return self._readable[fact.id]
 
     def importance(self, fact: Fact) -> float:
         """Hand-set, not tuned on any set: how central, how early, how specific; a
         sentence that leans on the one before (a pronoun first) counts less."""
+        if fact.id not in self._importance:
+            self._importance[fact.id] = self._score(fact)
+        return self._importance[fact.id]
+
+    def _score(self, fact: Fact) -> float:
         text = self.core(fact).text
         score = 0.6 * self.centrality(fact) + 0.3 * (1 - self.position(fact))
         score += 0.1 * bool(_NAME_OR_NUMBER.search(text))
@@ -373,6 +396,7 @@ def _not_reported(view: StoryView) -> list[NotReported]:
     important first within each."""
     facts = {f.id: f for f in view.story.facts}
     out = []
+    clauses: dict[str, str] = {}  # fact id -> its that-clause, made once
     for omission in view.story.omissions:
         outlet = view.names.get(omission.article, omission.article)
         for ids, certain in ((omission.facts, True), (omission.possible, False)):
@@ -384,7 +408,9 @@ def _not_reported(view: StoryView) -> list[NotReported]:
                 if quoted(text):
                     sentence = f"{outlet} {verb}: {' '.join(text.split())}"
                 else:
-                    sentence = f"{outlet} {verb} that {that_clause(text, view.lower_words)}."
+                    if fact.id not in clauses:
+                        clauses[fact.id] = that_clause(text, view.lower_words)
+                    sentence = f"{outlet} {verb} that {clauses[fact.id]}."
                 out.append(
                     NotReported(omission.article, outlet, sentence, view.statement(fact), certain)
                 )
