@@ -237,7 +237,10 @@ def _clean_characters(repaired: EncodingRepair) -> _Builder:
             b.ends[-1] = to[end - 1]
             b.cleaned.append(
                 Repair(
-                    "mark_run", at[i], to[end - 1], f"a run of {end - i} marks cut to {MAX_MARK_RUN}"
+                    "mark_run",
+                    at[i],
+                    to[end - 1],
+                    f"a run of {end - i} marks cut to {MAX_MARK_RUN}",
                 )
             )
             i = end
