@@ -48,7 +48,7 @@ GOOD = [
     },
 ]
 LONG_PIECE = 3_000  # the piece limit while these tests run (50,000 in use)
-LIMIT = 40_000  # the character limit while these tests run (6,000,000 in use)
+LIMIT = 40_000  # the character limit while these tests run (5,242,880 in use)
 
 
 def _long_line(chars: int) -> str:

@@ -26,12 +26,13 @@ from dataclasses import replace
 from ..errors import RejectedInput
 from ..model import Article, Rejection
 
-# Characters per article. Analysis runs in pieces (storylens.pipeline), so time grows
-# linearly with length and memory by about 100 bytes per character above the models
-# (benchmarks/results/robustness.md, long: a 5,242,880-character line peaks at 568 MB in
-# `storylens quotes` and 894 MB in `storylens ingest`, against 172 MB and 375 MB for 1,000
-# characters); at 6,000,000 one article stays under 1 GB. No news article comes near it.
-MAX_CHARS = 6_000_000
+# Characters per article: 5 MiB, the largest size measured. Analysis runs in pieces
+# (storylens.pipeline), so time grows linearly with length and memory by about 100 bytes
+# per character above the models (benchmarks/results/robustness.md, long, on the merged
+# code: a 5,242,880-character line peaks at 573 MB in `storylens quotes` and 929 MB in
+# `storylens ingest`, against 173 MB and 419 MB for 1,000 characters), so one article at
+# the limit stays under 1 GB. No news article comes near it.
+MAX_CHARS = 5 * 2**20
 MAX_ID_CHARS = 512
 # Above this share of unstorable characters a text was decoded from something that was
 # not text; below it, a stray surrogate or NUL is replaced and the article kept.
