@@ -449,7 +449,7 @@ def main() -> int:
         print(f"{name} largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in top))
     if not args.no_write:
         path = write_claims_model(model, ROOT / "src" / "storylens" / "data")
-        print(f"wrote {path}")
+        print(f"wrote {path.relative_to(ROOT)}")
     print(f"{time.perf_counter() - started:.0f} s")
     if not args.no_write and not args.export_pairs:
         results = ROOT / "benchmarks" / "results" / "train_claims.md"
