@@ -369,24 +369,6 @@ def main() -> int:
         export_pairs(data, args.export_pairs)
         return 0
     n_pos = int(sum(d.y.sum() for d in data))
-    reach = prf(
-        [
-            (
-                len(
-                    {
-                        u
-                        for x, y, lab in zip(d.i, d.j, d.y, strict=True)
-                        if lab
-                        for u in unit_pairs(d.spans[x], d.spans[y])
-                    }
-                    & d.group.same
-                ),
-                0,
-                0,
-            )
-            for d in data
-        ]
-    )
     print(
         f"{len(data)} groups, {sum(len(d.statements) for d in data)} statements, "
         f"{sum(len(d.i) for d in data)} candidate pairs, {n_pos} same-claim"
@@ -407,7 +389,6 @@ def main() -> int:
     print(f"candidates reach {within} of {gold} annotated pairs ({within / max(1, gold):.3f})")
     print_quote_links(data)
     print_hardness(data)
-    del reach
     x1 = [d.x for d in data]
     p1 = out_of_fold(data, x1, PAIR_FEATURES, args.folds, args.l2)
     x2 = [

@@ -42,6 +42,13 @@ if TYPE_CHECKING:
 # the name, never part of it.
 TITLE_WORDS = frozenset(
     [
+        "constable",
+        "dame",
+        "detective",
+        "inspector",
+        "lord",
+        "officer",
+        "sergeant",
         "mr",
         "mrs",
         "ms",

@@ -30,6 +30,7 @@ from .features import (
     vague_numbers_in,
     weekdays_in,
 )
+from .names import TITLE_WORDS
 from .normalize import Normalized
 from .pipeline import Analyzed
 from .slots import slot_of
@@ -410,44 +411,7 @@ def _is_question(words: list[Any]) -> bool:
     return bool(tail) and tail[-1].endswith("?")
 
 
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "lt",
-        "col",
-        "sgt",
-        "capt",
-        "prof",
-        "rev",
-        "president",
-        "secretary",
-        "minister",
-        "senator",
-        "governor",
-        "mayor",
-        "judge",
-        "justice",
-        "chief",
-        "officer",
-        "constable",
-        "detective",
-        "sheriff",
-        "inspector",
-        "sergeant",
-        "lady",
-        "sir",
-        "dame",
-        "lord",
-    ]
-)
+_TITLES = TITLE_WORDS  # one list of titles for the story's names and the statements' persons
 _REPORTING_VERBS = frozenset(
     [
         "say",
