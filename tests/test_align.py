@@ -61,7 +61,8 @@ def test_same_count_told_with_different_words_is_one_fact() -> None:
     strict=True,
     reason="the fitted model matches the two arrests (p 0.77); keeping apart same-verb "
     "statements whose objects' names differ was tried and split 3 pairs on claims_train, "
-    "all 3 one claim (Alice / Mrs McMeekin; Surrey / Banstead), so it is not in",
+    "all 3 one claim (a first name against a title and surname; a county against a town), "
+    "so it is not in",
 )
 def test_two_different_arrests_are_not_one_fact() -> None:
     report = _report(
