@@ -4,6 +4,7 @@ SQLite and PostgreSQL, the Atom feed, and ETag / Cache-Control with 304s."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -264,3 +265,21 @@ def test_etag_changes_when_the_store_does(app_client: TestClient) -> None:
     assert created.status_code == 201, created.text
     answer = app_client.get("/api/stories", headers={"If-None-Match": before})
     assert answer.status_code == 200 and answer.headers["etag"] != before
+
+
+def test_snippet_is_the_window_with_most_query_words_and_bounded() -> None:
+    from storylens.store.search import SNIPPET_HITS, _snippet
+
+    body = (
+        "Filler words here. " * 40 + "The Orrin weir held while sandbags were stacked. " + "x " * 40
+    )
+    snippet = _snippet("Title", body, ["orrin", "sandbag"])
+    assert "Orrin" in snippet and "sandbags" in snippet and snippet.startswith("…")
+    # A word all through a long text: only the first hits are weighed, in bounded time.
+    long_body = "flood " * 200_000 + "flood levee " * 10
+    started = time.perf_counter()
+    snippet = _snippet("", long_body, ["flood", "levee"])
+    assert time.perf_counter() - started < 2.0
+    assert "levee" not in snippet and snippet.count("flood") == 16  # the first window won
+    assert SNIPPET_HITS < 200_000
+    assert _snippet("Only the title", "", ["title"]) == "Only the title"

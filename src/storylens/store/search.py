@@ -26,12 +26,13 @@ MAX_TERMS = 12
 MIN_PREFIX = 3
 # Relevance is computed for at most this many matching articles, the newest ones, so a
 # word found in most of a very large store costs a bounded time. On the 10,000-story
-# load-test store (20,184 articles; benchmarks/search_speed.py, results in
-# benchmarks/results/search_speed.json) ranking every match, the newest 10,000 or the
-# newest 500 cost the same within noise (mean 22.1, 19.0 and 21.8 ms per query on a
-# machine at load 10.8), so the window is set high: a store that size ranks nearly every
-# match. A query matching more says so (``SearchPage.complete`` is False).
-RANK_WINDOW = 10_000
+# load-test store (20,530 articles; `python benchmarks/search_speed.py --db ...`, results
+# in benchmarks/results/search_speed.json) a query costs on average 38.3 ms ranking every
+# match, 24.6 ms the newest 10,000, 14.1 ms 2,000, 8.9 ms 1,000 and 7.0 ms 500 (the
+# windows interleaved in one sitting, 2026-12-07): 1,000 keeps most of the gain. A query
+# matching more says so (``SearchPage.complete`` is False), and its page ranks the newest.
+RANK_WINDOW = 1_000
+SNIPPET_HITS = 64  # hits weighed for the snippet window
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -219,22 +220,31 @@ def _pg_term(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _covered(words: list[str], start: int, width: int, terms: list[str]) -> int:
-    window = " ".join(words[start : start + width]).lower()
-    return sum(1 for t in terms if t in window)
-
-
 def _snippet(title: str, body: str, terms: list[str], width: int = 16) -> str:
     """The window of ``width`` words holding the most query words, from the text (else the
-    title), in the manner of FTS5's ``snippet()``."""
+    title), in the manner of FTS5's ``snippet()``.
+
+    Words are matched as the index matches them (a term inside a word, case ignored);
+    only the windows around the first :data:`SNIPPET_HITS` hits are weighed, so a word
+    found all through a long article costs a bounded time.
+    """
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     for source in (body, title):
         words = source.split()
-        hits = [i for i, w in enumerate(words) if any(t in w.lower() for t in terms)]
+        hits: list[int] = []
+        for i, word in enumerate(words):
+            if pattern.search(word):
+                hits.append(i)
+                if len(hits) == SNIPPET_HITS:
+                    break
         if not hits:
             continue
-
-        starts = [max(0, i - width // 3) for i in hits]
-        start = max(starts, key=lambda st: (_covered(words, st, width, terms), -st))
+        best, start = -1, 0
+        for st in dict.fromkeys(max(0, i - width // 3) for i in hits):
+            window = " ".join(words[st : st + width]).lower()
+            covered = sum(1 for t in terms if t in window)
+            if covered > best:  # ties keep the earliest window
+                best, start = covered, st
         chunk = " ".join(words[start : start + width])
         return ("…" if start else "") + chunk + ("…" if start + width < len(words) else "")
     return " ".join(title.split()[:width])
