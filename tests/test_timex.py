@@ -76,6 +76,30 @@ CASES = [
     ("The crossing took 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M"),
     ("The engine failed a minute and a half later.", "a minute and a half", "DURATION", "PT1M30S"),
     ("The regatta is held each July.", "each July", "SET", "XXXX-07"),
+    # a quarter named in the article's own quarter can be the one reported on
+    ("First-quarter tolls rose to $5 million from $4 million a year earlier.",
+     "a year earlier", "DATE", "2013-Q1"),
+    # a day or week told relative to a date
+    ("The hearing is set for the week of March 31.", "the week of March 31", "DATE", "2014-W14"),
+    ("The crew walked out the day before last Tuesday's vote.", "day before last Tuesday",
+     "DATE", "2014-03-17"),
+    ("The ferry sails the night after March 3.", "night after March 3", "TIME", "2014-03-04TNI"),
+    # a plural shared by two weekdays makes both of them recurring
+    ("Ferries leave on Monday and Tuesday nights.", "Monday", "SET", "XXXX-WXX-1TNI"),
+    ("Ferries leave on Monday and Tuesday nights.", "Tuesday nights", "SET", "XXXX-WXX-2TNI"),
+    # "one day" after a modal is some time ahead, not a day long
+    ("The island will one day need a bridge.", "one day", "DATE", "FUTURE_REF"),
+    ("The repairs took one day.", "one day", "DURATION", "P1D"),
+    ("The post-1998 harbour rules were dropped.", "post-1998", "DATE", "1998"),
+    # the bare second day of "April 24 and 25" is a date in the same month
+    ("The regatta runs on April 24 and 25.", "25", "DATE", "2014-04-25"),
+    ("Traffic slows through the first two quarters of 2015.",
+     "the first two quarters of 2015", "DATE", "2015-H1"),
+    ("The ferry sank within weeks of its launch.", "weeks", "DURATION", "PXW"),
+    ("Most boats turned back in the first hours of the storm.", "the first hours",
+     "DURATION", "PTXH"),
+    # "planning to" points ahead, as "will" does
+    ("Dockers are planning to march on Thursday.", "Thursday", "DATE", "2014-03-27"),
 ]  # fmt: skip
 
 
@@ -105,10 +129,19 @@ def test_ranges_give_both_ends() -> None:
         "About three-quarters of the fleet is old.",  # a fraction, not three quarters of a year
         "Tickets cost $5 a day.",  # a rate TimeBank leaves unmarked
         "The western showed a high noon duel on the pier.",
+        'The ferry was late." Now, the mayor says, it is early.',  # a discourse marker
+        "After weeks of overtime the crews rested.",
     ],
 )
 def test_words_that_are_not_time_expressions(sentence: str) -> None:
     assert tag_text(sentence, PUBLISHED) == []
+
+
+def test_a_number_after_a_date_that_counts_something_is_no_day() -> None:
+    found = [(t.text, t.value) for t in tag_text("On March 3 and 4 people walked out.", PUBLISHED)]
+    assert found == [("March 3", "2014-03-03")]
+    found = [(t.text, t.value) for t in tag_text("The fair is on April 30 and 31.", PUBLISHED)]
+    assert found == [("April 30", "2014-04-30")]  # no April 31
 
 
 def test_without_publication_date_relative_values_stay_unknown() -> None:

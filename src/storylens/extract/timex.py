@@ -58,7 +58,7 @@ TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 # dev fold. Only one right before the expression is (``_PAST_VERB_BEFORE``).
 _FUTURE = re.compile(
     r"\b(?:will|shall|won't|wo n't|'ll|going to|is to|are to|(?:is|are) (?:scheduled|due|expected|set|slated) to|"
-    r"intends? to|(?:is|are) scheduled)\b",
+    r"intends? to|planning to|(?:is|are) scheduled)\b",
     re.IGNORECASE,
 )
 _FUTURE_BEFORE = re.compile(  # ends where the expression starts
@@ -277,11 +277,42 @@ def tag_normalized(norm: Normalized, published: str | date | None) -> list[Timex
         if _TOLD_DATE.fullmatch(found.value) and _TOLD_YEAR.search(text, s, e):
             memory.last = found.value  # a date told with its year: what "that year" means
         resolved.append((s, e, found))
-    resolved = _anchor_clock_times(resolved, sentences, dct)
+    resolved = _anchor_clock_times(_add_coordinated_days(resolved, text), sentences, dct)
     out = []
     for s, e, found in resolved:
         span = norm.span(s, e)
         out.append(Timex(span.start, span.end, span.text, found.type, found.value))  # type: ignore[arg-type]
+    return out
+
+
+# "April 24 and 25", "May 3 or 4": a second day number sharing the month before it; not
+# one counting something ("March 3 and 4 people", "June 2 and 3%")
+_NEXT_DAY = re.compile(
+    r",? (?:and|or|to|through) (?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+    r"(?=[.,;:)'\"”’]|\s+(?:in|at|on|to|and|or|for|when|after|before|during|that)\b|$)(?![\d%])"
+)
+
+
+def _add_coordinated_days(
+    resolved: list[tuple[int, int, Found]], text: str
+) -> list[tuple[int, int, Found]]:
+    """Tag the bare day number of "April 24 and 25" as a date of its own, in the month before it."""
+    out: list[tuple[int, int, Found]] = []
+    for k, (s, e, f) in enumerate(resolved):
+        out.append((s, e, f))
+        if f.type != "DATE" or not _DAY_VALUE.fullmatch(f.value) or not text[e - 1 : e].isdigit():
+            continue
+        m = _NEXT_DAY.match(text, e)
+        if m is None or int(m.group("d")) <= int(f.value[8:]):
+            continue
+        if k + 1 < len(resolved) and resolved[k + 1][0] < m.end():
+            continue  # the number is part of an expression already found
+        value = f"{f.value[:8]}{int(m.group('d')):02d}"
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            continue  # "April 30 and 31"
+        out.append((m.start("d"), m.end(), Found("DATE", value)))
     return out
 
 

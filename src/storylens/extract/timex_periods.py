@@ -19,7 +19,7 @@ from .timex_lexicon import (
     month_number,
     number,
 )
-from .timex_rules import RULES, Context, Found, duration, rule, shifted, unit_value
+from .timex_rules import Context, Found, day_of, duration, rule, shifted, unit_value
 
 # --------------------------------------------------------------------------- durations
 
@@ -37,6 +37,10 @@ _RATE_BEFORE = re.compile(
     r"(?:\d|%|percent|cents?|times|twice|once|dollars?|million|billion)\s$"
     r"|(?:\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand))\S*\s+\w+s\s$"
 )
+
+
+_OF_YEAR = re.compile(r" of (?:(?:19|20)\d\d)\b")
+_MODAL_BEFORE = re.compile(r"\b(?:will|would|could|may|might|can|should|must|shall)(?: not)?\s$")
 
 
 @rule(
@@ -72,6 +76,20 @@ def _duration(m: re.Match[str], ctx: Context) -> Found | None:
         and re.match(r"\s+of\b", ctx.text[m.end() : m.end() + 4])
     ):
         return None  # "three-quarters of the fleet": a fraction
+    if (
+        q.lower() in ("one", "some")
+        and unit.lower() == "day"
+        and not (m.group("det") or m.group("rel") or m.group("mod"))
+        and _MODAL_BEFORE.search(ctx.text, max(0, m.start() - 20), m.start())
+    ):
+        return Found("DATE", "FUTURE_REF")  # "the island will one day need a bridge"
+    if (
+        (m.group("rel") or "").lower() in ("first", "last", "final")
+        and unit.lower() == "quarters"
+        and number(q) == 2
+        and _OF_YEAR.match(ctx.text, m.end())
+    ):
+        return None  # "the first two quarters of 1990" is a half year: the year rule's
     value = duration("several" if m.group("q2") else q, unit)
     if m.group("tail") and "half" in m.group("tail"):
         amount = number(q)
@@ -100,8 +118,13 @@ def _vague_duration(m: re.Match[str], ctx: Context) -> Found | None:
     unit = m.group("unit").lower()
     after = ctx.text[m.end() : m.end() + 8].lower()
     before = ctx.text[max(0, m.start() - 10) : m.start()].lower()
-    if re.match(r"\s(?:of|ago|old|later|earlier|before|after)\b|-old", after):
+    if re.match(r"\s(?:ago|old|later|earlier|before|after)\b|-old", after):
         return None
+    if after.startswith(" of") and not (
+        pre.startswith(("the first", "the final", "the early", "the last", "the past"))
+        or re.search(r"\b(?:within|for|over)\s$", before)
+    ):
+        return None  # "after weeks of talks"; but "within weeks of", "the first hours of"
     if unit in ("quarters", "nights", "weekends", "seconds") and not pre:
         return None
     if (
@@ -212,23 +235,12 @@ def _clock(m: re.Match[str], ctx: Context) -> Found | None:
         elif (ap == "a" or "morning" in part) and hour == 12:
             hour = 0
     anchor = m.group("anchor")
-    day = _anchor_day(anchor, ctx) if anchor and ctx.dct else None
+    day = day_of(anchor, ctx) if anchor and ctx.dct else None
     hhmm = f"T{hour:02d}:{minute:02d}"
     if day is None:
         # the day comes from the sentence or the article's date: settled by the tagger
         return Found("TIME", "XXXX-XX-XX" + hhmm)
     return Found("TIME", day + hhmm)
-
-
-def _anchor_day(anchor: str, ctx: Context) -> str | None:
-    """The day "Monday", "today" or "March 3" after a clock time stands for, by the date rules."""
-    for date_rule in RULES:
-        if date_rule.name in ("day", "weekday", "month_day"):
-            m = date_rule.pattern.fullmatch(anchor)
-            found = date_rule.resolve(m, ctx) if m else None
-            if found and re.fullmatch(r"\d{4}-\d\d-\d\d", found.value):
-                return found.value
-    return None
 
 
 # --------------------------------------------------------------------------- sets
@@ -307,8 +319,10 @@ _VAGUE = {
 
 
 def _sentence_start(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 4) : pos].rstrip("\"'“‘`")
-    return not before.strip() or before.rstrip()[-1:] in ".!?\n" or before.endswith("\n")
+    """Whether ``pos`` opens a sentence, quotation marks either side of the break aside."""
+    before = text[max(0, pos - 6) : pos]
+    core = before.rstrip().rstrip("\"'“‘`”’").rstrip()
+    return not core or core[-1] in ".!?" or "\n" in before[len(core) :]
 
 
 @rule(

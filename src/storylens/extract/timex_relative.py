@@ -12,10 +12,11 @@ from datetime import date, timedelta
 
 from . import timex_calendar as cal
 from .timex_lexicon import ORDINAL_WORDS as ORDINALS
-from .timex_lexicon import SEASONS, WEEKDAY_KEYS, WEEKDAYS
+from .timex_lexicon import SEASONS, WEEKDAY_KEYS, WEEKDAYS, expand
 from .timex_rules import (
     Context,
     Found,
+    day_of,
     duration,
     pod_code,
     rule,
@@ -249,6 +250,11 @@ def _weekday(m: re.Match[str], ctx: Context) -> Found | None:
     if m.group("plural") or m.group("pods"):
         return Found("SET", f"XXXX-WXX-{wd + 1}{suffix}")
     rel = (m.group("rel") or "").lower()
+    shared = _SHARED_PLURAL.match(ctx.text, ctx.start + len(m.group(0)))
+    if not rel and not pod and shared:
+        # "on Monday and Tuesday nights": the plural after the second day is the first's too
+        pod = pod_code(shared.group("pod"))
+        return Found("SET", f"XXXX-WXX-{wd + 1}" + (f"T{pod}" if pod else ""))
     if not ctx.dct:
         return Found("TIME" if pod else "DATE", f"XXXX-WXX-{wd + 1}{suffix}")
     if rel in ("last", "this past"):
@@ -264,6 +270,45 @@ def _weekday(m: re.Match[str], ctx: Context) -> Found | None:
     else:
         d = cal.weekday_near(ctx.dct, wd, future=ctx.future)
     return Found("TIME" if pod else "DATE", cal.day_value(d) + suffix)
+
+
+_SHARED_PLURAL = re.compile(
+    expand(r" (?:and|or) <WEEKDAY>(?:s\b| (?P<pod>morning|afternoon|evening|night)s\b)")
+)
+
+
+# a day told relative to another: "the day before Tuesday", "the night after March 3"
+@rule(
+    "day_around",
+    r"(?P<unit>day|night) (?P<dir>before|after) (?P<anchor>(?:(?:last|next|this) )?<WEEKDAY>|"
+    r"<MONTHD> <DAY>(?:,? <YEAR>)?|yesterday|today|tomorrow)",
+    keys="before after",
+)
+def _day_around(m: re.Match[str], ctx: Context) -> Found | None:
+    anchor = day_of(m.group("anchor"), ctx)
+    if anchor is None:
+        return None  # no day to count from: the anchor alone is tagged
+    shift = 1 if m.group("dir").lower() == "after" else -1
+    day = cal.day_value(date.fromisoformat(anchor) + timedelta(days=shift))
+    if m.group("unit").lower() == "night":
+        return Found("TIME", day + "TNI")
+    return Found("DATE", day)
+
+
+@rule(
+    "week_of",
+    r"the (?P<unit>week|weekend) of (?P<anchor><MONTHD> <DAY>(?:,? <YEAR>)?)",
+    keys="week weekend",
+)
+def _week_of(m: re.Match[str], ctx: Context) -> Found | None:
+    """ "The week of March 6": the ISO week (or its weekend) the day falls in."""
+    anchor = day_of(m.group("anchor"), ctx)
+    if anchor is None:
+        return None
+    day = date.fromisoformat(anchor)
+    if m.group("unit").lower() == "weekend":
+        return Found("DATE", cal.weekend_value(day))
+    return Found("DATE", cal.week_value(day))
 
 
 _HOLIDAYS = (

@@ -65,7 +65,7 @@ class Memory:
         """
         if dct is not None:
             ago = (dct.year * 4 + cal.quarter_of(dct)) - (year * 4 + quarter)
-            if not 0 < ago <= 4:
+            if not 0 <= ago <= 4:
                 return
         self.grain = "Q"
         if self.quarter is None:  # the first named (timex_eval dev fold: 0.782 against 0.780)
@@ -227,6 +227,21 @@ def shifted(dct: date, unit: str, n: int) -> date:
     return cal.safe_date(y, m, min(dct.day, 28)) or date(y, m, 1)
 
 
+def day_of(anchor: str, ctx: Context) -> str | None:
+    """The day ``anchor`` ("Monday", "today", "March 3") stands for, by the day rules.
+
+    For expressions told relative to a day ("10 a.m. Monday", "the day before Tuesday"):
+    None when the anchor is no single day or there is no publication date to count from.
+    """
+    for date_rule in RULES:
+        if date_rule.name in ("day", "weekday", "month_day"):
+            m = date_rule.pattern.fullmatch(anchor)
+            found = date_rule.resolve(m, ctx) if m else None
+            if found and re.fullmatch(r"\d{4}-\d\d-\d\d", found.value):
+                return found.value
+    return None
+
+
 def pod_code(text: str | None) -> str:
     return PARTS_OF_DAY[text.lower().rstrip("s")] if text else ""
 
@@ -332,9 +347,10 @@ def _month(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule(
     "year",
-    r"(?:(?P<mod>fiscal|calendar|fiscal year|the year|early|late|mid-|mid|"
+    r"(?:(?P<mod>fiscal|calendar|fiscal year|the year|early|late|mid-|mid|pre-|post-|"
     r"the (?:middle|end|beginning|start|rest|remainder|close) of|"
     r"(?:the )?(?P<half>first|second|last|latter) half of|(?:the )?(?P<hq>first|second|third|fourth) quarter of|"
+    r"(?:the )?(?P<q2>first|last|final) two quarters of|"
     r"(?:the )?(?P<s1><SEASON>) of|(?P<s2><SEASON>)) ?)?(?P<y><YEAR>)",
     key_pattern=YEAR_KEY,
 )
@@ -343,6 +359,8 @@ def _year(m: re.Match[str], ctx: Context) -> Found | None:
     if not m.group("mod") and _NUMBER_SIGN.search(before):
         return None
     year = int(m.group("y"))
+    if m.group("q2"):  # "the first two quarters of 1990" is its first half
+        return Found("DATE", f"{year}-H{1 if m.group('q2').lower() == 'first' else 2}")
     if m.group("half"):
         return Found("DATE", f"{year}-H{1 if m.group('half').lower() == 'first' else 2}")  # noqa
     if m.group("hq"):
