@@ -51,6 +51,20 @@ def test_every_cited_offset_is_the_original_text(story: StoryReport) -> None:
             assert 0 <= v.start < v.end <= len(texts[v.article])
 
 
+def test_statements_carry_their_time_expressions_in_original_offsets(story: StoryReport) -> None:
+    texts = {a.id: a.text for a in ARTICLES}
+    carried = {}
+    for fact in story.facts:
+        for s in fact.statements:
+            assert s.times is not None  # the report layer need not tag the article again
+            for t in s.times:
+                assert s.start <= t.start < t.end <= s.end
+                assert texts[s.article][t.start : t.end] == t.text
+                carried[(s.article, t.start)] = t.text
+    assert carried[("tide", HARBOUR.index("Monday night"))] == "Monday night"
+    assert carried[("tide", len(HARBOUR) + CREW.index("six hours") + 1)] == "six hours"
+
+
 def test_statuses(story: StoryReport) -> None:
     assert _fact(story, "Vellin harbour warehouse").status == "agreed"
     assert _fact(story, "Forty firefighters").status == "partial"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from report_fixture import OUTLETS, TEXTS, THRESHOLDS, story
+from storylens.extract.timex import Timex
 from storylens.model import Article, Fact, StatementRef, StoryReport
 from storylens.report.summary import MAX_SUMMARY, MIN_SUMMARY, outlet_names, summarize
 from storylens.report.text import is_boilerplate, is_fragment, that_clause
@@ -203,6 +204,27 @@ def test_timeline_keeps_other_outlets_dates_where_they_differ() -> None:
     assert len(entries) == 1
     assert entries[0].when.value.startswith("2031-05-29")  # the Thursday before
     assert [(o.outlet, o.text) for o in entries[0].other_dates] == [("Q", "Sunday")]
+
+
+def test_timeline_reads_the_time_expressions_statements_carry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import storylens.report.timeline as timeline
+
+    text = "The Orrin council met on Thursday evening to vote on the budget."
+    art = Article("p", text, outlet="P", published="2031-06-03")
+    start = text.index("Thursday evening")
+    carried = Timex(start, start + 16, "Thursday evening", "TIME", "2031-05-29TEV")
+    ref = StatementRef("p", 0, len(text), text, times=(carried,))
+
+    def no_second_tagging(*_: object) -> list[Timex]:
+        raise AssertionError("the article was tagged again")
+
+    monkeypatch.setattr(timeline, "tag_text", no_second_tagging)
+    entries = build_timeline(StoryReport("s", "t", (art,), (Fact("f1", "unique", (ref,)),)))
+    (mention,) = entries[0].mentions
+    assert (mention.start, mention.end, mention.value) == (start, start + 16, "2031-05-29TEV")
+    assert text[mention.start : mention.end] == mention.text
 
 
 def test_summary_skips_a_fact_that_repeats_one_already_chosen() -> None:

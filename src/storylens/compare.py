@@ -109,7 +109,9 @@ def compare_articles(
         conflicts.extend(found)
         stmts = [statements[i] for i in members]
         n_articles = len({s.article for s in stmts})
-        refs = tuple(StatementRef(s.article, s.start, s.end, s.text, s.context) for s in stmts)
+        refs = tuple(
+            StatementRef(s.article, s.start, s.end, s.text, s.context, times=s.times) for s in stmts
+        )
         facts.append(
             Fact(
                 fact_id,

@@ -8,7 +8,10 @@ the repaired text is always reported against what the user gave us.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .extract.timex import Timex
 
 SourceKind = Literal["person", "organisation", "outlet", "document", "anonymous"]
 FactStatus = Literal["agreed", "partial", "unique", "conflicting"]
@@ -148,14 +151,25 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class StatementRef:
+    """A statement of a fact. ``times`` are the time expressions the statement stage
+    found inside it (original offsets), so that the report layer reads them instead of
+    tagging the article again; None where the reference was built without them."""
+
     article: str
     start: int
     end: int
     text: str
     context: bool = False  # background / framing rather than the story's new facts
+    times: tuple[Timex, ...] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "context": self.context,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """A story's timeline: each fact placed on the date its statements resolve to.
 
-``build_timeline(story, summary)`` tags each article's time expressions once
-(:func:`storylens.extract.timex.tag_text`, resolved against the article's publication
-date) and places each fact:
+``build_timeline(story, summary)`` reads the time expressions each statement carries
+from the statement stage (``StatementRef.times``; an article whose statements were built
+without them is tagged here, once, by :func:`storylens.extract.timex.tag_text`, resolved
+against its publication date) and places each fact:
 
 1. **From the text**: the first DATE or TIME expression inside each of the fact's
    statements whose value names a calendar period (a year, season, quarter, month, week,
@@ -25,7 +26,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ..extract.timex import Timex, parse_published, same_time, tag_text
-from ..model import StoryReport
+from ..model import StatementRef, StoryReport
 from .summary import Statement, StoryView, Thresholds
 
 Basis = Literal["text", "published"]
@@ -177,8 +178,20 @@ class TimelineEntry:
         }
 
 
-def _in(timexes: list[Timex], start: int, end: int) -> list[Timex]:
-    return [t for t in timexes if start <= t.start and t.end <= end]
+class _Times:
+    """The time expressions of a statement: those it carries, else its article's, tagged once."""
+
+    def __init__(self, story: StoryReport) -> None:
+        self._articles = {a.id: a for a in story.articles}
+        self._tagged: dict[str, list[Timex]] = {}
+
+    def of(self, s: StatementRef) -> tuple[Timex, ...] | list[Timex]:
+        if s.times is not None:
+            return s.times
+        if s.article not in self._tagged:
+            a = self._articles.get(s.article)
+            self._tagged[s.article] = tag_text(a.text, a.published) if a else []
+        return [t for t in self._tagged[s.article] if s.start <= t.start and t.end <= s.end]
 
 
 def _choose(
@@ -198,13 +211,13 @@ def _choose(
 def build_timeline(story: StoryReport, thresholds: Thresholds | None = None) -> list[TimelineEntry]:
     """The story's facts on the dates they resolve to (see the module's docstring)."""
     view = StoryView(story, thresholds or Thresholds.of_model())
-    timexes = {a.id: tag_text(a.text, a.published) for a in story.articles}
+    times = _Times(story)
     published = {a.id: parse_published(a.published) for a in story.articles}
     entries = []
     for fact in story.facts:
         mentions: list[tuple[DatedMention, When]] = []
         for s in fact.statements:
-            for t in _in(timexes.get(s.article, []), s.start, s.end):
+            for t in times.of(s):
                 when = read_value(t.value) if t.type in ("DATE", "TIME") else None
                 if when is not None:
                     outlet = view.names.get(s.article, s.article)
