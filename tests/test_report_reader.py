@@ -240,3 +240,59 @@ def test_summary_skips_a_fact_that_repeats_one_already_chosen() -> None:
     facts = (Fact("f1", "agreed", refs(0, 41)), Fact("f2", "agreed", refs(42, 84)))
     chosen = summarize(StoryReport("s", "t", arts, facts), THRESHOLDS).statements
     assert [s.fact for s in chosen] == ["f1"]
+
+
+def test_possibly_different_events_show_under_where_they_differ_with_both_dates() -> None:
+    import json
+
+    import jsonschema
+
+    from storylens.model import Report
+    from storylens.report import load_schema, render
+
+    texts = {
+        "p": "The Orrin council met on Thursday to vote on the budget.",
+        "q": "The Orrin council met on Sunday to vote on the budget.",
+    }
+    arts = tuple(
+        Article(k, v, outlet=k.upper() + " Post", published="2031-06-03") for k, v in texts.items()
+    )
+    facts = tuple(
+        Fact(f"f{n}", "unique", (StatementRef(k, 0, len(v), v),))
+        for n, (k, v) in enumerate(texts.items(), 1)
+    )
+    day = {"p": "Thursday", "q": "Sunday"}
+    apart = {
+        "statements": [
+            {"article": k, "start": 0, "end": len(v), "text": v} for k, v in texts.items()
+        ],
+        "dates": list(day.values()),
+        "values": ["2031-05-29", "2031-06-01"],
+        "spans": [[texts[k].index(d), texts[k].index(d) + len(d)] for k, d in day.items()],
+        "score": 0.61,
+    }
+    story = StoryReport("s", "t", arts, facts, extra={"possibly_different_events": [apart]})
+
+    (event,) = summarize(story, THRESHOLDS).separate_events
+    assert [(d.outlet, d.value, d.resolved) for d in event.dates] == [
+        ("P Post", "Thursday", "2031-05-29"),
+        ("Q Post", "Sunday", "2031-06-01"),
+    ]
+    for d in event.dates:
+        assert texts[d.article][d.start : d.end] == d.value
+
+    report = Report((story,))
+    markdown = render(report, "md")
+    differ = markdown.split("## Where they differ", 1)[1].split("## Timeline", 1)[0]
+    assert "Possibly different events (1)" in differ
+    assert "P Post “Thursday”" in differ and "Q Post “Sunday”" in differ
+    html = render(report, "html")
+    differ = html.split("Where they differ", 1)[1].split("<h2>Timeline", 1)[0]
+    assert "Possibly different events (1)" in differ
+    assert "&ldquo;Thursday&rdquo;" in differ and "&ldquo;Sunday&rdquo;" in differ
+    data = json.loads(render(report, "json"))
+    jsonschema.validate(data, load_schema())
+    assert (
+        data["stories"][0]["summary"]["possibly_different_events"][0]["dates"][1]["value"]
+        == "Sunday"
+    )

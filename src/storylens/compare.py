@@ -174,7 +174,11 @@ def _apart_on_dates(
             why: dict[str, Any] = {}
             days = dates_disagree(a, b)
             if days is not None:
-                why = {"dates": [t.text for t in days], "values": [t.value for t in days]}
+                why = {
+                    "dates": [t.text for t in days],
+                    "values": [t.value for t in days],
+                    "spans": [[t.start, t.end] for t in days],  # original offsets
+                }
             if why:
                 apart.append(
                     {

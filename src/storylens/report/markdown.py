@@ -70,7 +70,22 @@ def _summary_lines(summary: Summary) -> list[str]:
     if unsure:
         lines += ["", f"### Less certain ({len(unsure)})", ""]
         lines += _differences(unsure)
+    if summary.separate_events:
+        lines += ["", f"### Possibly different events ({len(summary.separate_events)})", ""]
+        lines += _separate_lines(summary)
     lines.append("")
+    return lines
+
+
+def _separate_lines(summary: Summary) -> list[str]:
+    """Alike statements kept as two facts because their dates cannot be the same day."""
+    lines = []
+    for e in summary.separate_events:
+        sides = " · ".join(
+            f"{_md(d.outlet)} “{_md(d.value, 60)}”: {_md(c.text, 160)}"
+            for c, d in zip(e.statements, e.dates, strict=True)
+        )
+        lines.append(f"- {sides} (dated to different days, so told as two facts)")
     return lines
 
 

@@ -149,6 +149,25 @@ class Difference:
 
 
 @dataclass(frozen=True, slots=True)
+class SeparateEvents:
+    """Two statements alike enough to be one fact but dated to days that cannot be the
+    same ("met on Tuesday", "met on Sunday"): possibly two events of one kind, which
+    ``compare`` keeps as two facts. ``dates`` quote each statement's date, ``resolved``
+    holding its TIMEX3 value."""
+
+    statements: tuple[Cite, ...]
+    dates: tuple[DifferenceValue, ...]
+    score: float  # the same-claim model's probability that they are one claim
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statements": [c.to_dict() for c in self.statements],
+            "dates": [d.to_dict() for d in self.dates],
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class OnlyOne:
     """A fact one outlet alone reports, with the importance it was ranked by."""
 
@@ -191,11 +210,13 @@ class Summary:
     differences: tuple[Difference, ...]
     only_one: tuple[OnlyOne, ...]
     not_reported: tuple[NotReported, ...]
+    separate_events: tuple[SeparateEvents, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "statements": [s.to_dict() for s in self.statements],
             "differences": [d.to_dict() for d in self.differences],
+            "possibly_different_events": [e.to_dict() for e in self.separate_events],
             "only_one": [u.to_dict() for u in self.only_one],
             "not_reported": [n.to_dict() for n in self.not_reported],
         }
@@ -385,6 +406,27 @@ def _differences(view: StoryView) -> list[Difference]:
     return out
 
 
+def _separate_events(view: StoryView) -> list[SeparateEvents]:
+    """``compare``'s "possibly_different_events", with outlet names and each date cited."""
+    out = []
+    for item in view.story.extra.get("possibly_different_events", []):
+        stmts = item.get("statements", [])
+        dates, values = item.get("dates", []), item.get("values", [])
+        if not (len(stmts) == len(dates) == len(values) == 2):
+            continue
+        spans = item.get("spans") or [None, None]
+        cites, quoted = [], []
+        for s, text, value, span in zip(stmts, dates, values, spans, strict=True):
+            outlet = view.names.get(s["article"], s["article"])
+            cites.append(Cite(s["article"], outlet, s["start"], s["end"], s["text"]))
+            if span is None:  # a report from before the offsets were kept: find the date
+                at = s["text"].find(text)
+                span = [s["start"] + at, s["start"] + at + len(text)] if at >= 0 else [0, 0]
+            quoted.append(DifferenceValue(s["article"], outlet, text, span[0], span[1], value))
+        out.append(SeparateEvents(tuple(cites), tuple(quoted), float(item.get("score", 0.0))))
+    return out
+
+
 def _only_one(view: StoryView) -> list[OnlyOne]:
     alone = [f for f in view.story.facts if view.outlets(f) == 1 and view.readable(f)]
     ranked = sorted(alone, key=view.importance, reverse=True)
@@ -425,4 +467,5 @@ def summarize(story: StoryReport, thresholds: Thresholds | None = None) -> Summa
         differences=tuple(_differences(view)),
         only_one=tuple(_only_one(view)),
         not_reported=tuple(_not_reported(view)),
+        separate_events=tuple(_separate_events(view)),
     )

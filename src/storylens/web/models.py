@@ -267,6 +267,14 @@ class DifferenceOut(_Model):
     certain: bool = Field(description="its confidence reaches the claims model's 'match'")
 
 
+class SeparateEventsOut(_Model):
+    """Two alike statements kept as two facts: their dates cannot be the same day."""
+
+    statements: list[CiteOut]
+    dates: list[DifferenceValueOut] = Field(description="each statement's date, as written")
+    score: float = Field(description="the same-claim model's probability of one claim")
+
+
 class OnlyOneOut(SummaryStatementOut):
     importance: float
 
@@ -288,6 +296,7 @@ class SummaryOut(_Model):
 
     statements: list[SummaryStatementOut]
     differences: list[DifferenceOut]
+    possibly_different_events: list[SeparateEventsOut]
     only_one: list[OnlyOneOut]
     not_reported: list[NotReportedOut]
 
