@@ -98,6 +98,8 @@ CASES = [
     ("The ferry sank within weeks of its launch.", "weeks", "DURATION", "PXW"),
     ("Most boats turned back in the first hours of the storm.", "the first hours",
      "DURATION", "PTXH"),
+    # the latest fiscal year is the last one that is over
+    ("Sales rose in the latest fiscal year.", "the latest fiscal year", "DATE", "2013"),
     # "planning to" points ahead, as "will" does
     ("Dockers are planning to march on Thursday.", "Thursday", "DATE", "2014-03-27"),
 ]  # fmt: skip

@@ -426,7 +426,8 @@ def _year_end(m: re.Match[str], ctx: Context) -> Found | None:
 
 @rule(
     "the_year",
-    r"(?:(?:earlier|later) in )?the (?:full |current |calendar |entire |whole |fiscal )?year(?![\w-])"
+    r"(?:(?:earlier|later) in )?the (?P<latest>(?:latest|most recent|last full|last completed?) )?"
+    r"(?:full |current |calendar |entire |whole |fiscal )?year(?![\w-])"
     r"(?! (?:ago|earlier|before|after|later|\d))",
     keys="year",
 )
@@ -438,6 +439,10 @@ def _the_year(m: re.Match[str], ctx: Context) -> Found | None:
     """
     if _ENDED_AFTER.match(ctx.text, m.end()):
         return Found("DURATION", "P1Y")
+    if m.group("latest"):
+        return Found(
+            "DATE", year_only(ctx, -1)
+        )  # the last year that is over: "the latest fiscal year"
     return Found("DATE", year_only(ctx))
 
 
