@@ -1,7 +1,7 @@
 """Compare articles claim by claim: the stages behind ``storylens compare``.
 
-``compare_articles`` (one story) runs: analysis (:mod:`storylens.pipeline`) ->
-statements (:mod:`storylens.statements`) -> embeddings -> alignment into facts
+``compare_articles`` (one story) runs: the articles' records (:mod:`storylens.analysis`:
+parse, statements, embeddings; given, or made first) -> alignment into facts
 (:mod:`storylens.align`) -> statuses and omissions -> conflicts
 (:mod:`storylens.conflicts`) -> quote groups (:mod:`storylens.quotegroups`) ->
 sourcing (:mod:`storylens.sourcing`), and returns one :class:`StoryReport`.
@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .align import Alignment, FactGroup, align, cover_facts
-from .align.embed import embed_statements
+from .align.embed import statement_embedder_name
 from .align.quotes import quote_links
+from .analysis import ArticleAnalysis, record_of, story_vectors
 from .conflicts import dates_disagree, find_conflicts
-from .errors import ReportError
+from .errors import ReportError, VectorSpaceError
 from .model import (
     Article,
     Fact,
@@ -36,7 +37,7 @@ from .nlp import load_embedder
 from .pipeline import Analyzed, analyze
 from .quotegroups import group_quotes
 from .sourcing import sourcing_differences, story_sources
-from .statements import Statement, statements_of
+from .statements import Statement
 
 STORY_LINK = 0.45  # title+lead cosine that puts two articles in one story (seeds, demo, recession)
 
@@ -46,7 +47,7 @@ def _story_id(articles: Sequence[Article]) -> str:
     return "s-" + hashlib.sha256(first.encode()).hexdigest()[:10]
 
 
-def _title(articles: Sequence[Article], results: Sequence[Analyzed]) -> str:
+def _title(articles: Sequence[Article], results: Sequence[ArticleAnalysis]) -> str:
     for a in articles:
         if a.title:
             return a.title
@@ -55,6 +56,19 @@ def _title(articles: Sequence[Article], results: Sequence[Analyzed]) -> str:
             first = " ".join(r.sentences[0].text.split())
             return first if len(first) <= 100 else first[:100].rsplit(" ", 1)[0] + "…"
     return "untitled story"
+
+
+def _check_vectors(records: Sequence[ArticleAnalysis]) -> None:
+    """Refuse records whose statement vectors are not those the same-claim model reads."""
+    wanted = statement_embedder_name()
+    for r in records:
+        if r.embedder != wanted:
+            raise VectorSpaceError(
+                f"the analysis of {r.article.id!r} holds statement vectors of "
+                f"{r.embedder or 'an unnamed embedder'}, and the same-claim model reads "
+                f"{wanted}'s: analyse the article again (storylens.analysis.analyse_article; "
+                "storylens show does it by itself)"
+            )
 
 
 def _status(n_articles: int, total: int, conflicting: bool) -> FactStatus:
@@ -69,25 +83,42 @@ def compare_articles(
     articles: Sequence[Article],
     analyzed: Sequence[Analyzed] | None = None,
     timings: dict[str, float] | None = None,
+    *,
+    analyses: Sequence[ArticleAnalysis] | None = None,
 ) -> StoryReport:
-    """The claim-by-claim report for articles that tell one story."""
+    """The claim-by-claim report for articles that tell one story.
+
+    From ``analyses`` (records of the articles, :mod:`storylens.analysis`) nothing is
+    parsed or embedded; else from ``analyzed``, else the articles are analysed first.
+    Either way the report is the same: the records are what the comparison reads.
+    """
     if not articles:
         raise ReportError("no articles to compare; give at least one readable article")
     clock = time.perf_counter()
-    results = list(analyzed) if analyzed is not None else list(analyze(articles))
-    t_parse = time.perf_counter() - clock
-    texts = {r.article.id: r.article.text for r in results}
-    outlets = {r.article.id: r.article.outlet or r.article.id for r in results}
-    order = {r.article.id: n for n, r in enumerate(results)}
+    spent: dict[str, float] = {}
+    if analyses is None:
+        results = list(analyzed) if analyzed is not None else list(analyze(articles))
+        t_parse = time.perf_counter() - clock
+
+        def charge(stage: str, seconds: float) -> None:
+            spent[stage] = spent.get(stage, 0.0) + seconds
+
+        records = [record_of(r, charge) for r in results]
+    else:
+        records = list(analyses)
+        t_parse = 0.0
+        _check_vectors(records)
+    texts = {r.article.id: r.article.text for r in records}
+    outlets = {r.article.id: r.article.outlet or r.article.id for r in records}
+    order = {r.article.id: n for n, r in enumerate(records)}
+    statements: list[Statement] = [s for r in records for s in r.statements]
+    t_statements = spent.get("statements", 0.0)
     clock = time.perf_counter()
-    statements: list[Statement] = [s for r in results for s in statements_of(r)]
-    t_statements = time.perf_counter() - clock
+    vectors = story_vectors(records)
+    t_embed = spent.get("embed", 0.0) + time.perf_counter() - clock
     clock = time.perf_counter()
-    vectors = embed_statements([s.text for s in statements])
-    t_embed = time.perf_counter() - clock
-    clock = time.perf_counter()
-    names = StoryNames.build(results)  # quote groups come first: they link statements
-    quotes = group_quotes([q for r in results for q in r.quotes], texts, names)
+    names = StoryNames.build(records)  # quote groups come first: they link statements
+    quotes = group_quotes([q for r in records for q in r.quotes], texts, names)
     t_quotes = time.perf_counter() - clock
     clock = time.perf_counter()
     alignment = align(statements, vectors, linked=quote_links(statements, quotes))
@@ -126,9 +157,9 @@ def compare_articles(
                 ),
             )
         )
-    omissions = _omissions(facts, groups, alignment, [r.article.id for r in results], statements)
-    sources = story_sources([s for r in results for s in r.sources], names)
-    repairs = tuple((r.article.id, rep) for r in results for rep in r.norm.repairs)
+    omissions = _omissions(facts, groups, alignment, [r.article.id for r in records], statements)
+    sources = story_sources([s for r in records for s in r.sources], names)
+    repairs = tuple((r.article.id, rep) for r in records for rep in r.repairs)
     t_rest = time.perf_counter() - clock - t_match - t_conflicts + t_quotes
     if timings is not None:
         timings.update(
@@ -142,15 +173,15 @@ def compare_articles(
             pairs=len(alignment.matches),
         )
     extra: dict[str, Any] = {
-        "sourcing_differences": sourcing_differences([r.article.id for r in results], sources),
+        "sourcing_differences": sourcing_differences([r.article.id for r in records], sources),
         "statements": len(statements),
-        "article_quotes": [q.to_dict() for r in results for q in r.quotes],
+        "article_quotes": [q.to_dict() for r in records for q in r.quotes],
         "possibly_different_events": apart,
     }
     return StoryReport(
         id=_story_id(articles),
-        title=_title(articles, results),
-        articles=tuple(r.article for r in results),
+        title=_title(articles, records),
+        articles=tuple(r.article for r in records),
         facts=tuple(facts),
         quotes=tuple(quotes),
         conflicts=tuple(conflicts),

@@ -12,6 +12,7 @@ messages and exit codes. Every message says how to fix the problem.
     ├── FetchError            a URL or feed could not be fetched (or was refused)
     │   └── AddressRefused    the URL resolves to a private, loopback or link-local address
     ├── ReportError           a report could not be built or rendered
+    ├── RecordError           a stored analysis record cannot be read (it is made again)
     └── MissingDependency     an optional package (pyarrow, pandas...) is not installed
 """
 
@@ -57,6 +58,10 @@ class AddressRefused(FetchError):
 
 class ReportError(StorylensError):
     """A comparison report could not be built or rendered."""
+
+
+class RecordError(StorylensError):
+    """An analysis record is of another format, damaged, or made for another text."""
 
 
 class MissingDependency(StorylensError):

@@ -97,6 +97,18 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity the parser found: ``[start, end)`` in original offsets, its label
+    (PERSON, ORG, GPE...), and ``text`` as the parser read it: the repaired text, which
+    names are resolved by (the original's spelling is ``article.text[start:end]``)."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """One attribution: who said (``source``/``speaker``) what (``content``), and how (``cue``)."""
 

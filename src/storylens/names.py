@@ -33,10 +33,26 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
-    from .pipeline import Analyzed
+    from .model import Entity, Quote, Source
+
+
+class NamedParts(Protocol):
+    """What :meth:`StoryNames.build` reads of one article: an analysed article
+    (:class:`storylens.pipeline.Analyzed`) or its record
+    (:class:`storylens.analysis.ArticleAnalysis`)."""
+
+    @property
+    def entities(self) -> Sequence[Entity]: ...
+
+    @property
+    def quotes(self) -> Sequence[Quote]: ...
+
+    @property
+    def sources(self) -> Sequence[Source]: ...
+
 
 # Words of a title before a name ("Sen.", "Vice President", "House Speaker"): dropped from
 # the name, never part of it.
@@ -314,14 +330,16 @@ class StoryNames:
     _by_initials: dict[str, list[str]] = field(default_factory=dict)  # organisations' names
 
     @classmethod
-    def build(cls, results: Iterable[Analyzed]) -> StoryNames:
+    def build(cls, results: Iterable[NamedParts]) -> StoryNames:
         """The names of one story's analysed articles: the PERSON and ORG entities of each
         parsed text, the quotes' speakers and the sources (with their kinds)."""
         observed: list[tuple[str, Label | None]] = []
         for r in results:
-            for ent in getattr(r.doc, "ents", ()):
-                if ent.label_ in ("PERSON", "ORG"):
-                    observed.append((ent.text, ent.label_))
+            for ent in r.entities:
+                if ent.label == "PERSON":
+                    observed.append((ent.text, "PERSON"))
+                elif ent.label == "ORG":
+                    observed.append((ent.text, "ORG"))
             kinds = {s.name: s.kind for s in r.sources}
             for q in r.quotes:
                 if q.speaker:

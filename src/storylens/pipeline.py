@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RejectedInput
-from .model import Article, Quote, Rejection, Sentence, Source
+from .model import Article, Entity, Quote, Rejection, Sentence, Source
 from .nlp import load_spacy
 from .normalize import Normalized, normalize, truncated_from
 
@@ -77,6 +77,17 @@ class Analyzed:
     quotes: tuple[Quote, ...]
     sources: tuple[Source, ...]
     error: str | None = None  # why quote and source extraction failed, if it did
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """The parser's named entities, in original offsets (needs ``doc``)."""
+        if self.doc is None:
+            raise ValueError("entities need the parse: analyse with keep_docs=True")
+        out = []
+        for ent in self.doc.ents:
+            span = self.norm.span(ent.start_char, ent.end_char)
+            out.append(Entity(span.start, span.end, ent.label_, ent.text))
+        return tuple(out)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -506,8 +507,9 @@ def _verb(clause: Any, norm: Normalized) -> tuple[tuple[int, int] | None, bool, 
     return (span.start, span.end), passive, reported, not_only
 
 
-def statements_of(result: Analyzed) -> list[Statement]:
-    """The statements of one analysed article, in text order."""
+def statements_of(result: Analyzed, timexes: Sequence[Timex] | None = None) -> list[Statement]:
+    """The statements of one analysed article, in text order (``timexes``: the article's
+    time expressions, when already found)."""
     norm, doc = result.norm, result.doc
     names = NameIndex.from_doc(doc)
     ents = _Ents(doc)
@@ -521,7 +523,8 @@ def statements_of(result: Analyzed) -> list[Statement]:
                 inside[i] = True
     out: list[Statement] = []
     first_line = _first_line(norm.text)
-    timexes = find_timexes(result)
+    if timexes is None:
+        timexes = find_timexes(result)
     for sent in doc.sents:
         for clause in _clauses(sent):
             words = [t for t in clause if not t.is_space]

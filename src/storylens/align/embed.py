@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from ..nlp import load_embedder, tokenizer_path
+from ..nlp import MINILM_NAME, load_embedder, tokenizer_path
 
 BASE_EMBEDDER = "all-MiniLM-L6-v2"
 STATEMENT_ENCODER = "statement-encoder"
@@ -84,6 +84,20 @@ class StatementEncoder:
 def load_statement_encoder() -> StatementEncoder:
     with _lock:
         return StatementEncoder()
+
+
+def statement_embedder_name(embedder: str | None = None) -> str:
+    """The name the vectors of :func:`embed_statements` carry (their vector space), read
+    without loading the embedder: records keep it beside their vectors."""
+    if embedder is None:
+        from .model import load_claims_model
+
+        embedder = load_claims_model().embedder
+    if embedder == STATEMENT_ENCODER:
+        return STATEMENT_ENCODER
+    if embedder == BASE_EMBEDDER:
+        return MINILM_NAME
+    raise ModelError(f"unknown statement embedder {embedder!r}; refit the same-claim model")
 
 
 def embed_statements(texts: Sequence[str], embedder: str | None = None) -> np.ndarray:
