@@ -3,7 +3,7 @@
     nice python benchmarks/ingest_speed.py [--limit N]
 
 Runs the same library path as the command (open_store on a fresh SQLite file,
-storylens.ingest.iter_inputs, storylens.store.ingest) twice in one process on
+storylens.ingest.iter_inputs, storylens.ingestion.ingest) twice in one process on
 ../shared/data/ecbplus/articles.jsonl: first with the full analysis (what
 `storylens ingest` does by default), then with --no-analyze (features and
 clustering only) into another fresh file. Model loading is part of the first
@@ -37,8 +37,9 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "src"))
 
 from storylens.ingest import iter_inputs  # noqa: E402
+from storylens.ingestion import ingest  # noqa: E402
 from storylens.normalize import normalize  # noqa: E402
-from storylens.store import ingest, open_store  # noqa: E402
+from storylens.store import open_store  # noqa: E402
 
 MODEL_STAGES = ("parse", "embed", "ner", "language")
 

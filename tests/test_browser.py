@@ -27,7 +27,8 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 uvicorn = pytest.importorskip("uvicorn", reason="the web extra is not installed")
 
 from storylens.ingest import read_inputs  # noqa: E402
-from storylens.store import ingest, open_store  # noqa: E402
+from storylens.ingestion import ingest  # noqa: E402
+from storylens.store import open_store  # noqa: E402
 from storylens.web import Catalog, create_app, load_outlets  # noqa: E402
 
 ARGS = [

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from storylens.analysis import RECORD_FORMAT, ArticleAnalysis, current_versions
 from storylens.cli import cli
 from storylens.cli.compare import demo_corpus
 from storylens.store import open_store
-from storylens.store.ingest import STAGE_VERSIONS
+from storylens.store.analyses import analysis_rows
 from test_store import db  # noqa: F401  (the SQLite/PostgreSQL fixture, by name)
 
 
@@ -40,23 +41,35 @@ def test_ingest_again_counts_duplicates(stored: tuple[Path, CliRunner]) -> None:
     assert result.stdout.strip() == "0 new, 4 duplicate, 0 rejected"
 
 
-def test_ingest_keeps_every_stage_output(stored: tuple[Path, CliRunner]) -> None:
-    db_file, _ = stored
+def _records(db_file: Path | str) -> dict[str, ArticleAnalysis]:
+    """The current records the store holds, read back against their articles."""
     with open_store(db_file) as store:
-        articles = store.articles()
-        assert len(articles) == 4
-        for article in articles:
-            for stage in ("normalize", "sentences", "quotes", "sources"):
-                assert store.stage_output(article.id, stage, STAGE_VERSIONS[stage]) is not None, (
-                    stage
-                )
-            for start, end, _, _ in store.stage_output(
-                article.id, "sentences", STAGE_VERSIONS["sentences"]
-            ):
-                assert article.text[start:end].strip() == article.text[start:end]
-            for quote in store.stage_output(article.id, "quotes", STAGE_VERSIONS["quotes"]):
-                span = quote["content"]
-                assert article.text[span["start"] : span["end"]] == span["text"]
+        articles = {a.id: a for a in store.articles()}
+        rows = analysis_rows(store, list(articles))
+    versions = current_versions()
+    return {
+        i: ArticleAnalysis.from_payload(row.payload, row.vectors, articles[i])
+        for i, row in rows.items()
+        if row.is_current(RECORD_FORMAT, versions)
+    }
+
+
+def test_ingest_stores_one_current_record_per_article(stored: tuple[Path, CliRunner]) -> None:
+    db_file, _ = stored
+    records = _records(db_file)
+    assert len(records) == 4
+    for record in records.values():
+        text = record.article.text
+        assert record.sentences and record.quotes and record.statements
+        assert record.vectors.shape[0] == len(record.statements)
+        for sentence in record.sentences:
+            assert (
+                text[sentence.start : sentence.end].strip()
+                == sentence.text
+                == (text[sentence.start : sentence.end])
+            )
+        for quote in record.quotes:
+            assert text[quote.content.start : quote.content.end] == quote.content.text
 
 
 def test_stories_formats(stored: tuple[Path, CliRunner]) -> None:
@@ -130,7 +143,7 @@ def test_an_extractor_failure_stores_the_article_and_goes_on(
 ) -> None:
     import storylens.extract.quotes as quotes
     from storylens.ingest import read_inputs
-    from storylens.store import ingest
+    from storylens.ingestion import ingest
 
     real = quotes.extract_quotes
     articles, _ = read_inputs([str(demo_corpus())])
@@ -145,11 +158,10 @@ def test_an_extractor_failure_stores_the_article_and_goes_on(
     with open_store(tmp_path / "s.db") as store:
         counts = ingest(store, articles)
         assert counts.to_dict() == {"new": 4, "duplicate": 0, "rejected": 0}
-        assert store.stage_output(broken, "errors", STAGE_VERSIONS["errors"]) == {
-            "extract": "ValueError: made-up extractor bug"
-        }
-        assert store.stage_output(broken, "quotes", STAGE_VERSIONS["quotes"]) is None
-        assert store.stage_output(articles[0].id, "quotes", STAGE_VERSIONS["quotes"]) is not None
+    records = _records(tmp_path / "s.db")
+    assert records[broken].error == "ValueError: made-up extractor bug"
+    assert records[broken].quotes == () and records[broken].statements
+    assert records[articles[0].id].quotes and records[articles[0].id].error is None
     assert "made-up extractor bug" in caplog.text
 
 
@@ -158,18 +170,14 @@ def test_articles_stored_without_analysis_are_analysed_by_a_later_run(tmp_path: 
     db_file = str(tmp_path / "later.db")
     args = ["ingest", str(demo_corpus()), "--db", db_file]
     assert runner.invoke(cli, [*args, "--no-analyze"]).exit_code == 0
-    with open_store(db_file) as store:
-        ids = [a.id for a in store.articles()]
-        assert all(store.stage_output(i, "quotes", STAGE_VERSIONS["quotes"]) is None for i in ids)
+    assert _records(db_file) == {}
     second = runner.invoke(cli, args)
     assert second.stdout.strip() == "0 new, 4 duplicate, 0 rejected"
     assert "4 stored article(s) analysed again" in second.stderr
+    assert len(_records(db_file)) == 4
     with open_store(db_file) as store:
-        assert all(
-            store.stage_output(i, "quotes", STAGE_VERSIONS["quotes"]) is not None for i in ids
-        )
-        outputs = store.count("stage_outputs")
+        rows = store.count("article_analyses")
     third = runner.invoke(cli, args)
     assert "analysed again" not in third.stderr
     with open_store(db_file) as store:
-        assert store.count("stage_outputs") == outputs
+        assert store.count("article_analyses") == rows == 4

@@ -156,7 +156,6 @@ def test_kill_during_ingest_then_resume(tmp_path: Path) -> None:
             ("articles", "id"),
             ("story_members", "article_id"),
             ("cluster_features", "article_id"),
-            ("stage_outputs", "article_id"),
         ):
             rows = _rows(db, f"SELECT count(*), count(DISTINCT {key}) FROM {table}")
             assert rows == [(total, total)], (db.name, table, rows)

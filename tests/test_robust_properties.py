@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 
 from storylens.ingest.clean import UNSTORABLE
 from storylens.ingest.readers import iter_bytes
+from storylens.ingestion import ingest
 from storylens.isolate import compare_isolated
 from storylens.model import Article, Rejection
 from storylens.pipeline import analyze
 from storylens.report import report_to_dict
-from storylens.store import ingest, open_store
+from storylens.store import open_store
 from test_store import fake_featurize
 
 MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb`"

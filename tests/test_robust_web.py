@@ -17,8 +17,9 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from storylens.ingestion import ingest  # noqa: E402
 from storylens.model import Article, StoryReport  # noqa: E402
-from storylens.store import ingest, open_store  # noqa: E402
+from storylens.store import open_store  # noqa: E402
 from storylens.web import CSP, Catalog, HeavyWork, create_app  # noqa: E402
 from test_store import fake_featurize  # noqa: E402
 

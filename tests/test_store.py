@@ -21,8 +21,9 @@ import pytest
 from storylens.cluster import ArticleFeatures, StoryClusterer
 from storylens.cluster.clusterer import Assignment, Merge, StoryState
 from storylens.errors import InputError, StoreError, VectorSpaceError
+from storylens.ingestion import ingest
 from storylens.model import Article, Rejection
-from storylens.store import SCHEMA_VERSION, content_hash, ingest, open_store
+from storylens.store import SCHEMA_VERSION, content_hash, open_store
 from storylens.store import schema as tables
 
 PG_URL = os.environ.get("STORYLENS_TEST_PG_URL")
@@ -159,12 +160,29 @@ def test_stories_follow_the_clusterer_and_resume_exactly(db: str) -> None:
         assert len(created) == 3
 
 
-def test_stage_outputs_are_kept_by_stage_and_version(db: str) -> None:
-    (a,) = made_up(1, "ferry")
+def test_analysis_rows_are_replaced_and_judged_by_format_and_versions(db: str) -> None:
+    from storylens.store.analyses import (
+        analysis_row,
+        analysis_rows,
+        put_analyses,
+        stale_analyses,
+    )
+
+    a, b = made_up(2, "ferry")
     with open_store(db) as store:
-        ingest(store, [a], analyze=False, featurizer=fake_featurize)
-        assert store.stage_output(a.id, "normalize", "1") == {"repairs": []}
-        assert store.stage_output(a.id, "normalize", "0") is None
+        ingest(store, [a, b], analyze=False, featurizer=fake_featurize)
+        assert store.count("article_analyses") == 0  # --no-analyze: no record
+        assert stale_analyses(store, [a.id, b.id], 1, {"quotes": "6"}) == {a.id, b.id}
+        put_analyses(store, [analysis_row(a.id, 1, {"quotes": "5"}, "{}", b"\x00" * 4)])
+        put_analyses(store, [analysis_row(a.id, 1, {"quotes": "6"}, '{"x":1}', b"\x01" * 4)])
+        (row,) = analysis_rows(store, [a.id, b.id]).values()
+        assert (row.article_id, row.payload, row.vectors) == (a.id, '{"x":1}', b"\x01" * 4)
+        assert row.is_current(1, {"quotes": "6"}) and not row.is_current(2, {"quotes": "6"})
+        assert stale_analyses(store, [a.id, b.id], 1, {"quotes": "6"}) == {b.id}
+        assert stale_analyses(store, [a.id], 1, {"quotes": "7"}) == {a.id}
+        assert store.count("article_analyses") == 1
+        with pytest.raises(StoreError, match="every article"):
+            put_analyses(store, [analysis_row("nobody", 1, {}, "{}", b"")])
 
 
 class MergingClusterer:
@@ -268,7 +286,7 @@ def test_open_errors_say_how_to_fix(tmp_path: Path, target: str, message: str) -
 
 
 def test_two_writers_cannot_both_file_the_same_arrival(db: str) -> None:
-    from storylens.store import restore_clusterer
+    from storylens.ingestion import restore_clusterer
 
     first, second = open_store(db), open_store(db)
     try:

@@ -14,7 +14,8 @@ pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from storylens.ingest import read_inputs  # noqa: E402
-from storylens.store import ingest, open_store  # noqa: E402
+from storylens.ingestion import ingest  # noqa: E402
+from storylens.store import open_store  # noqa: E402
 from storylens.web import CSP, Catalog, create_app, load_outlets  # noqa: E402
 
 TOKEN = "s3cret-token-for-tests"
@@ -192,13 +193,13 @@ def test_cached_story_page_is_reused(client: TestClient) -> None:
     story_id = _story_id(client)
     catalog: Catalog = client.app.state.catalog  # type: ignore[attr-defined]
     calls = []
-    original = catalog.reporter
-    catalog.reporter = lambda articles: calls.append(1) or original(articles)  # type: ignore[func-returns-value]
+    original = catalog._told
+    catalog._told = lambda *args: calls.append(1) or original(*args)  # type: ignore[method-assign]
     try:
         first = client.get(f"/stories/{story_id}").text
         second = client.get(f"/stories/{story_id}").text
     finally:
-        catalog.reporter = original
+        catalog._told = original  # type: ignore[method-assign]
     assert first == second and calls == []
 
 

@@ -18,8 +18,9 @@ pytest.importorskip("fastapi", reason="the web extra is not installed")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from storylens.ingest import read_inputs  # noqa: E402
+from storylens.ingestion import ingest  # noqa: E402
 from storylens.model import Article  # noqa: E402
-from storylens.store import ingest, open_store, search  # noqa: E402
+from storylens.store import open_store, search  # noqa: E402
 from storylens.web import Catalog, create_app  # noqa: E402
 
 TOKEN = "token-for-api-tests"

@@ -39,7 +39,7 @@ _EXPORTS = {
     "analyze": ".pipeline",
     "Analyzed": ".pipeline",
     "open_store": ".store",
-    "ingest": ".store",
+    "ingest": ".ingest",
     "load_schema": ".schemas",
     "normalize": ".normalize",
     "Article": ".model",
@@ -77,13 +77,15 @@ __all__ = [
 ]
 
 
-# Three API functions share their name with a submodule (``storylens.compare`` the
-# function, ``storylens/compare.py`` the module), and Python sets a package's attribute
-# to the submodule whenever that submodule is imported, by anyone. So the submodule
-# itself is made callable: ``storylens.compare(articles)`` calls the API function, and
+# Four API functions share their name with a submodule (``storylens.compare`` the
+# function, ``storylens/compare.py`` the module; ``storylens.ingest`` the function,
+# ``storylens/ingest/`` the readers), and Python sets a package's attribute to the
+# submodule whenever that submodule is imported, by anyone. So the submodule itself is
+# made callable: ``storylens.compare(articles)`` calls the API function, and
 # ``storylens.compare.compare_articles`` is still the module's own function.
 _CALLABLE_MODULES = {
     "compare": (".api", "compare"),
+    "ingest": (".ingestion", "ingest"),
     "cluster": (".api", "cluster"),
     "normalize": (".normalize", "normalize"),
 }
@@ -98,7 +100,7 @@ class _CallableModule(types.ModuleType):
 
 
 class _Package(types.ModuleType):
-    """The storylens package: makes the three submodules above callable when imported."""
+    """The storylens package: makes the four submodules above callable when imported."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _CALLABLE_MODULES and type(value) is types.ModuleType:
@@ -127,8 +129,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from .api import Filed, cluster, compare, quotes, read, sources  # noqa: F811
     from .errors import StorylensError
+    from .ingestion import ingest  # noqa: F811
     from .model import Article, Quote, Rejection, Report, Source, Span, StoryReport
     from .normalize import normalize
     from .pipeline import Analyzed, analyze
     from .schemas import load_schema
-    from .store import ingest, open_store
+    from .store import open_store

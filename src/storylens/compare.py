@@ -10,7 +10,6 @@ sourcing (:mod:`storylens.sourcing`), and returns one :class:`StoryReport`.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +20,7 @@ from .align.quotes import quote_links
 from .analysis import ArticleAnalysis, record_of, story_vectors
 from .conflicts import dates_disagree, find_conflicts
 from .errors import ReportError, VectorSpaceError
+from .ids import story_id
 from .model import (
     Article,
     Fact,
@@ -40,11 +40,6 @@ from .sourcing import sourcing_differences, story_sources
 from .statements import Statement
 
 STORY_LINK = 0.45  # title+lead cosine that puts two articles in one story (seeds, demo, recession)
-
-
-def _story_id(articles: Sequence[Article]) -> str:
-    first = sorted(a.id for a in articles)[0]
-    return "s-" + hashlib.sha256(first.encode()).hexdigest()[:10]
 
 
 def _title(articles: Sequence[Article], results: Sequence[ArticleAnalysis]) -> str:
@@ -85,12 +80,15 @@ def compare_articles(
     timings: dict[str, float] | None = None,
     *,
     analyses: Sequence[ArticleAnalysis] | None = None,
+    story: str | None = None,
 ) -> StoryReport:
     """The claim-by-claim report for articles that tell one story.
 
     From ``analyses`` (records of the articles, :mod:`storylens.analysis`) nothing is
     parsed or embedded; else from ``analyzed``, else the articles are analysed first.
     Either way the report is the same: the records are what the comparison reads.
+    ``story`` is the report's id; by default, that of the story the first article
+    founded (:func:`storylens.ids.story_id`, the clusterer's formula).
     """
     if not articles:
         raise ReportError("no articles to compare; give at least one readable article")
@@ -179,7 +177,7 @@ def compare_articles(
         "possibly_different_events": apart,
     }
     return StoryReport(
-        id=_story_id(articles),
+        id=story or story_id(articles[0].id),
         title=_title(articles, records),
         articles=tuple(r.article for r in records),
         facts=tuple(facts),
@@ -298,20 +296,26 @@ def group_stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
     return list(groups.values())
 
 
-def _stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
+def _stories(results: Sequence[Analyzed]) -> dict[str | None, list[Analyzed]]:
     """Stories by :func:`storylens.cluster.cluster_articles` (event-level stories, wire
-    copies with their original), or by :func:`group_stories` where that is not installed."""
+    copies with their original) under the clusterer's ids, or by :func:`group_stories`
+    (ids None: the founder's) where that is not installed."""
     try:
         from .cluster import cluster_articles
     except ImportError:
-        return group_stories(results)
+        return _unnamed(group_stories(results))
     by_id = {r.article.id: r for r in results}
     if len(by_id) != len(results):
-        return group_stories(results)  # repeated ids: the clusterer's rows would be ambiguous
-    stories: dict[str, list[Analyzed]] = {}
+        # repeated ids: the clusterer's rows would be ambiguous
+        return _unnamed(group_stories(results))
+    stories: dict[str | None, list[Analyzed]] = {}
     for article_id, story in cluster_articles([r.article for r in results]):
         stories.setdefault(story, []).append(by_id[article_id])
-    return list(stories.values())
+    return stories
+
+
+def _unnamed(groups: list[list[Analyzed]]) -> dict[str | None, list[Analyzed]]:
+    return {story_id(group[0].article.id): group for group in groups if group}
 
 
 def compare(
@@ -326,7 +330,10 @@ def compare(
             "no readable articles were given" + (f" ({len(rejected)} rejected)" if rejected else "")
         )
     results = list(analyze(articles, progress=progress))
-    stories = _stories(results) if group else [results]
-    reports = [compare_articles([r.article for r in story], story) for story in stories]
+    stories = _stories(results) if group else {None: results}
+    reports = [
+        compare_articles([r.article for r in members], members, story=story)
+        for story, members in stories.items()
+    ]
     reports.sort(key=lambda s: -len(s.articles))
     return Report(stories=tuple(reports), rejected=tuple(rejected))

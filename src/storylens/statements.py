@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .extract.speakers import NameIndex
@@ -185,7 +185,6 @@ class Statement:
     reported: bool = False  # the main verb is what someone said ("X said it was ...")
     not_only: bool = False  # "not only ... but also": a negation that affirms
     times: tuple[Timex, ...] = ()  # time expressions in the statement (original offsets)
-    span: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -588,7 +587,6 @@ def statements_of(result: Analyzed, timexes: Sequence[Timex] | None = None) -> l
                     reported=reported,
                     not_only=not_only,
                     times=tuple(t for t in timexes if span.start <= t.start and t.end <= span.end),
-                    span=clause,
                 )
             )
     return out

@@ -7,7 +7,8 @@ import time
 import click
 
 from ..errors import InputError
-from ..store import ENV_DB, IngestCounts, ingest, open_store
+from ..ingestion import IngestCounts, ingest
+from ..store import ENV_DB, open_store
 
 
 @click.command("follow")

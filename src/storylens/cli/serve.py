@@ -72,7 +72,8 @@ def serve_command(
 ) -> None:
     """Serve the stories in the store: pages at / and the JSON API at /api.
 
-    The store must exist (made by storylens ingest); serve never creates tables.
+    The store must exist (made by storylens ingest); serve never creates one, but
+    brings an older one's schema up to date (story pages store the analyses they make).
     """
     try:
         import uvicorn
@@ -84,7 +85,7 @@ def serve_command(
             "install it with: pip install 'storylens[web]'"
         ) from exc
     outlets = load_outlets(outlets_csv) if outlets_csv else None
-    store = open_store(db, create=False)
+    store = open_store(db, create=False, upgrade=True)
     token = os.environ.get(token_env) or None
     if token is None:
         click.echo(f"${token_env} is not set: write endpoints are refused", err=True)

@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from ..ingest import iter_inputs
+from ..ingestion import IngestCounts, ingest
 from ..model import Report
 from ..report import RENDERERS
-from ..store import ENV_DB, IngestCounts, ingest, open_store
+from ..store import ENV_DB, open_store
 from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
 
 DB = click.option(
@@ -139,14 +140,25 @@ def stories(
 )
 @click.pass_context
 def show(ctx: click.Context, story: str, db: str | None, fmt: str, output: str | None) -> None:
-    """The claim-by-claim comparison report for STORY (an id from `storylens stories`)."""
-    from ..isolate import report_isolated
-    from ..report import render
+    """The claim-by-claim comparison report for STORY (an id from `storylens stories`).
 
-    with open_store(db, create=False) as store:
+    Read from the analyses stored at ingest; articles stored without a current one
+    (by an older storylens, or with --no-analyze) are analysed now and their
+    analyses stored, so the next show reads them too.
+    """
+    from ..report import render
+    from ..stored import stored_report
+
+    def analysing(n: int) -> None:
+        click.echo(
+            f"analysing {n} article(s) stored without a current analysis (stored for next time)",
+            err=True,
+        )
+
+    with open_store(db, create=False, upgrade=True) as store:
         current = store.story(story)
         articles = store.story_articles(current.id)
-    told, left_out = report_isolated(articles)
+        told, left_out = stored_report(store, articles, analysing=analysing)
     report = replace(told, id=current.id, title=current.title)
     text = render(Report(stories=(report,), rejected=tuple(left_out)), fmt)
     if output:

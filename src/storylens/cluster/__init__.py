@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ..ids import stable_id
 from ..model import Article
-from .clusterer import Assignment, Merge, StoryClusterer, StoryState, stable_id
+from .clusterer import Assignment, Merge, StoryClusterer, StoryState
 from .features import ArticleFeatures, featurize
 from .index import VectorIndex
 from .state import from_state, to_state

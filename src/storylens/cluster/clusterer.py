@@ -26,7 +26,6 @@ renamed; an absorbed id stays valid through :meth:`StoryClusterer.resolve`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -37,6 +36,7 @@ import numpy as np
 
 from ..dedup import DuplicateIndex
 from ..errors import VectorSpaceError
+from ..ids import story_id, topic_id
 from .features import ArticleFeatures
 from .index import VectorIndex
 
@@ -86,10 +86,6 @@ LONE_TOPIC_MARGIN = 0.1
 TOPIC_MERGE_REASON = "an article matched both topics"
 LONE_TOPIC_REASON = "a lone article's topic joined the topic whose mean is nearest it"
 STORIES_MERGED_REASON = "two of their stories were merged"
-
-
-def stable_id(prefix: str, article_id: str) -> str:
-    return prefix + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -275,7 +271,7 @@ class StoryClusterer:
             topic = fits[0]
             topics = [(topic, 1.0)] + [t for t in topics if t[0] != topic]
         else:
-            topic = stable_id("t-", features.id)
+            topic = topic_id(features.id)
             topics = [(topic, 1.0), *topics]
         if stories:
             story, score = stories[0]
@@ -287,7 +283,7 @@ class StoryClusterer:
                 topics = [(story_topic, score)] + [t for t in topics if t[0] != story_topic]
                 topic = story_topic
         else:
-            story, score = stable_id("s-", features.id), 0.0
+            story, score = story_id(features.id), 0.0
         placed = self._place(features, self.resolve(story), topic, score, (), None)
         for other, s in topics[1:MERGE_FANOUT]:
             if s >= TOPIC_MERGE and self._topics_alike(topic, other, features.space):

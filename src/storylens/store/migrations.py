@@ -58,11 +58,17 @@ def _embedder_names(conn: Connection) -> None:
         conn.execute(schema.meta.insert().values(key=SPACE_KEY + space, value=name))
 
 
+def _analyses(conn: Connection) -> None:
+    for table in schema.V5_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial schema", _initial),
     (2, "follow's fetch state and seen links", _fetch_state),
     (3, "full-text search over titles and texts", create_index),
     (4, "vectors tagged with their embedder's name", _embedder_names),
+    (5, "one analysis record per article", _analyses),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

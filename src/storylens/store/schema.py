@@ -63,6 +63,23 @@ stage_outputs = Table(
     PrimaryKeyConstraint("article_id", "stage", "version"),
 )
 
+# One analysis record per article (migration 5): what storylens.analysis.ArticleAnalysis
+# writes, JSON without texts (offsets into articles.text) beside the statements' vectors
+# (raw little-endian float32). ``format`` and ``versions`` (JSON, sorted keys: every stage's
+# version and the embedder's name) say whether the record is current; a stale one is
+# replaced when the article is analysed again.
+article_analyses = Table(
+    "article_analyses",
+    metadata,
+    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", Integer, nullable=False),
+    Column("versions", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("vectors", LargeBinary, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+V5_TABLES = (article_analyses,)
+
 stories = Table(
     "stories",
     metadata,

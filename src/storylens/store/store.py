@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,12 +182,16 @@ def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
         )
 
 
-def open_store(target: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
+def open_store(
+    target: str | os.PathLike[str] | None = None, *, create: bool = True, upgrade: bool = False
+) -> Store:
     """Open the store at a path or URL, creating and migrating it as needed.
 
     A database storylens did not create is refused (:class:`StoreError`) before anything
     is written to it. With ``create=False`` (what reading commands use) nothing is ever
-    created or migrated: the store must exist, at this storylens's schema version.
+    created: the store must exist, and is migrated only with ``upgrade=True`` (the
+    commands that write analyses back: ``show``, ``serve``); else it must be at this
+    storylens's schema version.
     """
     target = resolve_target(target)
     engine = _engine_for(target)  # no connection yet: nothing is written before the checks
@@ -202,7 +206,7 @@ def open_store(target: str | os.PathLike[str] | None = None, *, create: bool = T
     try:
         with engine.connect() as conn:
             applied = check_ownership(conn, shown)
-        if not create:
+        if not create and not (upgrade and applied):
             _check_current(applied, shown)
         else:
             migrate(engine)
@@ -245,7 +249,7 @@ def _check_current(applied: list[int], shown: str) -> None:
 
 
 class Store:
-    """Articles, their stage outputs, stories and their history, in one database."""
+    """Articles, their analyses, stories and their history, in one database."""
 
     def __init__(self, engine: Engine, name: str) -> None:
         self.engine = engine
@@ -303,43 +307,6 @@ class Store:
         with self.engine.connect() as conn:
             return [_article(row._mapping) for row in conn.execute(query)]
 
-    def lacking_outputs(self, ids: Sequence[str], versions: Mapping[str, str]) -> set[str]:
-        """Those of ``ids`` missing the sentences stage, or both quotes and errors, at ``versions``.
-
-        An article whose extraction failed has an ``errors`` output instead of
-        quotes; it is not analysed again until a version changes.
-        """
-        s = schema.stage_outputs.c
-        have: dict[str, set[str]] = {i: set() for i in ids}
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(s.article_id, s.stage, s.version).where(s.article_id.in_(list(ids)))
-            )
-            for row in rows:
-                if versions.get(row.stage) == row.version:
-                    have[row.article_id].add(row.stage)
-        return {
-            i for i, got in have.items() if "sentences" not in got or not got & {"quotes", "errors"}
-        }
-
-    def add_outputs(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Add stage outputs in one transaction; rows already there are left as they are."""
-        if not rows:
-            return
-        with self.engine.begin() as conn:
-            stmt = _insert_ignore(conn, schema.stage_outputs, ["article_id", "stage", "version"])
-            conn.execute(stmt, [dict(r) for r in rows])
-
-    def stage_output(self, article_id: str, stage: str, version: str) -> Any | None:
-        s = schema.stage_outputs.c
-        with self.engine.connect() as conn:
-            payload = conn.execute(
-                select(s.payload).where(
-                    s.article_id == article_id, s.stage == stage, s.version == version
-                )
-            ).scalar_one_or_none()
-        return None if payload is None else json.loads(payload)
-
     def add_rejection(self, rejection: Rejection) -> None:
         """Record a rejected input once (the same origin and reason again changes nothing)."""
         row = {
@@ -359,19 +326,19 @@ class Store:
 
     # ------------------------------------------------------------------ writing one article
     def file_article(self, filed: Mapping[str, Any]) -> None:
-        """Write one article with its stage outputs, features and story, in one transaction.
+        """Write one article with its analysis, features and story, in one transaction.
 
-        ``filed`` holds ready rows: ``article``, ``outputs`` (list), ``features``,
-        ``member``, ``stories`` (rows to upsert), ``merged`` ([(absorbed, into)]) and
-        ``history`` (list). Raises :class:`StoreError` when another writer filed the
+        ``filed`` holds ready rows: ``article``, ``analysis`` (the article_analyses row,
+        or None), ``features``, ``member``, ``stories`` (rows to upsert), ``merged``
+        ([(absorbed, into)]) and ``history`` (list). Raises :class:`StoreError` when another writer filed the
         same arrival number first.
         """
         try:
             with self.engine.begin() as conn:
                 _claim_space(conn, self.name, filed["features"])
                 conn.execute(schema.articles.insert().values(filed["article"]))
-                if filed["outputs"]:
-                    conn.execute(schema.stage_outputs.insert(), list(filed["outputs"]))
+                if filed.get("analysis"):
+                    conn.execute(schema.article_analyses.insert().values(filed["analysis"]))
                 conn.execute(schema.cluster_features.insert().values(filed["features"]))
                 for row in filed["stories"]:
                     _upsert_story(conn, row)
@@ -472,17 +439,6 @@ class Store:
             query = query.where((h.story_id == story_id) | (h.other_id == story_id))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
-
-    def iter_stage_outputs(self, stage: str) -> Iterator[tuple[str, str, Any]]:
-        s = schema.stage_outputs.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(s.article_id, s.version, s.payload)
-                .where(s.stage == stage)
-                .order_by(s.article_id)
-            )
-            for row in rows:
-                yield row.article_id, row.version, json.loads(row.payload)
 
 
 def _article(row: Mapping[Any, Any]) -> Article:

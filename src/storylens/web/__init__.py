@@ -10,7 +10,7 @@ Needs the ``web`` extra: ``pip install 'storylens[web]'``.
 from __future__ import annotations
 
 from .app import create_app
-from .catalog import Catalog, ListedStory, StoryPage, default_reporter
+from .catalog import Catalog, ListedStory, StoryPage
 from .guard import CSP, MAX_BODY, error_body
 from .outlets import OutletInfo, load_outlets
 from .work import HeavyWork
@@ -24,7 +24,6 @@ __all__ = [
     "OutletInfo",
     "StoryPage",
     "create_app",
-    "default_reporter",
     "error_body",
     "load_outlets",
 ]

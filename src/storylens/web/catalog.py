@@ -5,9 +5,13 @@ story count changes, looked at most every ``max_age`` seconds (so a list can be 
 much behind an ingest); a story's compare report is cached under its id and its
 ``updated_at``, so an ingest that touches a story makes its page fresh again.
 
-With ``processes=N`` reports are computed in N worker processes (started on first use,
-with the models loaded there), so the seconds of parsing and embedding never hold the
-server's interpreter while it answers other pages; a worker that dies is replaced.
+A report is made from the analysis records ingest stored (:mod:`storylens.stored`):
+nothing is parsed again. An article without a current record (stored by an older
+storylens, or with ``--no-analyze``) is analysed when its story is first shown, and its
+record written back. With ``processes=N`` reports are computed in N worker processes
+(started on first use, with the models loaded there), so the comparison, and any
+parsing and embedding it needs, never holds the server's interpreter while it answers
+other pages; a worker that dies is replaced.
 """
 
 from __future__ import annotations
@@ -27,23 +31,21 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..errors import ReportError
+from ..analysis import ArticleAnalysis
+from ..errors import ReportError, StoreError
+from ..ingestion import ingest
 from ..isolate import report_isolated
 from ..model import Article, Rejection, StoryReport
-from ..store import Store, StoredStory, content_hash, ingest
+from ..store import Store, StoredStory, content_hash
 from ..store import schema as tables
 from ..store import search as search_store
 from ..store.store import story_from_row
+from ..stored import report_from_analyses, save_analyses, stored_analyses
 
 log = logging.getLogger(__name__)
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
-
-
-def default_reporter(articles: Sequence[Article]) -> StoryReport:
-    from ..compare import compare_articles
-
-    return compare_articles(articles)
+Told = tuple[StoryReport, list[Rejection], list[ArticleAnalysis]]
 
 
 def _watch_parent(parent: int) -> None:
@@ -57,9 +59,16 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="storylens-parent-watch", daemon=True).start()
 
 
-def _report(reporter: Reporter, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
-    """What a report process runs (a module-level function, so it can be sent there)."""
-    return report_isolated(articles, reporter)
+def _report(
+    reporter: Reporter | None, articles: list[Article], found: dict[str, ArticleAnalysis]
+) -> Told:
+    """What a report process runs (a module-level function, so it can be sent there): the
+    report from the stored records ``found`` (with the records it had to make), or, with
+    a ``reporter``, the reporter's."""
+    if reporter is None:
+        return report_from_analyses(articles, found)
+    report, left_out = report_isolated(articles, reporter)
+    return report, left_out, []
 
 
 @dataclass(frozen=True)
@@ -80,12 +89,16 @@ class StoryPage:
 
 
 class Catalog:
-    """Read access for the web layer, plus the one write path (ingest under a lock)."""
+    """Read access for the web layer, plus the write paths (ingest under a lock, and the
+    analyses a report had to make).
+
+    ``reporter`` replaces the report from stored analyses by a function of a story's
+    articles (tests use it to count or slow reports)."""
 
     def __init__(
         self,
         store: Store,
-        reporter: Reporter = default_reporter,
+        reporter: Reporter | None = None,
         cache_size: int = 256,
         max_age: float = 2.0,
         processes: int = 0,
@@ -285,7 +298,10 @@ class Catalog:
             if self.cached_report(story) is None:
                 break  # that computation failed: try ourselves
         try:
-            told, left_out = self._told(self.articles(story.id))
+            articles = self.articles(story.id)
+            found = {} if self.reporter is not None else stored_analyses(self.store, articles)[0]
+            told, left_out, fresh = self._told(articles, found)
+            self._save(story.id, fresh)
             for rejection in left_out:
                 log.warning(
                     "story %s: %s left out: %s", story.id, rejection.origin, rejection.detail
@@ -302,19 +318,34 @@ class Catalog:
             if event is not None:
                 event.set()
 
-    def _told(self, articles: list[Article]) -> tuple[StoryReport, list[Rejection]]:
-        """The report and the articles left out, in a worker process when there are any."""
+    def _save(self, story_id: str, fresh: list[ArticleAnalysis]) -> None:
+        """Store the records a report made; the report stands if the store refuses them."""
+        if not fresh:
+            return
+        try:
+            save_analyses(self.store, fresh)
+        except StoreError as exc:
+            log.warning(
+                "story %s: the %d new analyses were not stored: %s", story_id, len(fresh), exc
+            )
+        else:
+            log.info("story %s: analysed and stored %d article(s)", story_id, len(fresh))
+
+    def _told(self, articles: list[Article], found: dict[str, ArticleAnalysis]) -> Told:
+        """The report, the articles left out and the records made for it, in a worker
+        process when there are any."""
         if self.processes <= 0:
-            return report_isolated(articles, self.reporter)
+            return _report(self.reporter, articles, found)
         for _attempt in range(2):
             try:
-                return self._process_pool().submit(_report, self.reporter, articles).result()
+                pool = self._process_pool()
+                return pool.submit(_report, self.reporter, articles, found).result()
             except BrokenProcessPool:
                 log.warning("a report process died (out of memory?); starting a new one")
                 self._reset_pool()
             except (pickle.PicklingError, AttributeError, TypeError) as exc:
                 log.warning("the reporter cannot go to a process (%s); reporting here", exc)
-                return report_isolated(articles, self.reporter)
+                return _report(self.reporter, articles, found)
         raise ReportError(
             "the report process died twice on this story (out of memory?); "
             "start the server with more memory or fewer --report-workers"

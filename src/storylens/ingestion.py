@@ -1,5 +1,6 @@
 """Idempotent, crash-safe ingest: read, analyse, cluster and store, article by article.
 
+The pipelines run here; the store (:mod:`storylens.store`) only keeps the rows.
 ``ingest(store, items)`` runs, for each window of :data:`WINDOW` inputs:
 
 1. rejections are recorded (once per origin and reason), and every article passes
@@ -8,13 +9,13 @@
    and text, or the same text under another id) counts as a duplicate and is
    skipped; the same id with a different text is rejected (``id_conflict``);
 3. the new articles' features are computed in one batch (:func:`storylens.cluster.featurize`);
-4. new articles are analysed (:func:`storylens.pipeline.analyze`: normalisation,
-   spaCy, sentences, quotes, sources) unless ``analyze=False``; stored articles
-   that lack this version's stage outputs (ingested with ``analyze=False``, or
-   before a stage's version was bumped) are analysed too, and only their
-   outputs are added;
+4. new articles are analysed into their records (:mod:`storylens.analysis`:
+   normalisation, spaCy, sentences, quotes, sources, entities, time expressions,
+   statements and their vectors) unless ``analyze=False``; stored articles without
+   a current record (ingested with ``analyze=False``, or before a stage's version
+   was bumped) are analysed too, and only their records are written;
 5. each new article is filed with the clusterer (:func:`file_article`) and
-   written, with its stage outputs and story, in its own transaction.
+   written, with its record and story, in its own transaction.
 
 An article that fails in any stage (featurising, analysis, a write the store refuses
 for that article alone) is recorded as a rejection with its reason and the run goes
@@ -36,11 +37,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
-from ..errors import MissingDependency, ModelError, StoreError, VectorSpaceError
-from ..ingest.clean import checked
-from ..model import Article, Rejection
-from .rows import features_row, story_row
-from .store import Store, content_hash, dumps, now
+from .analysis import RECORD_FORMAT, ArticleAnalysis, current_versions
+from .errors import MissingDependency, ModelError, StoreError, VectorSpaceError
+from .ingest.clean import checked
+from .model import Article, Rejection
+from .store import Store, content_hash
+from .store.analyses import analysis_row, put_analyses, stale_analyses
+from .store.rows import features_row, story_row
+from .store.store import now
 
 # Failures of the run, not of one article: the store itself, vectors of another embedder
 # than the store's, a missing model or package. They stop the run (a rerun resumes);
@@ -50,8 +54,6 @@ NOT_THE_ARTICLE = (StoreError, VectorSpaceError, ModelError, MissingDependency)
 # Inputs read, featurised and filed together (the batch size of
 # storylens.cluster.cluster_levels); the features do not depend on it.
 WINDOW = 64
-# Bump a stage's version when its output changes; old rows stay, keyed by version.
-STAGE_VERSIONS = {"normalize": "1", "sentences": "1", "quotes": "6", "sources": "6", "errors": "1"}
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
@@ -101,7 +103,7 @@ class IngestCounts:
 
 def restore_clusterer(store: Store) -> Clusterer:
     """The real clusterer, as it stood after the last article the store holds."""
-    from ..cluster import from_state
+    from .cluster import from_state
 
     return from_state(store.cluster_state())
 
@@ -120,7 +122,7 @@ def file_article(
     article: Article,
     features: Any,
     normalized_text: str,
-    outputs: Mapping[str, Any],
+    record: ArticleAnalysis | None,
 ) -> Any:
     """Add one article to the clusterer and write everything about it in one transaction.
 
@@ -160,16 +162,7 @@ def file_article(
                 "normalized_text": normalized_text,
                 "ingested_at": at,
             },
-            "outputs": [
-                {
-                    "article_id": article.id,
-                    "stage": stage,
-                    "version": STAGE_VERSIONS.get(stage, "1"),
-                    "payload": dumps(payload),
-                    "created_at": at,
-                }
-                for stage, payload in outputs.items()
-            ],
+            "analysis": None if record is None else record_row(record),
             "features": features_row(features),
             "stories": stories,
             "member": {
@@ -232,13 +225,19 @@ def _timed(items: Iterable[Any], stage: str, timer: Timer | None) -> Iterator[An
         yield item
 
 
+def record_row(record: ArticleAnalysis) -> dict[str, Any]:
+    """The article_analyses row of a record."""
+    payload, vectors = record.to_payload()
+    return analysis_row(record.article.id, record.format, record.versions, payload, vectors)
+
+
 def _analyses(
     articles: Sequence[Article], analyze: bool, timer: Timer | None, reject: Rejecter
-) -> Iterator[tuple[Article, str, dict[str, Any]]]:
-    """(article, normalised text, stage outputs) for each article that could be analysed,
-    in order; the others go to ``reject``."""
+) -> Iterator[tuple[Article, str, ArticleAnalysis | None]]:
+    """(article, normalised text, record) for each article that could be analysed, in
+    order (no record with ``analyze=False``); the others go to ``reject``."""
     if not analyze:
-        from ..normalize import normalize
+        from .normalize import normalize
 
         for article in articles:
             clock = time.perf_counter()
@@ -249,28 +248,20 @@ def _analyses(
                 continue
             if timer is not None:
                 timer("normalize", time.perf_counter() - clock)
-            yield article, norm.text, {"normalize": _normalize_output(norm)}
+            yield article, norm.text, None
         return
-    from ..pipeline import analyze as run_analysis
+    from .analysis import record_of
+    from .pipeline import analyze as run_analysis
 
-    for result in run_analysis(articles, keep_docs=False, on_reject=reject, timer=timer):
-        outputs: dict[str, Any] = {
-            "normalize": _normalize_output(result.norm),
-            "sentences": [[s.start, s.end, s.paragraph, s.truncated] for s in result.sentences],
-        }
-        if result.error is not None:
-            outputs["errors"] = {"extract": result.error}
-        else:
-            outputs["quotes"] = [q.to_dict() for q in result.quotes]
-            outputs["sources"] = [s.to_dict() for s in result.sources]
-        yield result.article, result.norm.text, outputs
-
-
-def _normalize_output(norm: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"repairs": [r.to_dict() for r in norm.repairs]}
-    if norm.cleaned:
-        out["cleaned"] = [r.to_dict() for r in norm.cleaned]
-    return out
+    for result in run_analysis(articles, on_reject=reject, timer=timer):
+        try:
+            record = record_of(result, timer)
+        except NOT_THE_ARTICLE:
+            raise
+        except Exception as exc:  # a statement or embedding bug on one article
+            reject(_failed(result.article, "making the analysis record", exc))
+            continue
+        yield result.article, result.norm.text, record
 
 
 def _failed(article: Article, stage: str, exc: BaseException) -> Rejection:
@@ -285,25 +276,14 @@ def _failed(article: Article, stage: str, exc: BaseException) -> Rejection:
 def _backfill(
     store: Store, stored: Sequence[Article], timer: Timer | None, reject: Rejecter
 ) -> int:
-    """Analyse stored articles that lack this version's stage outputs; return how many."""
-    lacking = store.lacking_outputs([a.id for a in stored], STAGE_VERSIONS)
-    todo = [a for a in stored if a.id in lacking]
+    """Analyse stored articles without a current record; return how many."""
+    stale = stale_analyses(store, [a.id for a in stored], RECORD_FORMAT, current_versions())
+    todo = [a for a in stored if a.id in stale]
     done = 0
-    for article, _, outputs in _analyses(todo, True, timer, reject):
-        at = now()
-        store.add_outputs(
-            [
-                {
-                    "article_id": article.id,
-                    "stage": stage,
-                    "version": STAGE_VERSIONS.get(stage, "1"),
-                    "payload": dumps(payload),
-                    "created_at": at,
-                }
-                for stage, payload in outputs.items()
-            ]
-        )
-        done += 1
+    for _, _, record in _analyses(todo, True, timer, reject):
+        if record is not None:
+            put_analyses(store, [record_row(record)])
+            done += 1
     return done
 
 
@@ -342,9 +322,10 @@ def ingest(
     clusterer: Clusterer | None = None,
     window: int = WINDOW,
 ) -> IngestCounts:
-    """Store every new article in ``items`` with its analysis and story; see the module doc."""
+    """Store every new article in ``items`` with its analysis record and story; see the
+    module doc."""
     if featurizer is None:
-        from ..cluster import featurize
+        from .cluster import featurize
 
         featurizer = featurize
     if clusterer is None:
@@ -400,12 +381,12 @@ def ingest(
         if not new:
             continue
         features = _features(featurizer, new, timer, reject)
-        for article, normalized, outputs in _analyses(
+        for article, normalized, record in _analyses(
             [a for a in new if a.id in features], analyze, timer, reject
         ):
             clock = time.perf_counter()
             try:
-                file_article(store, clusterer, article, features[article.id], normalized, outputs)
+                file_article(store, clusterer, article, features[article.id], normalized, record)
             except NOT_THE_ARTICLE:
                 raise  # another writer, the store failing, another embedder: a rerun resumes
             except Exception as exc:
@@ -420,3 +401,15 @@ def ingest(
             if progress is not None:
                 progress(counts)
     return counts
+
+
+__all__ = [
+    "WINDOW",
+    "Clusterer",
+    "IngestCounts",
+    "file_article",
+    "ingest",
+    "record_row",
+    "restore_clusterer",
+    "story_title",
+]
