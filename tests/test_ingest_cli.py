@@ -181,3 +181,70 @@ def test_articles_stored_without_analysis_are_analysed_by_a_later_run(tmp_path: 
     assert "analysed again" not in third.stderr
     with open_store(db_file) as store:
         assert store.count("article_analyses") == rows == 4
+
+
+def _show_json(runner: CliRunner, db_file: Path | str) -> tuple[dict, str]:  # type: ignore[type-arg]
+    (story,) = json.loads(
+        runner.invoke(cli, ["stories", "--db", str(db_file), "--format", "json"]).stdout
+    )
+    shown = runner.invoke(cli, ["show", story["id"], "--db", str(db_file), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    return json.loads(shown.stdout), shown.stderr
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storylens.pipeline as pipeline
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("an article was parsed again")
+
+    monkeypatch.setattr(pipeline, "analyze", refuse)
+
+
+def test_show_reads_the_stored_records_and_parses_nothing(
+    stored: tuple[Path, CliRunner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from storylens.compare import compare_articles
+    from storylens.model import Report
+    from storylens.report import report_to_dict
+
+    db_file, runner = stored
+    with open_store(db_file) as store:
+        (listed,) = store.stories()
+        articles = store.story_articles(listed.id)
+    from_text = replace(compare_articles(articles), id=listed.id, title=listed.title)
+    _no_parsing(monkeypatch)
+    report, err = _show_json(runner, db_file)
+    assert "analysing" not in err
+    assert report == json.loads(json.dumps(report_to_dict(Report(stories=(from_text,)))))
+
+
+def test_show_analyses_and_stores_what_an_older_ingest_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store written without records (--no-analyze, or by storylens before schema 5,
+    or with a stale stage version) still shows; the records made are kept."""
+    import sqlalchemy as sa
+
+    runner = CliRunner()
+    db_file = tmp_path / "old.db"
+    args = ["ingest", str(demo_corpus()), "--db", str(db_file), "--no-analyze"]
+    assert runner.invoke(cli, args).exit_code == 0
+    with open_store(db_file) as store, store.engine.begin() as conn:  # back to schema 4
+        conn.execute(sa.text("DROP TABLE article_analyses"))
+        conn.execute(sa.text("DELETE FROM schema_migrations WHERE version = 5"))
+    first, err = _show_json(runner, db_file)
+    assert "analysing 4 article(s) stored without a current analysis" in err
+    assert len(_records(db_file)) == 4
+    with open_store(db_file) as store, store.engine.begin() as conn:  # one stage moved on
+        conn.execute(
+            sa.text("UPDATE article_analyses SET versions = :v WHERE article_id = :a"),
+            {"v": json.dumps({**current_versions(), "quotes": "0"}), "a": "courier"},
+        )
+    again, err = _show_json(runner, db_file)
+    assert "analysing 1 article(s)" in err and again == first
+    _no_parsing(monkeypatch)
+    last, err = _show_json(runner, db_file)
+    assert "analysing" not in err and last == first

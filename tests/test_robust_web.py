@@ -226,8 +226,12 @@ def test_one_computation_per_report_however_many_ask(store_path: Path) -> None:
     store.close()
 
 
-def test_reports_computed_in_a_process_of_their_own(store_path: Path) -> None:
-    """What `storylens serve` does: the real compare runs in a worker process."""
+def test_reports_computed_in_a_process_of_their_own(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `storylens serve` does: the real compare runs in a worker process; the
+    analyses it had to make (the store was filled with --no-analyze) are stored, and the
+    next server reads them instead of parsing again."""
     store = open_store(store_path)
     catalog = Catalog(store, processes=1)
     try:
@@ -243,6 +247,17 @@ def test_reports_computed_in_a_process_of_their_own(store_path: Path) -> None:
             page = client.get(f"/stories/{story.id}")
             assert page.status_code == 200 and "Ostvale" in page.text
         assert catalog._pool is not None  # the report went to the worker
+        assert store.count("article_analyses") == 3
+        import storylens.pipeline
+
+        def refuse(*_: Any, **__: Any) -> Any:
+            raise AssertionError("an article was parsed again")
+
+        monkeypatch.setattr(storylens.pipeline, "analyze", refuse)
+        from storylens.report.json import story_to_dict
+
+        again = Catalog(store).report(story.id)
+        assert json.loads(json.dumps(story_to_dict(again))) == report["stories"][0]
     finally:
         catalog.close()
         store.close()

@@ -101,7 +101,7 @@ def stories(
     """List the stories in the store, most recently updated first."""
     after = since.isoformat() if since else None
     out = TableOutput("stories", fmt, output) if fmt in ("jsonl", "csv", "parquet") else None
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, upgrade=True) as store:
         rows = [s.to_dict() for s in store.stories(since=after, limit=limit)]
     if out is not None:
         with out:

@@ -189,9 +189,9 @@ def open_store(
 
     A database storylens did not create is refused (:class:`StoreError`) before anything
     is written to it. With ``create=False`` (what reading commands use) nothing is ever
-    created: the store must exist, and is migrated only with ``upgrade=True`` (the
-    commands that write analyses back: ``show``, ``serve``); else it must be at this
-    storylens's schema version.
+    created: the store must exist, and an older one is migrated only with
+    ``upgrade=True`` (``stories``, and ``show`` and ``serve``, which write analyses back;
+    the migrations only add); else it must be at this storylens's schema version.
     """
     target = resolve_target(target)
     engine = _engine_for(target)  # no connection yet: nothing is written before the checks
