@@ -260,14 +260,18 @@ def test_api_functions_on_the_demo() -> None:
     _validate("report", report.to_dict())
 
 
-def test_api_names_shared_with_submodules_stay_callable() -> None:
+def test_api_names_shared_with_submodules_stay_callable(tmp_path: Path) -> None:
     """``import storylens.compare`` (the module) must not hide ``storylens.compare()``."""
     code = (
         "import storylens.compare, storylens.cluster, storylens.normalize, storylens\n"
         "assert callable(storylens.compare) and callable(storylens.cluster)\n"
         "assert storylens.compare.compare_articles is not None\n"
         "print(storylens.normalize('a  b').text)\n"
+        "import storylens.ingest.clean\n"  # the readers' package, named as ingest()
+        "assert callable(storylens.ingest) and storylens.ingest.read_inputs is not None\n"
+        f"store = storylens.open_store({str(tmp_path / 's.db')!r})\n"
+        "print(storylens.ingest(store, []).to_dict())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "a b"
+    assert out.stdout.split("\n")[:2] == ["a b", "{'new': 0, 'duplicate': 0, 'rejected': 0}"]

@@ -33,7 +33,8 @@ DB = click.option(
     default=True,
     show_default=True,
     help="--no-analyze stores only what clustering needs (text, normalised text, features); "
-    "quotes and sources are then found when a story is shown.",
+    "the articles are then analysed, and their analyses stored, the first time their story "
+    "is shown.",
 )
 @PROGRESS
 @click.pass_context
@@ -46,7 +47,9 @@ def ingest_command(
 ) -> None:
     """Add the articles in INPUT... to the store and file each under its story.
 
-    Articles already stored (same id, or the same text) are counted as
+    Each article is analysed once, here, and its analysis stored with it (sentences,
+    quotes, sources, statements and their vectors), so `show` and the web pages
+    parse nothing again. Articles already stored (same id, or the same text) are counted as
     duplicates and left alone, so running it again changes nothing; a run
     that was stopped resumes where it left off. Exits 1 when some inputs were
     rejected (each is printed on stderr and kept in the store).
