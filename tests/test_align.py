@@ -108,8 +108,6 @@ def _stub(n: int, article: str, words: set[str]) -> Statement:
         start=0,
         end=1,
         text="x",
-        norm_start=0,
-        norm_end=1,
         context=False,
         words=frozenset(words),
         entities=frozenset(),

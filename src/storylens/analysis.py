@@ -326,7 +326,7 @@ def _number(n: Number) -> list[Any]:
 
 def _statement(s: Statement) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "span": [s.start, s.end, s.norm_start, s.norm_end],
+        "span": [s.start, s.end],
         "words": sorted(s.words),
         "tokens": " ".join(s.tokens),
         "verb": s.verb,
@@ -420,7 +420,7 @@ def _read_statement(
     row: Mapping[str, Any], index: int, article: Article, timexes: Sequence[Timex]
 ) -> Statement:
     text = article.text
-    start, end, norm_start, norm_end = (int(v) for v in row["span"])
+    start, end = (int(v) for v in row["span"])
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"statement {start}-{end} is outside the text")
     actor_span = row.get("actor_span")
@@ -431,8 +431,6 @@ def _read_statement(
         start=start,
         end=end,
         text=text[start:end],
-        norm_start=norm_start,
-        norm_end=norm_end,
         context=bool(row.get("context", 0)),
         words=frozenset(row["words"]),
         entities=frozenset(row.get("entities", ())),

@@ -157,13 +157,15 @@ _STOP = frozenset(
 
 @dataclass(frozen=True)
 class Statement:
+    """One claim with the features alignment and the conflict rules read: plain data, every
+    offset into the article's original text, so it is stored in the article's analysis
+    record (:mod:`storylens.analysis`) and compared with no parse."""
+
     id: str
     article: str
     start: int  # original offsets
     end: int
     text: str
-    norm_start: int
-    norm_end: int
     context: bool
     words: frozenset[str]
     entities: frozenset[str]
@@ -564,8 +566,6 @@ def statements_of(result: Analyzed, timexes: Sequence[Timex] | None = None) -> l
                     start=span.start,
                     end=span.end,
                     text=span.text,
-                    norm_start=s_char,
-                    norm_end=e_char,
                     context=bool(_CONTEXT.search(text_norm)),
                     words=_content_words(clause),
                     entities=_entities(clause, names, ents),
