@@ -353,42 +353,51 @@ def _statement(s: Statement) -> dict[str, Any]:
     return row
 
 
-def _read(body: Mapping[str, Any], raw: bytes, article: Article) -> ArticleAnalysis:
-    text = article.text
+class _Text:
+    """The article's text, cut at a record's offsets (checked: a span outside the text
+    means the record is damaged)."""
 
-    def span(row: Sequence[int] | None) -> Span | None:
-        if row is None:
-            return None
-        start, end = int(row[0]), int(row[1])
-        if not 0 <= start <= end <= len(text):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def cut(self, start: int, end: int) -> str:
+        if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span {start}-{end} is outside the text")
-        return Span(start, end, text[start:end])
+        return self.text[start:end]
 
-    def must(row: Sequence[int]) -> Span:
-        found = span(row)
-        assert found is not None
-        return found
+    def span(self, row: Sequence[int]) -> Span:
+        start, end = int(row[0]), int(row[1])
+        return Span(start, end, self.cut(start, end))
 
+    def maybe(self, row: Sequence[int] | None) -> Span | None:
+        return None if row is None else self.span(row)
+
+
+def _read(body: Mapping[str, Any], raw: bytes, article: Article) -> ArticleAnalysis:
+    text = _Text(article.text)
     timexes = tuple(
-        Timex(int(a), int(b), text[a:b], kind, value) for a, b, kind, value in body["timexes"]
+        Timex(int(a), int(b), text.cut(a, b), kind, value) for a, b, kind, value in body["timexes"]
     )
     statements = tuple(
-        _read_statement(row, k, article, timexes) for k, row in enumerate(body["statements"])
+        _read_statement(row, k, article, text, timexes) for k, row in enumerate(body["statements"])
     )
     dim = int(body["vectors"]["dim"])
     vectors = np.frombuffer(raw, dtype="<f4").astype(np.float32)
     if dim <= 0 or vectors.size != dim * len(statements):
         raise ValueError(f"{vectors.size} vector values for {len(statements)} statements of {dim}")
+    sentences = []
+    for start, end, paragraph, truncated in body["sentences"]:
+        found = text.span((start, end))
+        sentences.append(
+            Sentence(found.start, found.end, found.text, int(paragraph), bool(truncated))
+        )
     return ArticleAnalysis(
         article=article,
-        versions=dict(body["versions"]),
-        sentences=tuple(
-            Sentence(s.start, s.end, s.text, int(p), bool(t))
-            for s, p, t in ((must(row[:2]), row[2], row[3]) for row in body["sentences"])
-        ),
+        versions={str(k): str(v) for k, v in body["versions"].items()},
+        sentences=tuple(sentences),
         quotes=tuple(
-            Quote(article.id, must(c), span(src), speaker, span(cue), bool(d), bool(u))
-            for c, src, speaker, cue, d, u in body["quotes"]
+            Quote(article.id, text.span(c), text.maybe(src), who, text.maybe(cue), bool(d), bool(u))
+            for c, src, who, cue, d, u in body["quotes"]
         ),
         sources=tuple(
             Source(
@@ -396,15 +405,15 @@ def _read(body: Mapping[str, Any], raw: bytes, article: Article) -> ArticleAnaly
                 name,
                 kind,
                 role,
-                tuple(must(m) for m in mentions),
+                tuple(text.span(m) for m in mentions),
                 int(quotes),
-                span(non_response),
+                text.maybe(non_response),
                 via,
             )
             for name, kind, role, mentions, quotes, non_response, via in body["sources"]
         ),
         entities=tuple(
-            Entity(int(e[0]), int(e[1]), e[2], e[3] if len(e) > 3 else text[e[0] : e[1]])
+            Entity(int(e[0]), int(e[1]), e[2], e[3] if len(e) > 3 else text.cut(e[0], e[1]))
             for e in body["entities"]
         ),
         timexes=timexes,
@@ -417,12 +426,9 @@ def _read(body: Mapping[str, Any], raw: bytes, article: Article) -> ArticleAnaly
 
 
 def _read_statement(
-    row: Mapping[str, Any], index: int, article: Article, timexes: Sequence[Timex]
+    row: Mapping[str, Any], index: int, article: Article, text: _Text, timexes: Sequence[Timex]
 ) -> Statement:
-    text = article.text
     start, end = (int(v) for v in row["span"])
-    if not 0 <= start <= end <= len(text):
-        raise ValueError(f"statement {start}-{end} is outside the text")
     actor_span = row.get("actor_span")
     verb_span = row.get("verb_span")
     return Statement(
@@ -430,7 +436,7 @@ def _read_statement(
         article=article.id,
         start=start,
         end=end,
-        text=text[start:end],
+        text=text.cut(start, end),
         context=bool(row.get("context", 0)),
         words=frozenset(row["words"]),
         entities=frozenset(row.get("entities", ())),
@@ -450,7 +456,7 @@ def _read_statement(
         headline=bool(row.get("headline", 0)),
         tokens=tuple(row["tokens"].split()),
         persons=tuple(
-            NameMention(text[a:b], int(a), int(b), name, given, surname)
+            NameMention(text.cut(a, b), int(a), int(b), name, given, surname)
             for a, b, name, given, surname in row.get("persons", ())
         ),
         verb_span=(int(verb_span[0]), int(verb_span[1])) if verb_span else None,
