@@ -90,7 +90,7 @@ class IngestCounts:
     new: int = 0
     duplicate: int = 0
     rejected: int = 0
-    analyzed: int = 0  # stored articles analysed again (missing or older stage outputs)
+    analyzed: int = 0  # stored articles analysed again (no record, or a stale one)
     rejections: list[Rejection] = field(default_factory=list)
 
     @property

@@ -52,6 +52,9 @@ articles = Table(
     Column("ingested_at", Text, nullable=False),
 )
 
+# Per-stage outputs (normalize, sentences, quotes, sources), written by storylens before
+# schema 5 and read by nothing now: article_analyses replaced them. Kept so old stores
+# open unchanged.
 stage_outputs = Table(
     "stage_outputs",
     metadata,
