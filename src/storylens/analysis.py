@@ -181,7 +181,9 @@ class ArticleAnalysis:
 
 
 def record_of(result: Analyzed, timer: Timer | None = None) -> ArticleAnalysis:
-    """The record of one analysed article (its ``doc`` is needed, not kept)."""
+    """The record of one analysed article (its ``doc`` is needed, not kept);
+    ``timer(stage, seconds)`` is charged "statements" (time expressions included) and
+    "statement_vectors"."""
     from .align.embed import embed_statements, statement_embedder_name
     from .extract.timex import find_timexes
     from .statements import statements_of
@@ -198,7 +200,7 @@ def record_of(result: Analyzed, timer: Timer | None = None) -> ArticleAnalysis:
     name = statement_embedder_name()
     vectors = np.asarray(embed_statements([s.text for s in statements]), dtype=np.float32)
     if timer is not None:
-        timer("embed", time.perf_counter() - tick)
+        timer("statement_vectors", time.perf_counter() - tick)
     return ArticleAnalysis(
         article=result.article,
         versions={**STAGE_VERSIONS, "vectors": name},

@@ -113,7 +113,7 @@ def compare_articles(
     t_statements = spent.get("statements", 0.0)
     clock = time.perf_counter()
     vectors = story_vectors(records)
-    t_embed = spent.get("embed", 0.0) + time.perf_counter() - clock
+    t_embed = spent.get("statement_vectors", 0.0) + time.perf_counter() - clock
     clock = time.perf_counter()
     names = StoryNames.build(records)  # quote groups come first: they link statements
     quotes = group_quotes([q for r in records for q in r.quotes], texts, names)

@@ -7,7 +7,6 @@ import time
 import click
 
 from ..errors import InputError
-from ..ingestion import IngestCounts, ingest
 from ..store import ENV_DB, open_store
 
 
@@ -87,6 +86,8 @@ def follow_command(
             f"follow needs the web extra ({exc.name} is missing); "
             "install it with: pip install 'storylens[web]'"
         ) from exc
+    from ..ingestion import IngestCounts, ingest  # the analysis and its models
+
     feed_urls = read_targets(targets)
     rejected = 0
     with open_store(db) as store:

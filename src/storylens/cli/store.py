@@ -7,15 +7,18 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..ingest import iter_inputs
-from ..ingestion import IngestCounts, ingest
 from ..model import Report
 from ..report import RENDERERS
 from ..store import ENV_DB, open_store
 from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
+
+if TYPE_CHECKING:
+    from ..ingestion import IngestCounts
 
 DB = click.option(
     "--db",
@@ -54,6 +57,8 @@ def ingest_command(
     that was stopped resumes where it left off. Exits 1 when some inputs were
     rejected (each is printed on stderr and kept in the store).
     """
+    from ..ingestion import ingest  # the analysis and its models: loaded for ingest only
+
     show = sys.stderr.isatty() if progress is None else progress
 
     def tick(counts: IngestCounts) -> None:
