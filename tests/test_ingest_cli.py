@@ -248,3 +248,24 @@ def test_show_analyses_and_stores_what_an_older_ingest_left_out(
     _no_parsing(monkeypatch)
     last, err = _show_json(runner, db_file)
     assert "analysing" not in err and last == first
+
+
+def test_show_stands_when_the_store_refuses_the_new_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import storylens.stored as stored
+    from storylens.errors import StoreError
+
+    runner = CliRunner()
+    db_file = tmp_path / "busy.db"
+    args = ["ingest", str(demo_corpus()), "--db", str(db_file), "--no-analyze"]
+    assert runner.invoke(cli, args).exit_code == 0
+
+    def refuse(*_: object) -> None:
+        raise StoreError("made-up: the database is locked")
+
+    monkeypatch.setattr(stored, "put_analyses", refuse)
+    report, err = _show_json(runner, db_file)
+    assert report["stories"][0]["facts"] and "analysing 4 article(s)" in err
+    assert "made-up: the database is locked" in caplog.text
+    assert _records(db_file) == {}

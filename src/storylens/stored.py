@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 
 from .analysis import RECORD_FORMAT, ArticleAnalysis, analyse_articles, current_versions
-from .errors import RecordError
+from .errors import RecordError, StoreError
 from .isolate import report_isolated
 from .model import Article, Rejection, StoryReport
 from .store import Store
@@ -81,12 +81,18 @@ def stored_report(
     analysing: Callable[[int], None] | None = None,
 ) -> tuple[StoryReport, list[Rejection]]:
     """The report of a stored story's ``articles`` from their records, analysing (and
-    storing) the ones without a current record; ``analysing(n)`` is told how many."""
+    storing) the ones without a current record; ``analysing(n)`` is told how many.
+
+    A store that refuses the new records (another writer holding it past the busy
+    timeout, a read-only file) costs the next report the same analysis, not this one."""
     found, missing = stored_analyses(store, articles)
     if missing and analysing is not None:
         analysing(len(missing))
     report, left_out, fresh = report_from_analyses(articles, found)
-    save_analyses(store, fresh)
+    try:
+        save_analyses(store, fresh)
+    except StoreError as exc:
+        log.warning("the %d new analyses were not stored: %s", len(fresh), exc)
     return report, left_out
 
 
