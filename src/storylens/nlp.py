@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import os
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -229,7 +228,7 @@ class MiniLMEmbedder:
         _check_file(onnx_path, ONNX_SHA256, EMBEDDER_INSTALL)
         _check_file(tok_path, TOKENIZER_SHA256, STORYLENS_REINSTALL)
         self.max_tokens = max_tokens
-        self.threads = max(1, threads or default_threads())
+        self._threads = threads
         self.tokenizer = Tokenizer.from_file(str(tok_path))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
@@ -245,6 +244,12 @@ class MiniLMEmbedder:
         self._inputs = {i.name for i in self.session.get_inputs()}
         width = self.session.get_outputs()[0].shape[-1]
         self.dim = width if isinstance(width, int) else int(self._one([101, 102]).shape[0])
+
+    @property
+    def threads(self) -> int:
+        """Texts embedded side by side: as given, else :func:`default_threads` at call time
+        (one in a ``--jobs`` worker)."""
+        return max(1, self._threads or default_threads())
 
     def _one(self, ids: Sequence[int]) -> np.ndarray:
         """The mean-pooled, unnormalised vector of one text's token ids."""
@@ -263,22 +268,23 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # longest first, so that the threads run out of work at about the same time
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
-        if self.threads == 1 or len(ids) == 1:
+        threads = self.threads
+        if threads == 1 or len(ids) == 1:
             for i in order:
                 out[i] = self._one(ids[i])
         else:
-            with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
                 for i, vec in zip(order, pool.map(lambda i: self._one(ids[i]), order), strict=True):
                     out[i] = vec
         return unit_rows(out)
 
 
 def default_threads() -> int:
-    """The cores this process may use (a container's share, not the host's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+    """The cores this process may use (a container's share, not the host's count), one in
+    a ``--jobs`` worker (:func:`storylens.parallel.default_threads`)."""
+    from .parallel import default_threads as threads
+
+    return threads()
 
 
 @lru_cache(maxsize=1)
