@@ -14,31 +14,45 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ReportError, StorylensError
 from .model import Article, Rejection, Report, StoryReport
 
+if TYPE_CHECKING:
+    from .cluster import ArticleFeatures
+
 log = logging.getLogger(__name__)
 R = TypeVar("R")
+T = TypeVar("T")
 
 
-def _rejection(article: Article, step: str, exc: BaseException) -> Rejection:
+def _rejection(origin: str, step: str, exc: BaseException) -> Rejection:
     return Rejection(
-        article.origin or article.id,
+        origin,
         "analysis",
         f"{step} failed on this article ({type(exc).__name__}: {exc}); it was left out and "
         "the rest went on (please report this article to the storylens developers)",
     )
 
 
+def _origin_of(article: Any) -> str:
+    return str(article.origin or article.id)
+
+
 def run_isolated(
-    articles: Sequence[Article], run: Callable[[Sequence[Article]], R], step: str
+    articles: Sequence[T],
+    run: Callable[[Sequence[T]], R],
+    step: str,
+    *,
+    origin: Callable[[T], str] = _origin_of,
 ) -> tuple[R, list[Rejection]]:
     """``run(articles)``, or, when it fails, ``run`` over the articles that do not fail alone.
 
-    Raises :class:`ReportError` when no article is left, or when the rest still fails
-    together (the failure then needs several articles at once, and is reported whole).
+    ``articles`` are articles, or anything ``origin`` names in a rejection (by default
+    an article's ``origin``, else its ``id``). Raises :class:`ReportError` when no
+    article is left, or when the rest still fails together (the failure then needs
+    several articles at once, and is reported whole).
     """
     try:
         return run(articles), []
@@ -48,14 +62,14 @@ def run_isolated(
         log.warning("%s failed on %d articles (%s); finding which", step, len(articles), exc)
         first = exc
     rejected: list[Rejection] = []
-    kept: list[Article] = []
+    kept: list[T] = []
     for article in articles:
         try:
             run([article])
         except StorylensError:
             raise
         except Exception as exc:
-            rejected.append(_rejection(article, step, exc))
+            rejected.append(_rejection(origin(article), step, exc))
         else:
             kept.append(article)
     if not kept:
@@ -123,15 +137,20 @@ def report_isolated(
 
 
 def cluster_isolated(
-    articles: Sequence[Article], **options: Any
+    features: Sequence[tuple[str, ArticleFeatures]],
 ) -> tuple[Any, list[tuple[str, str, str]], list[Rejection]]:
-    """:func:`storylens.cluster.cluster_levels` with failing articles rejected."""
-    from .cluster import cluster_levels
+    """:func:`storylens.cluster.cluster_features` over ``(origin, features)`` pairs, in
+    order, with the articles that make the clusterer fail rejected."""
+    from .cluster import cluster_features
 
-    def run(subset: Sequence[Article]) -> tuple[Any, list[tuple[str, str, str]]]:
-        return cluster_levels(subset, **options)
+    def run(
+        subset: Sequence[tuple[str, ArticleFeatures]],
+    ) -> tuple[Any, list[tuple[str, str, str]]]:
+        return cluster_features(f for _, f in subset)
 
-    (clusterer, rows), rejected = run_isolated(articles, run, "clustering")
+    (clusterer, rows), rejected = run_isolated(
+        features, run, "clustering", origin=lambda pair: pair[0]
+    )
     return clusterer, rows, rejected
 
 

@@ -311,6 +311,36 @@ def analyze(
             yield result
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """The quotes and sources of one article without its parse: small and picklable, what
+    a ``--jobs`` worker sends back (``error``: as in :class:`Analyzed`)."""
+
+    article: str  # the article's id
+    origin: str
+    quotes: tuple[Quote, ...]
+    sources: tuple[Source, ...]
+    error: str | None = None
+
+
+def extract_article(article: Article) -> Extracted:
+    """:func:`analyze` of one article, kept to its quotes and sources; raises
+    :class:`RejectedInput` (reason and detail as ``analyze`` rejects it) when it cannot be
+    analysed. Module level, so a worker process can be given it
+    (:func:`storylens.parallel.iter_outcomes`)."""
+    refused: list[Rejection] = []
+    for result in analyze([article], keep_docs=False, on_reject=refused.append):
+        return Extracted(
+            result.article.id,
+            result.article.origin or result.article.id,
+            result.quotes,
+            result.sources,
+            result.error,
+        )
+    why = refused[0] if refused else Rejection("", "analysis", "it was not analysed")
+    raise RejectedInput(why.reason, why.detail)
+
+
 def _log_rejection(rejection: Rejection) -> None:
     log.warning("rejected %s: %s: %s", rejection.origin, rejection.reason, rejection.detail)
 
@@ -437,8 +467,10 @@ __all__ = [
     "MAX_SENTENCE_TOKENS",
     "PIECE_CHARS",
     "Analyzed",
+    "Extracted",
     "analyze",
     "collect_rejections",
+    "extract_article",
     "nlp_pipeline",
     "sentences_of",
     "split_pieces",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -13,7 +13,19 @@ from ..errors import InputError
 from ..ingest import iter_inputs
 from ..model import Article, Rejection
 
+R = TypeVar("R")
+
 INPUTS = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes, one core each (default: the cores this process may use). "
+    "The output is the same for every N; memory grows with N, as each worker loads "
+    "its own models.",
+)
 PROGRESS = click.option(
     "--progress/--no-progress",
     default=None,
@@ -35,16 +47,28 @@ class Batch:
             else:
                 yield item
 
+    def outcomes(self, fn: Callable[[Article], R], jobs: int | None, step: str) -> Iterator[R]:
+        """``fn`` of each article read, in input order, on ``jobs`` cores
+        (:func:`storylens.parallel.iter_outcomes`); the inputs the readers refuse and
+        the articles ``fn`` fails on are reported in their place."""
+        from ..parallel import iter_outcomes
+
+        for item in iter_outcomes(fn, iter_inputs(self.paths), jobs=jobs, step=step):
+            if isinstance(item, Rejection):
+                self.reject(item)
+            else:
+                yield item
+
     def reject(self, rejection: Rejection) -> None:
         """Record and report one rejection (an input, or an article that failed later)."""
         self.rejected.append(rejection)
         echo_rejection(rejection)
 
-    def extraction_failed(self, article: Article, error: str) -> None:
+    def extraction_failed(self, origin: str, error: str) -> None:
         """An article analysed without its quotes and sources: reported like a rejection."""
         self.reject(
             Rejection(
-                article.origin or article.id,
+                origin,
                 "extraction",
                 f"quote and source extraction failed ({error}); the article has none listed",
             )

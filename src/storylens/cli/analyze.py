@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import click
 
-from ..pipeline import analyze
-from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table, with_progress
+from ..pipeline import extract_article
+from ._common import (
+    INPUTS,
+    JOBS,
+    OUTPUT,
+    PROGRESS,
+    Batch,
+    TableOutput,
+    echo_table,
+    with_progress,
+)
 
 
 @click.command()
@@ -22,6 +31,7 @@ from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table, w
 @click.option("--direct-only", is_flag=True, help="Only quotes inside quotation marks.")
 @OUTPUT
 @PROGRESS
+@JOBS
 @click.pass_context
 def quotes(
     ctx: click.Context,
@@ -30,6 +40,7 @@ def quotes(
     direct_only: bool,
     output: str | None,
     progress: bool | None,
+    jobs: int | None,
 ) -> None:
     """Print every quote and attribution in INPUT... with its speaker.
 
@@ -41,10 +52,10 @@ def quotes(
     batch = Batch(inputs)
     rows = []
     out = TableOutput("quotes", fmt, output) if fmt != "table" else None
-    results = analyze(batch, keep_docs=False, on_reject=batch.reject)
+    results = batch.outcomes(extract_article, jobs, "the analysis")
     for result in with_progress(results, progress, "quotes"):
         if result.error is not None:
-            batch.extraction_failed(result.article, result.error)
+            batch.extraction_failed(result.origin, result.error)
         for quote in result.quotes:
             if direct_only and not quote.direct:
                 continue
@@ -79,6 +90,7 @@ def quotes(
 )
 @OUTPUT
 @PROGRESS
+@JOBS
 @click.pass_context
 def sources(
     ctx: click.Context,
@@ -86,6 +98,7 @@ def sources(
     fmt: str,
     output: str | None,
     progress: bool | None,
+    jobs: int | None,
 ) -> None:
     """List whom each article in INPUT... quotes or cites, and who did not respond.
 
@@ -95,10 +108,10 @@ def sources(
     batch = Batch(inputs)
     rows = []
     out = TableOutput("sources", fmt, output) if fmt != "table" else None
-    results = analyze(batch, keep_docs=False, on_reject=batch.reject)
+    results = batch.outcomes(extract_article, jobs, "the analysis")
     for result in with_progress(results, progress, "sources"):
         if result.error is not None:
-            batch.extraction_failed(result.article, result.error)
+            batch.extraction_failed(result.origin, result.error)
         for source in result.sources:
             if out is not None:
                 out.add(source.to_dict())

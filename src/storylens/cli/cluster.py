@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from ..cluster import ArticleFeatures, features_of
 from ..isolate import cluster_isolated
-from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table
+from ..model import Article
+from ._common import INPUTS, JOBS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table, with_progress
 
 
 @click.command()
@@ -30,6 +30,7 @@ from ._common import INPUTS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table
 )
 @OUTPUT
 @PROGRESS
+@JOBS
 @click.pass_context
 def cluster(
     ctx: click.Context,
@@ -38,23 +39,21 @@ def cluster(
     level: str,
     output: str | None,
     progress: bool | None,
+    jobs: int | None,
 ) -> None:
     """Group the articles in INPUT... into stories, in the order read.
 
     Each article joins an existing story or starts one; wire copies join their
     original and are marked duplicate_of. Stories sit inside topics (the same
-    kind of news); --level topic prints the topic as the 'story' field.
+    kind of news); --level topic prints the topic as the 'story' field. Each
+    article's features (its entities and vectors) are found on --jobs cores;
+    the articles then join stories one by one, in the order read.
     """
     out = TableOutput("cluster", fmt, output) if fmt != "table" else None
     batch = Batch(inputs)
-    articles = list(batch)
-    show = sys.stderr.isatty() if progress is None else progress
-
-    def report(done: int) -> None:
-        if show:
-            click.echo(f"clustered {done}/{len(articles)}", err=True)
-
-    clusterer, rows, failed = cluster_isolated(articles, progress=report)
+    found = batch.outcomes(_located_features, jobs, "finding the article's features")
+    features = list(with_progress(found, progress, "features"))
+    clusterer, rows, failed = cluster_isolated(features)
     for rejection in failed:
         batch.reject(rejection)
     if out is not None:
@@ -75,6 +74,12 @@ def cluster(
         ]
         echo_table(table, ["article", "story", "topic", "duplicate of"], [24, 16, 16, 24])
     ctx.exit(batch.exit_code())
+
+
+def _located_features(article: Article) -> tuple[str, ArticleFeatures]:
+    """Where an article came from, and its features (module level: ``--jobs`` workers
+    run it)."""
+    return article.origin or article.id, features_of(article)
 
 
 def register(group: click.Group) -> None:

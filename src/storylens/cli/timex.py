@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import click
 
-from ..extract.timex import parse_published, tag_text
-from ._common import INPUTS, PROGRESS, Batch, echo_jsonl, echo_table, with_progress
+from ..extract.timex import Timex, article_timexes, parse_published
+from ..model import Article
+from ._common import INPUTS, JOBS, PROGRESS, Batch, echo_jsonl, echo_table, with_progress
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -39,6 +41,7 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
     "(plain text and HTML files); without one, 'Tuesday' stays XXXX-WXX-2.",
 )
 @PROGRESS
+@JOBS
 @click.pass_context
 def timex(
     ctx: click.Context,
@@ -46,6 +49,7 @@ def timex(
     fmt: str,
     published: date | None,
     progress: bool | None,
+    jobs: int | None,
 ) -> None:
     """Print every time expression in INPUT... with its TimeML type and resolved value.
 
@@ -55,16 +59,22 @@ def timex(
     """
     batch = Batch(inputs)
     rows = []
-    for article in with_progress(batch, progress, "timex"):
-        for t in tag_text(article.text, article.published or published):
+    tagged = batch.outcomes(partial(_tagged, published=published), jobs, "time tagging")
+    for article_id, found in with_progress(tagged, progress, "timex"):
+        for t in found:
             if fmt == "jsonl":
-                echo_jsonl([{"id": article.id, "start": t.start, "end": t.end, "text": t.text,
+                echo_jsonl([{"id": article_id, "start": t.start, "end": t.end, "text": t.text,
                              "type": t.type, "value": t.value}])  # fmt: skip
             else:
-                rows.append([article.id, f"{t.start}-{t.end}", t.type, t.value, t.text])
+                rows.append([article_id, f"{t.start}-{t.end}", t.type, t.value, t.text])
     if fmt == "table":
         echo_table(rows, ["article", "offsets", "type", "value", "text"], [16, 11, 8, 18, 40])
     ctx.exit(batch.exit_code())
+
+
+def _tagged(article: Article, published: date | None) -> tuple[str, list[Timex]]:
+    """An article's id and time expressions (module level: ``--jobs`` workers run it)."""
+    return article.id, article_timexes(article, published)
 
 
 def register(group: click.Group) -> None:

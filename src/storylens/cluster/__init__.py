@@ -16,6 +16,7 @@ API::
     clusterer = from_state(state)               # ANN and LSH indexes rebuilt from stored data
 
     cluster_articles(articles) -> [(article id, story id)]   # batch, in the order given
+    cluster_features(features_of(a) for a in articles)      # the same; features made anywhere
 
 Story ids (``"s-"`` + a hash of the first article's id) never change as a story
 grows; when two stories turn out to be one, the older id absorbs the newer and
@@ -24,12 +25,12 @@ the merge is logged, so an id a user has seen still resolves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..ids import stable_id
 from ..model import Article
 from .clusterer import Assignment, Merge, StoryClusterer, StoryState
-from .features import ArticleFeatures, featurize
+from .features import ArticleFeatures, features_of, featurize
 from .index import VectorIndex
 from .state import from_state, to_state
 
@@ -46,7 +47,9 @@ __all__ = [
     "StoryState",
     "VectorIndex",
     "cluster_articles",
+    "cluster_features",
     "cluster_levels",
+    "features_of",
     "featurize",
     "from_state",
     "stable_id",
@@ -68,6 +71,17 @@ def cluster_levels(
             clusterer.add(feats)
         if progress is not None:
             progress(min(start + batch, len(articles)))
+    return clusterer, clusterer.assignments()
+
+
+def cluster_features(
+    features: Iterable[ArticleFeatures],
+) -> tuple[StoryClusterer, list[tuple[str, str, str]]]:
+    """Cluster articles' features (:func:`features_of`, made in any process) in the
+    order given: the same as :func:`cluster_levels` over the articles."""
+    clusterer = StoryClusterer()
+    for feats in features:
+        clusterer.add(feats)
     return clusterer, clusterer.assignments()
 
 

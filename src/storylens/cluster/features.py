@@ -29,7 +29,7 @@ from ..dedup import DuplicateIndex
 from ..embed_multi import ENGLISH, detect_language, load_multi_embedder, space_of
 from ..embedding import Embedder
 from ..model import Article
-from ..nlp import load_embedder, load_spacy
+from ..nlp import default_threads, load_embedder, load_spacy
 
 # Characters of title + text embedded: the headline and the first paragraphs.
 # 1,500 beat 600 on 1-nearest-neighbour story accuracy on ECB+ (0.969 vs 0.958).
@@ -275,6 +275,18 @@ def _embed(
     return vectors, names
 
 
+def _ner(heads: Sequence[str]) -> list[dict[str, int]]:
+    nlp = load_spacy()
+    skip = [p for p in nlp.pipe_names if p != "ner"]
+    return _entities(nlp.pipe(heads, disable=skip, batch_size=32))
+
+
+def features_of(article: Article) -> ArticleFeatures:
+    """The features of one article: what a ``--jobs`` worker runs (module level, so it can
+    be sent there); the same as its row of :func:`featurize`, which depends on it alone."""
+    return featurize([article])[0]
+
+
 def featurize(
     articles: Sequence[Article],
     *,
@@ -286,7 +298,8 @@ def featurize(
     ``embedders`` maps a space ("en", "multi") to the embedder to use there
     (default: :func:`embedder_for`). The embedder runs in a worker thread while
     spaCy finds the entities, so the two models keep two cores busy; the
-    "embed" and "ner" times a timer sees overlap.
+    "embed" and "ner" times a timer sees overlap. Where one thread is all this
+    process may use (a ``--jobs`` worker), the two run one after the other.
     """
     import time
 
@@ -303,14 +316,18 @@ def featurize(
         vectors, names = _embed(leads, spaces, embedders)
         return vectors, names, time.perf_counter() - clock
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        embedding = pool.submit(embed)
-        nlp = load_spacy()
-        skip = [p for p in nlp.pipe_names if p != "ner"]
-        heads = [lead_text(a, NER_CHARS) for a in articles]
-        entities = _entities(nlp.pipe(heads, disable=skip, batch_size=32))
+    heads = [lead_text(a, NER_CHARS) for a in articles]
+    sequential = default_threads() == 1  # a --jobs worker: one core, one model at a time
+    if sequential:
+        vectors, names, embed_seconds = embed()
+        entities = _ner(heads)
         t2 = time.perf_counter()
-        vectors, names, embed_seconds = embedding.result()
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            embedding = pool.submit(embed)
+            entities = _ner(heads)
+            t2 = time.perf_counter()
+            vectors, names, embed_seconds = embedding.result()
     t3 = time.perf_counter()
     dedup = DuplicateIndex()
     out = [
@@ -333,7 +350,7 @@ def featurize(
     if timer is not None:
         timer("language", t1 - t0)
         timer("embed", embed_seconds)
-        timer("ner", t2 - t1)
+        timer("ner", t2 - t1 - (embed_seconds if sequential else 0.0))
         timer("models", t3 - t1)  # embedding and entities together, wall clock
         timer("terms", time.perf_counter() - t3)
     return out

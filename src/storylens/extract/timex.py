@@ -47,6 +47,7 @@ for _rule in RULES:
         _KEYED.setdefault(_key, []).append(_rule.name)
 
 if TYPE_CHECKING:
+    from ..model import Article
     from ..pipeline import Analyzed
 
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
@@ -353,9 +354,23 @@ def tag_text(text: str, published: str | date | None = None) -> list[Timex]:
     return tag_normalized(normalize(text), published)
 
 
+def article_timexes(article: Article, published: str | date | None = None) -> list[Timex]:
+    """:func:`tag_text` of an article, against its own publication date, else ``published``
+    (module level, so a ``--jobs`` worker can be given it)."""
+    return tag_text(article.text, article.published or published)
+
+
 def find_timexes(analyzed: Analyzed) -> list[Timex]:
     """Time expressions of an analysed article, from its normalised text (no second parse)."""
     return tag_normalized(analyzed.norm, analyzed.article.published)
 
 
-__all__ = ["Timex", "find_timexes", "parse_published", "same_time", "tag_normalized", "tag_text"]
+__all__ = [
+    "Timex",
+    "article_timexes",
+    "find_timexes",
+    "parse_published",
+    "same_time",
+    "tag_normalized",
+    "tag_text",
+]
