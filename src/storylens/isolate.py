@@ -12,7 +12,7 @@ a missing model, nothing left to compare) are not an article's fault and pass th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -137,20 +137,37 @@ def report_isolated(
 
 
 def cluster_isolated(
-    features: Sequence[tuple[str, ArticleFeatures]],
+    features: Iterable[tuple[str, ArticleFeatures]],
 ) -> tuple[Any, list[tuple[str, str, str]], list[Rejection]]:
     """:func:`storylens.cluster.cluster_features` over ``(origin, features)`` pairs, in
-    order, with the articles that make the clusterer fail rejected."""
-    from .cluster import cluster_features
+    order, with the articles that make the clusterer fail rejected.
+
+    Each article is clustered as it arrives, so clustering overlaps with the making of
+    the next features (on ``--jobs`` workers); only when the clusterer fails does the
+    whole run start again through :func:`run_isolated`.
+    """
+    from .cluster import StoryClusterer, cluster_features
 
     def run(
         subset: Sequence[tuple[str, ArticleFeatures]],
     ) -> tuple[Any, list[tuple[str, str, str]]]:
         return cluster_features(f for _, f in subset)
 
-    (clusterer, rows), rejected = run_isolated(
-        features, run, "clustering", origin=lambda pair: pair[0]
-    )
+    seen: list[tuple[str, ArticleFeatures]] = []
+    clusterer = StoryClusterer()
+    stream = iter(features)
+    try:
+        for pair in stream:
+            seen.append(pair)
+            clusterer.add(pair[1])
+    except StorylensError:
+        raise
+    except Exception as exc:
+        log.warning("clustering failed (%s); finding the articles that make it fail", exc)
+        seen.extend(stream)
+    else:
+        return clusterer, clusterer.assignments(), []
+    (clusterer, rows), rejected = run_isolated(seen, run, "clustering", origin=lambda pair: pair[0])
     return clusterer, rows, rejected
 
 

@@ -266,6 +266,8 @@ def _collected(
 def _death_message(origins: list[str], workers: dict[int, Any]) -> str:
     time.sleep(0.1)  # let the dead worker's exit code be collected
     codes = [p.exitcode for p in workers.values() if p.exitcode not in (None, 0)]
+    # the pool ends the other workers with SIGTERM once one is dead: name the first death
+    codes.sort(key=lambda code: code == -signal.SIGTERM)
     if codes and codes[0] == -signal.SIGKILL:
         how = "was killed (SIGKILL, which the kernel's out-of-memory killer sends)"
     elif codes and codes[0] < 0:

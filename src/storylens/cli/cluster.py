@@ -52,8 +52,7 @@ def cluster(
     out = TableOutput("cluster", fmt, output) if fmt != "table" else None
     batch = Batch(inputs)
     found = batch.outcomes(_located_features, jobs, "finding the article's features")
-    features = list(with_progress(found, progress, "features"))
-    clusterer, rows, failed = cluster_isolated(features)
+    clusterer, rows, failed = cluster_isolated(with_progress(found, progress, "features"))
     for rejection in failed:
         batch.reject(rejection)
     if out is not None:
