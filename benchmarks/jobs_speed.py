@@ -1,0 +1,308 @@
+"""Articles per second of `storylens quotes` and `storylens cluster` with --jobs 1 and 2.
+
+    nice python benchmarks/jobs_speed.py [--limit N] [--rounds 2]
+
+Runs the installed command (the `storylens` next to this Python) on the same ECB+
+articles (../shared/data/ecbplus/articles.jsonl, or its first N lines in a
+temporary file) as a user would: a fresh process per run, model loading and worker
+start-up included. Runs alternate, 1, 2, 1, 2, so that what the other jobs on a
+shared machine take falls on both. Each run's output must be byte-identical to every
+other run's of the same command; the benchmark fails otherwise.
+
+While a run goes, its process tree is sampled from /proc every 0.2 s: CPU seconds of
+the parent (reading, printing, clustering) and of each worker (models), and the peak
+resident memory (VmHWM) of each process. The fork server's workers are not the
+command's children, so they are found as its descendants.
+
+"start-up" runs each command on the first 16 and 32 articles (the pool is used from
+storylens.parallel.MIN_POOL_ARTICLES = 16 on), to show what a pool costs on a small
+input.
+
+Writes benchmarks/results/jobs_speed.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "data" / "ecbplus" / "articles.jsonl"
+RESULTS = ROOT / "benchmarks" / "results"
+STORYLENS = Path(sys.executable).with_name("storylens")
+TICKS = os.sysconf("SC_CLK_TCK")
+COMMANDS = {
+    "quotes": ["quotes", "--format", "jsonl"],
+    "cluster": ["cluster", "--format", "jsonl"],
+}
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds) of a live process, from /proc/PID/stat."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _peak_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+class TreeSampler(threading.Thread):
+    """CPU seconds and peak memory of a process and all its descendants, sampled."""
+
+    def __init__(self, root: int, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.root, self.every = root, every
+        self.cpu: dict[int, float] = {}
+        self.peak_kb: dict[int, int] = {}
+        self.parent_of: dict[int, int] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.sample()
+            self.done.wait(self.every)
+
+    def sample(self) -> None:
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                got = _stat(int(entry))
+                if got is not None:
+                    stats[int(entry)] = got
+        tree = {self.root}
+        grew = True
+        while grew:
+            grew = False
+            for pid, (ppid, _) in stats.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+        for pid in tree & stats.keys():
+            self.parent_of[pid] = stats[pid][0]
+            self.cpu[pid] = stats[pid][1]
+            peak = _peak_kb(pid)
+            if peak is not None:
+                self.peak_kb[pid] = max(peak, self.peak_kb.get(pid, 0))
+
+
+def timed_run(command: list[str], corpus: Path, jobs: int) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(STORYLENS), *command, str(corpus), "--jobs", str(jobs), "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{command} --jobs {jobs} failed ({process.returncode}): {err.decode()}")
+    root = process.pid
+    # the fork server and the workers it forks; the workers are the ones that did the work
+    helpers = {pid: cpu for pid, cpu in sampler.cpu.items() if pid != root}
+    workers = {pid: cpu for pid, cpu in helpers.items() if cpu >= 1.0}
+    return {
+        "jobs": jobs,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(sum(sampler.cpu.values()), 2),
+        "parent_cpu_s": round(sampler.cpu.get(root, 0.0), 2),
+        "worker_cpu_s": sorted(round(c, 2) for c in workers.values()),
+        "parent_peak_mb": round(sampler.peak_kb.get(root, 0) / 1024, 1),
+        "worker_peak_mb": sorted(round(sampler.peak_kb.get(p, 0) / 1024, 1) for p in workers),
+        "output_sha256": hashlib.sha256(out).hexdigest(),
+        "output_lines": out.count(b"\n"),
+        "rejected_lines": err.count(b"rejected "),
+        "load_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+def first_lines(n: int | None, folder: Path) -> tuple[Path, int]:
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[:n]
+    if n is None:
+        return CORPUS, len(lines)
+    path = folder / f"ecbplus-first-{n}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, len(lines)
+
+
+def summary(runs: list[dict[str, Any]], articles: int) -> dict[str, Any]:
+    by_jobs: dict[int, list[dict[str, Any]]] = {}
+    for r in runs:
+        by_jobs.setdefault(r["jobs"], []).append(r)
+    out: dict[str, Any] = {}
+    for jobs, rs in sorted(by_jobs.items()):
+        wall = sum(r["wall_s"] for r in rs) / len(rs)
+        out[str(jobs)] = {
+            "mean_wall_s": round(wall, 2),
+            "articles_per_s": round(articles / wall, 2),
+            "cpu_s_per_article": round(sum(r["cpu_s"] for r in rs) / len(rs) / articles, 4),
+            "cores_busy": round(sum(r["cpu_s"] for r in rs) / sum(r["wall_s"] for r in rs), 2),
+        }
+    if "1" in out and "2" in out:
+        out["speedup"] = round(out["2"]["articles_per_s"] / out["1"]["articles_per_s"], 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per --jobs value")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up runs")
+    parser.add_argument(
+        "--render", action="store_true", help="only write the .md again from the .json"
+    )
+    args = parser.parse_args()
+    if args.render:
+        results = json.loads((RESULTS / "jobs_speed.json").read_text())
+        (RESULTS / "jobs_speed.md").write_text(markdown(results))
+        print(markdown(results))
+        return
+    if not CORPUS.exists():
+        raise SystemExit(f"ECB+ not found at {CORPUS} (../shared is absent)")
+    results: dict[str, Any] = {
+        "command": "nice python benchmarks/jobs_speed.py"
+        + (f" --limit {args.limit}" if args.limit else "")
+        + (f" --rounds {args.rounds}" if args.rounds != 2 else ""),
+        "machine": f"{platform.machine()}, Python {platform.python_version()}, "
+        f"{len(os.sched_getaffinity(0))} cores",
+        "commands": {},
+        "startup": {},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, articles = first_lines(args.limit, Path(tmp))
+        results["articles"] = articles
+        for name, command in COMMANDS.items():
+            runs = []
+            for _ in range(args.rounds):
+                for jobs in (1, 2):
+                    run = timed_run(command, corpus, jobs)
+                    print(name, json.dumps(run), file=sys.stderr, flush=True)
+                    runs.append(run)
+            digests = {r["output_sha256"] for r in runs}
+            if len(digests) != 1:
+                raise SystemExit(f"{name}: the runs printed different output ({len(digests)})")
+            results["commands"][name] = {"runs": runs, "summary": summary(runs, articles)}
+        if not args.no_startup:
+            for n in (16, 32):
+                small, count = first_lines(n, Path(tmp))
+                for name, command in COMMANDS.items():
+                    runs = [timed_run(command, small, jobs) for jobs in (1, 2)]
+                    results["startup"][f"{name} {count}"] = runs
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "jobs_speed.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "jobs_speed.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [
+        "# --jobs speed",
+        "",
+        f"Command: `{results['command']}` ({results['machine']}, shared with other jobs).",
+        f"Corpus: ECB+, {results['articles']} articles, the same file for every run; each "
+        "run a fresh `storylens` process (model loading and worker start-up included), "
+        "in the order 1, 2, 1, 2.",
+        "",
+        "| command | --jobs | mean wall s | articles/s | CPU s per article | cores busy | speed-up |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, data in results["commands"].items():
+        s = data["summary"]
+        for jobs in ("1", "2"):
+            row = s[jobs]
+            speedup = f"{s['speedup']}x" if jobs == "2" and "speedup" in s else ""
+            lines.append(
+                f"| {name} | {jobs} | {row['mean_wall_s']} | {row['articles_per_s']} | "
+                f"{row['cpu_s_per_article']} | {row['cores_busy']} | {speedup} |"
+            )
+    lines += [
+        "",
+        "Every run of a command printed the same bytes (sha256 below).",
+        "",
+        "| command | --jobs | wall s | CPU s | parent CPU s | worker CPU s | parent peak MB "
+        "| worker peak MB | load before/after | output sha256 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, data in results["commands"].items():
+        for r in data["runs"]:
+            lines.append(
+                f"| {name} | {r['jobs']} | {r['wall_s']} | {r['cpu_s']} | {r['parent_cpu_s']} | "
+                f"{', '.join(map(str, r['worker_cpu_s'])) or '-'} | {r['parent_peak_mb']} | "
+                f"{', '.join(map(str, r['worker_peak_mb'])) or '-'} | "
+                f"{r['load_1min_before_after']} | {r['output_sha256'][:12]} |"
+            )
+    lines += ["", "## Where the time goes (--jobs 2)", ""]
+    lines += [
+        "| command | parent share of CPU | worker CPU s (each) | cores busy per run "
+        "(1-min load before) | CPU per article, 2 / 1 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, data in results["commands"].items():
+        twos = [r for r in data["runs"] if r["jobs"] == 2]
+        share = sum(r["parent_cpu_s"] for r in twos) / sum(r["cpu_s"] for r in twos)
+        busy = ", ".join(
+            f"{r['cpu_s'] / r['wall_s']:.2f} ({r['load_1min_before_after'][0]})" for r in twos
+        )
+        each = "; ".join(", ".join(map(str, r["worker_cpu_s"])) for r in twos)
+        s = data["summary"]
+        ratio = s["2"]["cpu_s_per_article"] / s["1"]["cpu_s_per_article"]
+        lines.append(f"| {name} | {share:.1%} | {each} | {busy} | {ratio:.2f} |")
+    lines += [
+        "",
+        "A run with two workers needs two free cores to run twice as fast; cores busy "
+        "(CPU s / wall s of the whole process tree) says how many it got, the load "
+        "average how many other processes wanted them. The parent's share and the two "
+        "workers' CPU seconds say how the work was split.",
+    ]
+    if results["startup"]:
+        lines += [
+            "",
+            "## start-up",
+            "",
+            "The first 16 and 32 articles: wall seconds with --jobs 1 and --jobs 2 "
+            "(workers are started from MIN_POOL_ARTICLES = 16 articles on).",
+            "",
+            "| command, articles | --jobs 1 s | --jobs 2 s |",
+            "|---|---|---|",
+        ]
+        for key, (one, two) in results["startup"].items():
+            lines.append(f"| {key} | {one['wall_s']} | {two['wall_s']} |")
+    lines += [
+        "",
+        "CPU seconds and peak memory are sampled from /proc every 0.2 s over the command's "
+        "process tree (the parent, the fork server, the workers); a worker is a process "
+        "of the tree that used at least 1 CPU s. cores busy = CPU s / wall s. "
+        "With --jobs 1 all the work is in the parent.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
