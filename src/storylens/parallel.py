@@ -56,9 +56,11 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 Item = Article | Rejection
 
-# Fewer articles than this run in process whatever --jobs says. A worker costs its
-# start-up and its own copy of the models; below this many articles (a few seconds of
-# work) that is not won back (benchmarks/results/jobs_speed.md, "start-up").
+# Fewer articles than this run in process whatever --jobs says: a worker costs its
+# start-up (imports and models, 2-3 CPU s) before it pays. Around here it breaks even:
+# with two workers, the first 16 ECB+ articles took 12.7 s in `quotes` against 10.5 s in
+# process and 12.4 s in `cluster` against 14.4 s; the first 32 took the same either way
+# (benchmarks/results/jobs_speed.md, "start-up", run with this value).
 MIN_POOL_ARTICLES = 16
 # Articles (or characters) sent to a worker at a time, and chunks a worker may be given
 # ahead of the output. Not tuned: an article takes 0.1-0.3 s in `quotes` on ECB+, so a
