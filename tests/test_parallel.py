@@ -21,7 +21,9 @@ from storylens.errors import ModelError, RejectedInput, WorkerError
 from storylens.model import Article, Rejection
 from storylens.parallel import iter_outcomes
 
-DEMO = Path(__file__).resolve().parents[1] / "src" / "storylens" / "data" / "demo" / "articles.jsonl"
+DEMO = (
+    Path(__file__).resolve().parents[1] / "src" / "storylens" / "data" / "demo" / "articles.jsonl"
+)
 
 # Made-up articles about made-up events, besides the demo corpus.
 FERRY = (
