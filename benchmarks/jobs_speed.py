@@ -14,9 +14,9 @@ the parent (reading, printing, clustering) and of each worker (models), and the 
 resident memory (VmHWM) of each process. The fork server's workers are not the
 command's children, so they are found as its descendants.
 
-"start-up" runs each command on the first 16 and 32 articles (the pool is used from
-storylens.parallel.MIN_POOL_ARTICLES = 16 on), to show what a pool costs on a small
-input.
+"start-up" runs each command on the first MIN_POOL_ARTICLES and twice as many
+articles (storylens.parallel.MIN_POOL_ARTICLES: from there on --jobs 2 starts workers),
+to show what a pool costs on a small input.
 
 Writes benchmarks/results/jobs_speed.{json,md}.
 """
@@ -35,6 +35,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from storylens.parallel import MIN_POOL_ARTICLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -58,6 +60,15 @@ def _stat(pid: int) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def _schedstat(pid: int) -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds runnable but waiting for one), from /proc/PID/schedstat."""
+    try:
+        run_ns, wait_ns, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(run_ns) / 1e9, int(wait_ns) / 1e9
+
+
 def _peak_kb(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -76,6 +87,7 @@ class TreeSampler(threading.Thread):
         self.root, self.every = root, every
         self.cpu: dict[int, float] = {}
         self.peak_kb: dict[int, int] = {}
+        self.waited: dict[int, float] = {}  # seconds runnable but not running
         self.parent_of: dict[int, int] = {}
         self.done = threading.Event()
 
@@ -102,6 +114,9 @@ class TreeSampler(threading.Thread):
         for pid in tree & stats.keys():
             self.parent_of[pid] = stats[pid][0]
             self.cpu[pid] = stats[pid][1]
+            sched = _schedstat(pid)
+            if sched is not None:
+                self.waited[pid] = sched[1]
             peak = _peak_kb(pid)
             if peak is not None:
                 self.peak_kb[pid] = max(peak, self.peak_kb.get(pid, 0))
@@ -132,9 +147,15 @@ def timed_run(command: list[str], corpus: Path, jobs: int) -> dict[str, Any]:
         "wall_s": round(wall, 2),
         "cpu_s": round(sum(sampler.cpu.values()), 2),
         "parent_cpu_s": round(sampler.cpu.get(root, 0.0), 2),
-        "worker_cpu_s": sorted(round(c, 2) for c in workers.values()),
+        "worker_cpu_s": [round(workers[p], 2) for p in sorted(workers)],
+        # each worker's wall time apart from its CPU time: waiting for a core (runnable,
+        # another process on it) or asleep (waiting for work from the parent, or its start)
+        "worker_waiting_for_a_core_s": [
+            round(sampler.waited.get(p, 0.0), 2) for p in sorted(workers)
+        ],
+        "parent_waiting_for_a_core_s": round(sampler.waited.get(root, 0.0), 2),
         "parent_peak_mb": round(sampler.peak_kb.get(root, 0) / 1024, 1),
-        "worker_peak_mb": sorted(round(sampler.peak_kb.get(p, 0) / 1024, 1) for p in workers),
+        "worker_peak_mb": [round(sampler.peak_kb.get(p, 0) / 1024, 1) for p in sorted(workers)],
         "output_sha256": hashlib.sha256(out).hexdigest(),
         "output_lines": out.count(b"\n"),
         "rejected_lines": err.count(b"rejected "),
@@ -193,6 +214,7 @@ def main() -> None:
         f"{len(os.sched_getaffinity(0))} cores",
         "commands": {},
         "startup": {},
+        "min_pool_articles": MIN_POOL_ARTICLES,
     }
     with tempfile.TemporaryDirectory() as tmp:
         corpus, articles = first_lines(args.limit, Path(tmp))
@@ -209,7 +231,7 @@ def main() -> None:
                 raise SystemExit(f"{name}: the runs printed different output ({len(digests)})")
             results["commands"][name] = {"runs": runs, "summary": summary(runs, articles)}
         if not args.no_startup:
-            for n in (16, 32):
+            for n in (MIN_POOL_ARTICLES, 2 * MIN_POOL_ARTICLES):
                 small, count = first_lines(n, Path(tmp))
                 for name, command in COMMANDS.items():
                     runs = [timed_run(command, small, jobs) for jobs in (1, 2)]
@@ -259,9 +281,10 @@ def markdown(results: dict[str, Any]) -> str:
             )
     lines += ["", "## Where the time goes (--jobs 2)", ""]
     lines += [
-        "| command | parent share of CPU | worker CPU s (each) | cores busy per run "
-        "(1-min load before) | CPU per article, 2 / 1 |",
-        "|---|---|---|---|---|",
+        "| command | parent share of CPU | worker CPU s (each) | worker s waiting for a core "
+        "(each) | worker s asleep (each) | cores busy per run (1-min load before) "
+        "| CPU per article, 2 / 1 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, data in results["commands"].items():
         twos = [r for r in data["runs"] if r["jobs"] == 2]
@@ -270,23 +293,42 @@ def markdown(results: dict[str, Any]) -> str:
             f"{r['cpu_s'] / r['wall_s']:.2f} ({r['load_1min_before_after'][0]})" for r in twos
         )
         each = "; ".join(", ".join(map(str, r["worker_cpu_s"])) for r in twos)
+        waited = "; ".join(
+            ", ".join(map(str, r.get("worker_waiting_for_a_core_s", []))) or "-" for r in twos
+        )
+        asleep = "; ".join(
+            ", ".join(
+                f"{r['wall_s'] - c - w:.1f}"
+                for c, w in zip(
+                    r["worker_cpu_s"], r.get("worker_waiting_for_a_core_s", []), strict=True
+                )
+            )
+            or "-"
+            for r in twos
+        )
         s = data["summary"]
         ratio = s["2"]["cpu_s_per_article"] / s["1"]["cpu_s_per_article"]
-        lines.append(f"| {name} | {share:.1%} | {each} | {busy} | {ratio:.2f} |")
+        lines.append(
+            f"| {name} | {share:.1%} | {each} | {waited} | {asleep} | {busy} | {ratio:.2f} |"
+        )
     lines += [
         "",
         "A run with two workers needs two free cores to run twice as fast; cores busy "
         "(CPU s / wall s of the whole process tree) says how many it got, the load "
         "average how many other processes wanted them. The parent's share and the two "
-        "workers' CPU seconds say how the work was split.",
+        "workers' CPU seconds say how the work was split. A worker's wall time is its CPU "
+        "time, its time waiting for a core (runnable while another process ran: "
+        "/proc/PID/schedstat) and the rest asleep (waiting for the parent to send work, "
+        "or starting).",
     ]
     if results["startup"]:
         lines += [
             "",
             "## start-up",
             "",
-            "The first 16 and 32 articles: wall seconds with --jobs 1 and --jobs 2 "
-            "(workers are started from MIN_POOL_ARTICLES = 16 articles on).",
+            "The first articles of ECB+: wall seconds with --jobs 1 and --jobs 2 (workers "
+            f"are started from MIN_POOL_ARTICLES = {results.get('min_pool_articles', 16)} "
+            "articles on; 16 when the field was not yet recorded).",
             "",
             "| command, articles | --jobs 1 s | --jobs 2 s |",
             "|---|---|---|",

@@ -57,11 +57,12 @@ R = TypeVar("R")
 Item = Article | Rejection
 
 # Fewer articles than this run in process whatever --jobs says: a worker costs its
-# start-up (imports and models, 2-3 CPU s) before it pays. Around here it breaks even:
-# with two workers, the first 16 ECB+ articles took 12.7 s in `quotes` against 10.5 s in
-# process and 12.4 s in `cluster` against 14.4 s; the first 32 took the same either way
-# (benchmarks/results/jobs_speed.md, "start-up", run with this value).
-MIN_POOL_ARTICLES = 16
+# start-up (imports and models) before it pays. With workers on the first 16 and 32 ECB+
+# articles, `quotes` and `cluster` took 1.4-2.4 s longer than in process
+# (benchmarks/results/jobs_speed.md, "start-up", run with this constant at 16); at the
+# 0.16 CPU s per article measured there, 64 articles are 10 CPU s, of which a second
+# core takes 5, about twice what the start-up cost.
+MIN_POOL_ARTICLES = 64
 # Articles (or characters) sent to a worker at a time, and chunks a worker may be given
 # ahead of the output. Not tuned: an article takes 0.1-0.3 s in `quotes` on ECB+, so a
 # chunk is about a second of work, long beside the cost of sending it and short enough
