@@ -34,13 +34,15 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any, Protocol
 
 from .analysis import RECORD_FORMAT, ArticleAnalysis, current_versions
-from .errors import MissingDependency, ModelError, StoreError, VectorSpaceError
+from .errors import MissingDependency, ModelError, RejectedInput, StoreError, VectorSpaceError
 from .ingest.clean import checked
 from .model import Article, Rejection
+from .parallel import iter_outcomes
 from .store import Store, content_hash
 from .store.analyses import analysis_row, put_analyses, stale_analyses
 from .store.rows import features_row, story_row
@@ -92,6 +94,7 @@ class IngestCounts:
     rejected: int = 0
     analyzed: int = 0  # stored articles analysed again (no record, or a stale one)
     rejections: list[Rejection] = field(default_factory=list)
+    again: set[str] = field(default_factory=set, repr=False)  # this window's stored ids
 
     @property
     def seen(self) -> int:
@@ -311,6 +314,82 @@ def _features(
     return {f.id: f for f in featurizer(good, timer=timer)} if good else {}
 
 
+def _admit(
+    store: Store,
+    chunk: list[Article | Rejection],
+    pending: set[str],
+    reject: Rejecter,
+    counts: IngestCounts,
+    progress: Callable[[IngestCounts], None] | None,
+) -> list[Article]:
+    """Steps 1 and 2 for one window: the articles to analyse and file, in order; the
+    stored ones go to ``counts.again`` (their records may need making again)."""
+    arts: list[Article] = []
+    for item in chunk:
+        item = checked(item)
+        if isinstance(item, Rejection):
+            reject(item)
+        else:
+            arts.append(item)
+    hashes = {a.id: content_hash(a.text) for a in arts}
+    by_id, by_hash = store.lookup(list(hashes), list(hashes.values()))
+    new: list[Article] = []
+    for a in arts:
+        h = hashes[a.id]
+        if a.id in by_id and by_id[a.id] != h:
+            reject(
+                Rejection(
+                    a.origin,
+                    "id_conflict",
+                    f"the store already holds a different article with id {a.id!r}; "
+                    "give this one another id",
+                )
+            )
+            continue
+        if a.id in by_id:
+            counts.again.add(a.id)  # stored by an earlier, interrupted run
+        elif h not in by_hash and h not in pending:
+            pending.add(h)
+            new.append(a)
+            continue
+        counts.duplicate += 1
+        if progress is not None:
+            progress(counts)
+    return new
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a ``--jobs`` worker makes of one new article: all but the filing."""
+
+    article: Article
+    features: Any
+    normalized_text: str
+    record: ArticleAnalysis | None
+
+
+def prepare_article(article: Article, analyze: bool = True) -> Prepared:
+    """The clustering features, normalised text and (with ``analyze``) analysis record of
+    one article: module level, so :func:`storylens.parallel.iter_outcomes` can send it to
+    a worker. Each part depends on the article alone, so the result is what the batched
+    path makes."""
+    from .cluster import features_of
+
+    features = features_of(article)
+    if not analyze:
+        from .normalize import normalize
+
+        return Prepared(article, features, normalize(article.text).text, None)
+    from .analysis import record_of
+    from .pipeline import analyze as run_analysis
+
+    refused: list[Rejection] = []
+    for result in run_analysis([article], on_reject=refused.append):
+        return Prepared(article, features, result.norm.text, record_of(result))
+    why = refused[0] if refused else Rejection(article.origin, "analysis", "it was not analysed")
+    raise RejectedInput(why.reason, why.detail)
+
+
 def ingest(
     store: Store,
     items: Iterable[Article | Rejection],
@@ -321,9 +400,11 @@ def ingest(
     featurizer: Featurizer | None = None,
     clusterer: Clusterer | None = None,
     window: int = WINDOW,
+    jobs: int = 1,
 ) -> IngestCounts:
     """Store every new article in ``items`` with its analysis record and story; see the
-    module doc."""
+    module doc. ``jobs`` > 1 makes the features and records in that many worker
+    processes (:mod:`storylens.parallel`); the store ends the same as with one."""
     if featurizer is None:
         from .cluster import featurize
 
@@ -342,64 +423,63 @@ def ingest(
         if progress is not None:
             progress(counts)
 
-    for chunk in _windows(items, window):
-        arts: list[Article] = []
-        for item in chunk:
-            item = checked(item)
-            if isinstance(item, Rejection):
-                reject(item)
-            else:
-                arts.append(item)
-        hashes = {a.id: content_hash(a.text) for a in arts}
-        by_id, by_hash = store.lookup(list(hashes), list(hashes.values()))
-        new: list[Article] = []
-        again: set[str] = set()  # stored by an earlier, interrupted run of this window
-        pending: set[str] = set()
-        for a in arts:
-            h = hashes[a.id]
-            if a.id in by_id and by_id[a.id] != h:
-                reject(
-                    Rejection(
-                        a.origin,
-                        "id_conflict",
-                        f"the store already holds a different article with id {a.id!r}; "
-                        "give this one another id",
-                    )
-                )
-                continue
-            if a.id in by_id:
-                again.add(a.id)
-            elif h not in by_hash and h not in pending:
-                pending.add(h)
-                new.append(a)
-                continue
-            counts.duplicate += 1
-            if progress is not None:
-                progress(counts)
+    active: Clusterer = clusterer
+
+    def file(article: Article, features: Any, normalized: str, record: Any) -> None:
+        nonlocal active
+        clock = time.perf_counter()
+        try:
+            file_article(store, active, article, features, normalized, record)
+        except NOT_THE_ARTICLE:
+            raise  # another writer, the store failing, another embedder: a rerun resumes
+        except Exception as exc:
+            # the clusterer took the article but the store did not: restore the
+            # clusterer from the store, so the next article files as if this one never came
+            reject(_failed(article, "storing", exc))
+            active = restore_clusterer(store)
+            return
+        if timer is not None:
+            timer("cluster+store", time.perf_counter() - clock)
+        counts.new += 1
+        if progress is not None:
+            progress(counts)
+
+    def admitted(chunk: list[Article | Rejection], pending: set[str]) -> list[Article]:
+        """The new articles of one window (the others counted, rejected or backfilled)."""
+        new = _admit(store, chunk, pending, reject, counts, progress)
+        again = [a for a in chunk if isinstance(a, Article) and a.id in counts.again]
         if analyze and again:
-            counts.analyzed += _backfill(store, [a for a in arts if a.id in again], timer, reject)
+            counts.analyzed += _backfill(store, again, timer, reject)
+        counts.again.clear()
+        return new
+
+    if jobs > 1:
+        # One pool for the whole run: the parent admits and files, the workers make
+        # features and records. Admission reads ahead of the filing, so duplicates
+        # within the run are caught by one set of every hash sent to the workers.
+        pending: set[str] = set()
+        stream = (a for chunk in _windows(items, window) for a in admitted(chunk, pending))
+        work = partial(prepare_article, analyze=analyze)
+        clock = time.perf_counter()
+        for done in iter_outcomes(work, stream, jobs=jobs, step="the analysis"):
+            if timer is not None:
+                timer("workers", time.perf_counter() - clock)
+            if isinstance(done, Rejection):
+                reject(done)
+            else:
+                file(done.article, done.features, done.normalized_text, done.record)
+            clock = time.perf_counter()
+        return counts
+
+    for chunk in _windows(items, window):
+        new = admitted(chunk, set())
         if not new:
             continue
         features = _features(featurizer, new, timer, reject)
         for article, normalized, record in _analyses(
             [a for a in new if a.id in features], analyze, timer, reject
         ):
-            clock = time.perf_counter()
-            try:
-                file_article(store, clusterer, article, features[article.id], normalized, record)
-            except NOT_THE_ARTICLE:
-                raise  # another writer, the store failing, another embedder: a rerun resumes
-            except Exception as exc:
-                # the clusterer took the article but the store did not: restore the
-                # clusterer from the store, so the next article files as if this one never came
-                reject(_failed(article, "storing", exc))
-                clusterer = restore_clusterer(store)
-                continue
-            if timer is not None:
-                timer("cluster+store", time.perf_counter() - clock)
-            counts.new += 1
-            if progress is not None:
-                progress(counts)
+            file(article, features[article.id], normalized, record)
     return counts
 
 

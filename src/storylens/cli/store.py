@@ -15,7 +15,7 @@ from ..ingest import iter_inputs
 from ..model import Report
 from ..report import RENDERERS
 from ..store import ENV_DB, open_store
-from ._common import INPUTS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
+from ._common import INPUTS, JOBS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
 
 if TYPE_CHECKING:
     from ..ingestion import IngestCounts
@@ -39,6 +39,7 @@ DB = click.option(
     "the articles are then analysed, and their analyses stored, the first time their story "
     "is shown.",
 )
+@JOBS
 @PROGRESS
 @click.pass_context
 def ingest_command(
@@ -46,6 +47,7 @@ def ingest_command(
     inputs: tuple[str, ...],
     db: str | None,
     analyze: bool,
+    jobs: int | None,
     progress: bool | None,
 ) -> None:
     """Add the articles in INPUT... to the store and file each under its story.
@@ -58,6 +60,7 @@ def ingest_command(
     rejected (each is printed on stderr and kept in the store).
     """
     from ..ingestion import ingest  # the analysis and its models: loaded for ingest only
+    from ..parallel import default_jobs
 
     show = sys.stderr.isatty() if progress is None else progress
 
@@ -71,7 +74,11 @@ def ingest_command(
 
     with open_store(db) as store:
         counts = ingest(
-            store, iter_inputs(inputs), analyze=analyze, progress=tick if show else None
+            store,
+            iter_inputs(inputs),
+            analyze=analyze,
+            progress=tick if show else None,
+            jobs=default_jobs() if jobs is None else jobs,
         )
     if show:
         click.echo("", err=True)
