@@ -1,6 +1,10 @@
-"""Articles per second of `storylens quotes` and `storylens cluster` with --jobs 1 and 2.
+"""Articles per second of `storylens quotes`, `cluster` and `ingest` with --jobs 1 and 2.
 
-    nice python benchmarks/jobs_speed.py [--limit N] [--rounds 2]
+    nice python benchmarks/jobs_speed.py [--limit N] [--rounds 2] [--commands quotes,cluster,ingest]
+                                         [--no-startup] [--out jobs_speed]
+
+`ingest` runs into a new SQLite store each time; what the store holds afterwards
+(members, stories, analysis records) is part of the output that must be identical.
 
 Runs the installed command (the `storylens` next to this Python) on the same ECB+
 articles (../shared/data/ecbplus/articles.jsonl, or its first N lines in a
@@ -47,6 +51,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 COMMANDS = {
     "quotes": ["quotes", "--format", "jsonl"],
     "cluster": ["cluster", "--format", "jsonl"],
+    # a new store per run ({db}); its stories, members and records join the output digest
+    "ingest": ["ingest", "--db", "{db}"],
 }
 
 
@@ -122,8 +128,28 @@ class TreeSampler(threading.Thread):
                 self.peak_kb[pid] = max(peak, self.peak_kb.get(pid, 0))
 
 
+def store_digest(db: Path) -> bytes:
+    """What an ingest run left in its store: members, stories and analysis records."""
+    from storylens.store import open_store
+    from storylens.store.analyses import analysis_rows
+
+    with open_store(f"sqlite:///{db}", create=False) as store:
+        members = store.memberships()
+        rows = analysis_rows(store, sorted(members))
+        stories = sorted((s.id, s.title, s.topic, s.size) for s in store.stories())
+    state = [sorted(members.items()), stories]
+    state.append(
+        [(k, r.payload, hashlib.sha256(r.vectors).hexdigest()) for k, r in sorted(rows.items())]
+    )
+    return json.dumps(state).encode()
+
+
 def timed_run(command: list[str], corpus: Path, jobs: int) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
+    db = None
+    if "{db}" in command:
+        db = Path(tempfile.mkdtemp(prefix="jobs-speed-")) / "store.db"
+        command = [str(db) if part == "{db}" else part for part in command]
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(STORYLENS), *command, str(corpus), "--jobs", str(jobs), "--no-progress"],
@@ -156,7 +182,7 @@ def timed_run(command: list[str], corpus: Path, jobs: int) -> dict[str, Any]:
         "parent_waiting_for_a_core_s": round(sampler.waited.get(root, 0.0), 2),
         "parent_peak_mb": round(sampler.peak_kb.get(root, 0) / 1024, 1),
         "worker_peak_mb": [round(sampler.peak_kb.get(p, 0) / 1024, 1) for p in sorted(workers)],
-        "output_sha256": hashlib.sha256(out).hexdigest(),
+        "output_sha256": hashlib.sha256(out + (store_digest(db) if db else b"")).hexdigest(),
         "output_lines": out.count(b"\n"),
         "rejected_lines": err.count(b"rejected "),
         "load_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -195,21 +221,32 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--rounds", type=int, default=2, help="runs per --jobs value")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up runs")
+    parser.add_argument("--out", default="jobs_speed", help="results file stem")
+    parser.add_argument(
+        "--commands", default=",".join(COMMANDS), help="comma-separated: " + ", ".join(COMMANDS)
+    )
     parser.add_argument(
         "--render", action="store_true", help="only write the .md again from the .json"
     )
     args = parser.parse_args()
     if args.render:
-        results = json.loads((RESULTS / "jobs_speed.json").read_text())
-        (RESULTS / "jobs_speed.md").write_text(markdown(results))
+        results = json.loads((RESULTS / f"{args.out}.json").read_text())
+        (RESULTS / f"{args.out}.md").write_text(markdown(results))
         print(markdown(results))
         return
+    names = [n for n in args.commands.split(",") if n]
+    if not names or set(names) - set(COMMANDS):
+        raise SystemExit(f"--commands: choose from {', '.join(COMMANDS)}")
+    chosen = {n: COMMANDS[n] for n in names}
     if not CORPUS.exists():
         raise SystemExit(f"ECB+ not found at {CORPUS} (../shared is absent)")
     results: dict[str, Any] = {
         "command": "nice python benchmarks/jobs_speed.py"
         + (f" --limit {args.limit}" if args.limit else "")
-        + (f" --rounds {args.rounds}" if args.rounds != 2 else ""),
+        + (f" --rounds {args.rounds}" if args.rounds != 2 else "")
+        + (f" --commands {args.commands}" if names != list(COMMANDS) else "")
+        + (" --no-startup" if args.no_startup else "")
+        + (f" --out {args.out}" if args.out != "jobs_speed" else ""),
         "machine": f"{platform.machine()}, Python {platform.python_version()}, "
         f"{len(os.sched_getaffinity(0))} cores",
         "commands": {},
@@ -219,7 +256,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, articles = first_lines(args.limit, Path(tmp))
         results["articles"] = articles
-        for name, command in COMMANDS.items():
+        for name, command in chosen.items():
             runs = []
             for _ in range(args.rounds):
                 for jobs in (1, 2):
@@ -233,12 +270,12 @@ def main() -> None:
         if not args.no_startup:
             for n in (MIN_POOL_ARTICLES, 2 * MIN_POOL_ARTICLES):
                 small, count = first_lines(n, Path(tmp))
-                for name, command in COMMANDS.items():
+                for name, command in chosen.items():
                     runs = [timed_run(command, small, jobs) for jobs in (1, 2)]
                     results["startup"][f"{name} {count}"] = runs
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "jobs_speed.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "jobs_speed.md").write_text(markdown(results))
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"{args.out}.md").write_text(markdown(results))
     print(markdown(results))
 
 
