@@ -30,6 +30,7 @@ article alone: :mod:`storylens.embedding`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,7 +43,7 @@ from .analysis import RECORD_FORMAT, ArticleAnalysis, current_versions
 from .errors import MissingDependency, ModelError, RejectedInput, StoreError, VectorSpaceError
 from .ingest.clean import checked
 from .model import Article, Rejection
-from .parallel import iter_outcomes
+from .parallel import capped_threads, iter_outcomes
 from .store import Store, content_hash
 from .store.analyses import analysis_row, put_analyses, stale_analyses
 from .store.rows import features_row, story_row
@@ -400,11 +401,12 @@ def ingest(
     featurizer: Featurizer | None = None,
     clusterer: Clusterer | None = None,
     window: int = WINDOW,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> IngestCounts:
     """Store every new article in ``items`` with its analysis record and story; see the
     module doc. ``jobs`` > 1 makes the features and records in that many worker
-    processes (:mod:`storylens.parallel`); the store ends the same as with one."""
+    processes (:mod:`storylens.parallel`), ``jobs=1`` in this process on one core, and
+    None in this process with the models' own threads; the store ends the same."""
     if featurizer is None:
         from .cluster import featurize
 
@@ -453,7 +455,7 @@ def ingest(
         counts.again.clear()
         return new
 
-    if jobs > 1:
+    if jobs is not None and jobs > 1:
         # One pool for the whole run: the parent admits and files, the workers make
         # features and records. Admission reads ahead of the filing, so duplicates
         # within the run are caught by one set of every hash sent to the workers.
@@ -471,15 +473,16 @@ def ingest(
             clock = time.perf_counter()
         return counts
 
-    for chunk in _windows(items, window):
-        new = admitted(chunk, set())
-        if not new:
-            continue
-        features = _features(featurizer, new, timer, reject)
-        for article, normalized, record in _analyses(
-            [a for a in new if a.id in features], analyze, timer, reject
-        ):
-            file(article, features[article.id], normalized, record)
+    with capped_threads(jobs) if jobs is not None else contextlib.nullcontext():
+        for chunk in _windows(items, window):
+            new = admitted(chunk, set())
+            if not new:
+                continue
+            features = _features(featurizer, new, timer, reject)
+            for article, normalized, record in _analyses(
+                [a for a in new if a.id in features], analyze, timer, reject
+            ):
+                file(article, features[article.id], normalized, record)
     return counts
 
 
