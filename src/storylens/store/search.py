@@ -26,10 +26,11 @@ MAX_TERMS = 12
 MIN_PREFIX = 3
 # Relevance is computed for at most this many matching articles, the newest ones, so a
 # word found in most of a very large store costs a bounded time. On the 10,000-story
-# load-test store (20,530 articles; `python benchmarks/search_speed.py --db ...`, results
-# in benchmarks/results/search_speed.json) a query costs on average 38.3 ms ranking every
-# match, 24.6 ms the newest 10,000, 14.1 ms 2,000, 8.9 ms 1,000 and 7.0 ms 500 (the
-# windows interleaved in one sitting, 2026-12-07): 1,000 keeps most of the gain. A query
+# load-test store (20,825 articles; `python benchmarks/search_speed.py --db ...`, results
+# in benchmarks/results/search_speed.json) a query costs on average 29.4 ms ranking every
+# match, 19.1 ms the newest 10,000, 9.5 ms 2,000, 7.3 ms 1,000 and 5.9 ms 500 (the
+# windows interleaved in one sitting on a quiet machine, 2026-12-07): 1,000 keeps most
+# of the gain and ranks twice as many matches as 500. A query
 # matching more says so (``SearchPage.complete`` is False), and its page ranks the newest.
 RANK_WINDOW = 1_000
 SNIPPET_HITS = 64  # hits weighed for the snippet window
