@@ -139,8 +139,15 @@ def _opcodes(source: str, fixed: str) -> list[Opcode] | None:
             out.append(("replace", i, i2, j, j2))  # every byte of the run went into a repair
         elif max(i2 - i, j2 - j) <= _FINE_RUN:
             matcher = difflib.SequenceMatcher(None, source[i:i2], fixed[j:j2], autojunk=False)
-            for op, a1, a2, b1, b2 in matcher.get_opcodes():
-                out.append((op, i + a1, i + a2, j + b1, j + b2))
+            ops = matcher.get_opcodes()
+            if any(op == "insert" for op, *_ in ops):
+                # a repaired character from no source character: difflib matched a letter
+                # the repair left to its twin elsewhere in the run ('Ü¤Ü' -> 'ܤÜ' paired
+                # the first Ü with the last); map the whole run as one block instead
+                out.append(("replace", i, i2, j, j2))
+            else:
+                for op, a1, a2, b1, b2 in ops:
+                    out.append((op, i + a1, i + a2, j + b1, j + b2))
         else:
             out.append(("replace", i, i2, j, j2))
         i, j = i2, j2
