@@ -237,9 +237,17 @@ def analyse_article(article: Article) -> ArticleAnalysis:
     """The record of one article; :class:`RejectedInput` when it cannot be analysed.
 
     Top level and of picklable values only, so a process pool or a cluster can call it."""
+    return analysed_with_text(article)[0]
+
+
+def analysed_with_text(article: Article) -> tuple[ArticleAnalysis, str]:
+    """:func:`analyse_article` and the normalised text the record was made from (what
+    ingest stores beside it); :class:`RejectedInput` when it cannot be analysed."""
+    from .pipeline import analyze
+
     refused: list[Rejection] = []
-    for record in analyse_articles([article], on_reject=refused.append):
-        return record
+    for result in analyze([article], on_reject=refused.append):
+        return record_of(result), result.norm.text
     why = refused[0] if refused else Rejection(article.origin, "analysis", "it was not analysed")
     raise RejectedInput(why.reason, why.detail)
 

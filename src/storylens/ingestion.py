@@ -40,7 +40,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from .analysis import RECORD_FORMAT, ArticleAnalysis, current_versions
-from .errors import MissingDependency, ModelError, RejectedInput, StoreError, VectorSpaceError
+from .errors import MissingDependency, ModelError, StoreError, VectorSpaceError
 from .ingest.clean import checked
 from .model import Article, Rejection
 from .parallel import capped_threads, iter_outcomes
@@ -95,7 +95,6 @@ class IngestCounts:
     rejected: int = 0
     analyzed: int = 0  # stored articles analysed again (no record, or a stale one)
     rejections: list[Rejection] = field(default_factory=list)
-    again: set[str] = field(default_factory=set, repr=False)  # this window's stored ids
 
     @property
     def seen(self) -> int:
@@ -322,9 +321,9 @@ def _admit(
     reject: Rejecter,
     counts: IngestCounts,
     progress: Callable[[IngestCounts], None] | None,
-) -> list[Article]:
-    """Steps 1 and 2 for one window: the articles to analyse and file, in order; the
-    stored ones go to ``counts.again`` (their records may need making again)."""
+) -> tuple[list[Article], list[Article]]:
+    """Steps 1 and 2 for one window: (the articles to analyse and file, the ones stored
+    by an earlier, interrupted run, whose records may need making again), in order."""
     arts: list[Article] = []
     for item in chunk:
         item = checked(item)
@@ -335,6 +334,7 @@ def _admit(
     hashes = {a.id: content_hash(a.text) for a in arts}
     by_id, by_hash = store.lookup(list(hashes), list(hashes.values()))
     new: list[Article] = []
+    again: list[Article] = []
     for a in arts:
         h = hashes[a.id]
         if a.id in by_id and by_id[a.id] != h:
@@ -348,7 +348,7 @@ def _admit(
             )
             continue
         if a.id in by_id:
-            counts.again.add(a.id)  # stored by an earlier, interrupted run
+            again.append(a)
         elif h not in by_hash and h not in pending:
             pending.add(h)
             new.append(a)
@@ -356,7 +356,7 @@ def _admit(
         counts.duplicate += 1
         if progress is not None:
             progress(counts)
-    return new
+    return new, again
 
 
 @dataclass(frozen=True)
@@ -381,14 +381,10 @@ def prepare_article(article: Article, analyze: bool = True) -> Prepared:
         from .normalize import normalize
 
         return Prepared(article, features, normalize(article.text).text, None)
-    from .analysis import record_of
-    from .pipeline import analyze as run_analysis
+    from .analysis import analysed_with_text
 
-    refused: list[Rejection] = []
-    for result in run_analysis([article], on_reject=refused.append):
-        return Prepared(article, features, result.norm.text, record_of(result))
-    why = refused[0] if refused else Rejection(article.origin, "analysis", "it was not analysed")
-    raise RejectedInput(why.reason, why.detail)
+    record, normalized = analysed_with_text(article)
+    return Prepared(article, features, normalized, record)
 
 
 def ingest(
@@ -448,11 +444,9 @@ def ingest(
 
     def admitted(chunk: list[Article | Rejection], pending: set[str]) -> list[Article]:
         """The new articles of one window (the others counted, rejected or backfilled)."""
-        new = _admit(store, chunk, pending, reject, counts, progress)
-        again = [a for a in chunk if isinstance(a, Article) and a.id in counts.again]
+        new, again = _admit(store, chunk, pending, reject, counts, progress)
         if analyze and again:
             counts.analyzed += _backfill(store, again, timer, reject)
-        counts.again.clear()
         return new
 
     if jobs is not None and jobs > 1:
