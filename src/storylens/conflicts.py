@@ -9,12 +9,12 @@ pair and returns what it found or nothing (``RULES``, in this order):
   dead"; not "about 10,000" / "9,800", not "at least five" / "5", not "more than 30
   hours" / "40 hours"); never a running total ("so far", "this season"), a count of
   two different doers' acts, or a number in a modifier against a plain count
-  ("three-point plays" / "11 points");
+  ("two-goal games" / "9 goals");
 - ``date``: both date what they tell, and none of one side's dates can be the other's
   ("in 1967" / "in 1957", "Thursday" / "Sunday"; "May 3" / "3 May" agree);
 - ``name``: each names one person with the same surname but another given name
   ("Loretta Sanchez" / "Linda T. Sánchez"; not "Boehner" / "John A. Boehner", not
-  "Comedian Ellen DeGeneres" / "Ellen DeGeneres");
+  "Comedian Ella Dorn" / "Ella Dorn");
 - ``actor``: the same act with another named doer, both active and neither a part of
   the other ("the council closed" / "the coast guard closed"; not a dateline, an
   appositive, a passive agent, or two pronouns);
@@ -128,7 +128,7 @@ def number_rule(pair: Pair) -> Finding | None:
     if _CUMULATIVE.search(a.text) or _CUMULATIVE.search(b.text):
         return None
     if a.actor and b.actor and not _same_doer(a, b):
-        return None  # the Orioles' offer and the Nationals' offer are two offers
+        return None  # the Harlow club's offer and the Quill club's offer are two offers
     for x in a.numbers:
         if not x.slot:
             continue
@@ -136,7 +136,7 @@ def number_rule(pair: Pair) -> Finding | None:
         if mine is None or theirs is None or not quantities_differ(mine, theirs):
             continue
         if _compound(a, mine, pair.texts) != _compound(b, theirs, pair.texts):
-            continue  # "three-point plays" and "11 points" count different things
+            continue  # "two-goal games" and "9 goals" count different things
         va = pair.value(a, mine.start, mine.end)
         vb = pair.value(b, theirs.start, theirs.end)
         what = f" ({x.slot})" if x.slot else ""
@@ -206,7 +206,7 @@ def name_rule(pair: Pair) -> Finding | None:
 
 def _given(mention: NameMention) -> list[str]:
     """The words of a written name before its surname, initials and titles out
-    ("Comedian Ellen DeGeneres" -> ["comedian", "ellen"])."""
+    ("Comedian Ella Dorn" -> ["comedian", "ella"])."""
     words = fold(mention.text).split()
     if words and words[-1] == fold(mention.surname):
         words = words[:-1]
@@ -214,8 +214,8 @@ def _given(mention: NameMention) -> list[str]:
 
 
 def _given_names_differ(a: NameMention, b: NameMention) -> bool:
-    """No word before the surname of one is, or begins, a word of the other's ("Brian" /
-    "Bryant A." differ; "Ellen" / "Comedian Ellen" and "J." / "John" do not)."""
+    """No word before the surname of one is, or begins, a word of the other's ("Brendan" /
+    "Brenton A." differ; "Ella" / "Comedian Ella" and "J." / "John" do not)."""
     ga, gb = _given(a), _given(b)
     if not ga or not gb:
         return False

@@ -127,7 +127,7 @@ def group_quotes(
     """Cross-article quote groups, in order of first appearance.
 
     With the story's ``names``, speakers are compared (and groups named) by their
-    canonical name, so "Hutchinson" in one article and "Asa Hutchinson" in another speak
+    canonical name, so "Fenn" in one article and "Ada Fenn" in another speak
     as one; without it, as each article wrote them.
     """
     units = _units(quotes, names)

@@ -193,8 +193,8 @@ class Statement:
 class NameMention:
     """A person named in a statement: ``text`` is ``article.text[start:end]``; ``name`` is
     the fullest form of it the article uses; ``given`` and ``surname`` are the proper
-    nouns of ``text`` without titles or descriptions ("Constable Tim Fanning": "Tim",
-    "Fanning"; ``given`` is "" for a surname alone)."""
+    nouns of ``text`` without titles or descriptions ("Constable Ada Fenn": "Ada",
+    "Fenn"; ``given`` is "" for a surname alone)."""
 
     text: str
     start: int
