@@ -269,7 +269,7 @@ def test_etag_changes_when_the_store_does(app_client: TestClient) -> None:
 
 
 def test_snippet_is_the_window_with_most_query_words_and_bounded() -> None:
-    from storylens.store.search import SNIPPET_HITS, _snippet
+    from storylens.store.search import _snippet
 
     body = (
         "Filler words here. " * 40 + "The Orrin weir held while sandbags were stacked. " + "x " * 40
@@ -282,5 +282,4 @@ def test_snippet_is_the_window_with_most_query_words_and_bounded() -> None:
     snippet = _snippet("", long_body, ["flood", "levee"])
     assert time.perf_counter() - started < 2.0
     assert "levee" not in snippet and snippet.count("flood") == 16  # the first window won
-    assert SNIPPET_HITS < 200_000
     assert _snippet("Only the title", "", ["title"]) == "Only the title"
