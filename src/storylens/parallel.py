@@ -305,6 +305,12 @@ def start_worker() -> None:
         os.environ[name] = "1"
     _thread_cap = 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+def exit_with_parent() -> None:
+    """In a worker process: exit when the process that asked for it is gone, however it
+    ended (even killed). Also the web server's report processes' initializer."""
     parent = multiprocessing.parent_process()  # the process that asked for this worker
     if parent is not None:  # (not the fork server, which is the one that forked it)
 
@@ -316,6 +322,7 @@ def start_worker() -> None:
 
 
 __all__ = [
+    "exit_with_parent",
     "CHUNKS_IN_FLIGHT",
     "CHUNK_ARTICLES",
     "CHUNK_CHARS",

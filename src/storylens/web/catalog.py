@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import pickle
 import threading
 import time
@@ -36,6 +35,7 @@ from ..errors import ReportError, StoreError
 from ..ingestion import ingest
 from ..isolate import report_isolated
 from ..model import Article, Rejection, StoryReport
+from ..parallel import exit_with_parent
 from ..store import Store, StoredStory, content_hash
 from ..store import schema as tables
 from ..store import search as search_store
@@ -46,17 +46,6 @@ log = logging.getLogger(__name__)
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
 Told = tuple[StoryReport, list[Rejection], list[ArticleAnalysis]]
-
-
-def _watch_parent(parent: int) -> None:
-    """In a report process: exit when the server is gone, however it ended (even killed)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="storylens-parent-watch", daemon=True).start()
 
 
 def _report(
@@ -357,8 +346,7 @@ class Catalog:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.processes,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_watch_parent,
-                    initargs=(os.getpid(),),
+                    initializer=exit_with_parent,
                 )
             return self._pool
 
