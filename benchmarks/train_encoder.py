@@ -1,7 +1,8 @@
 """Fine-tune the statement encoder on claims_train and export it as int8 ONNX.
 
     python benchmarks/train_encoder.py --pairs PAIRS.json --base DIR [--folds 2] [--epochs 3]
-                                       [--out DIR] [--no-write]
+                                       [--out DIR] [--no-write] [--skip-oof]
+                                       [--export-only OUT/statement-encoder-torch]
 
 Needs torch (``pip install torch==2.13.0``, the CPU build) and transformers, which
 storylens itself never imports; ``--base`` is a folder with the fp32 all-MiniLM-L6-v2
@@ -23,9 +24,10 @@ labels. Steps:
    ``train_claims.py --encoder-oof`` (the same-claim model must learn from cosines of
    text the encoder has not seen, as at run time);
 3. the final encoder on every group, exported to ONNX (token states out, mean pooling
-   done by storylens), quantised to int8 (onnxruntime dynamic quantisation) and
-   written to ``src/storylens/data/statement-encoder.onnx`` with its SHA-256 pinned in
-   ``data/model-hashes.json``.
+   done by storylens), quantised to int8 (onnxruntime dynamic quantisation of the
+   matrix products, per channel) and written to ``src/storylens/data/statement-encoder.onnx`` with its SHA-256 pinned in
+   ``data/model-hashes.json``. The trained weights are kept in
+   ``OUT/statement-encoder-torch`` first, so ``--export-only`` can export them again.
 """
 
 from __future__ import annotations
@@ -140,10 +142,22 @@ def export(model, path: Path) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    class TokenStates(torch.nn.Module):
+        """The encoder called by keyword: positional order differs across transformers."""
+
+        def __init__(self, inner) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
     fp32 = path.with_suffix(".fp32.onnx")
     ids = torch.ones((2, 16), dtype=torch.long)
     torch.onnx.export(
-        model,
+        TokenStates(model).eval(),
         (ids, torch.ones_like(ids), torch.zeros_like(ids)),
         str(fp32),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
@@ -155,7 +169,16 @@ def export(model, path: Path) -> None:
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8)
+    # per channel, matrix products only: on 200 claims_train statements through the base
+    # network, vectors keep a median cosine of 0.9915 to fp32's (pair cosines off by 0.011
+    # on average) where the default per-tensor quantisation of every op gave 0.961 (0.023)
+    quantize_dynamic(
+        str(fp32),
+        str(path),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul"],
+    )
     fp32.unlink()
 
 
@@ -173,6 +196,11 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path("."))
     ap.add_argument("--no-write", action="store_true", help="do not write the package's encoder")
     ap.add_argument("--skip-oof", action="store_true")
+    ap.add_argument(
+        "--export-only",
+        type=Path,
+        help="export a folder of saved weights (OUT/statement-encoder-torch) without training",
+    )
     args = ap.parse_args()
     import torch
 
@@ -180,7 +208,7 @@ def main() -> int:
     groups = load_pairs(args.pairs)
     names = sorted(groups)
     args.out.mkdir(parents=True, exist_ok=True)
-    if not args.skip_oof:
+    if not (args.skip_oof or args.export_only):
         oof: dict[str, dict[str, list[float]]] = {}
         for f in range(args.folds):
             held = [n for k, n in enumerate(names) if k % args.folds == f]
@@ -192,8 +220,17 @@ def main() -> int:
                 oof[n] = {t: v for t, v in zip(groups[n]["texts"], vectors.tolist(), strict=True)}
         (args.out / "encoder-oof.pickle").write_bytes(pickle.dumps(oof))
         print(f"wrote {args.out / 'encoder-oof.pickle'}", flush=True)
-    print(f"final encoder: training on {len(names)} groups", flush=True)
-    model, _ = train(groups, names, args, seed=len(names))
+    if not args.export_only:
+        print(f"final encoder: training on {len(names)} groups", flush=True)
+    if args.export_only:
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained(str(args.export_only))
+    else:
+        model, _ = train(groups, names, args, seed=len(names))
+        # kept before export, so a failed export does not cost the training
+        model.save_pretrained(str(args.out / "statement-encoder-torch"))
+    model.eval()
     target = (
         args.out / "statement-encoder.onnx" if args.no_write else DATA / "statement-encoder.onnx"
     )
