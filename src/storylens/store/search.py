@@ -115,41 +115,62 @@ def search(store: Store, query: str, offset: int = 0, limit: int = 20) -> Search
     Counts every matching article; ranks the newest :data:`RANK_WINDOW` of them (title
     weighing ten times the text), keeps each story's best article, and makes snippets
     for the requested page only.
+
+    One statement ranks, groups and reads the page's articles, and says how many
+    articles it ranked: the separate count runs only when the window was full (when it
+    was not, every match was ranked, so that number is the count).
     """
     terms = terms_of(query)
     if not terms:
         return SearchPage(0, 0, True, [])
     dialect = _Postgres(terms) if store.dialect == "postgresql" else _Sqlite(terms)
     with store.engine.connect() as conn:
-        matched = dialect.count(conn)
-        rows = dialect.best_per_story(conn, RANK_WINDOW, offset, limit) if matched else []
-        total = int(rows[0][3]) if rows else 0
-        if not rows and offset and matched:  # a page past the end: still count the stories
-            first = dialect.best_per_story(conn, RANK_WINDOW, 0, 1)
-            total = int(first[0][3]) if first else 0
-        page = [Match(story, article, float(score)) for story, article, score, _ in rows]
-        found = _articles(conn, [m.article_id for m in page])
-    hits = []
-    for m in page:
-        meta, body = found.get(m.article_id, (None, ""))
-        title = (meta or {}).get("title") or ""
-        hits.append(Match(m.story_id, m.article_id, m.rank, _snippet(title, body, terms), meta))
-    return SearchPage(matched, total, matched <= RANK_WINDOW, hits)
-
-
-def _articles(conn: Connection, ids: list[str]) -> dict[str, tuple[dict[str, Any], str]]:
-    """Article id -> (its metadata, its text), for one page of results."""
-    if not ids:
-        return {}
-    names = ", ".join(f":a{i}" for i in range(len(ids)))
-    rows = conn.execute(
-        text(f"SELECT id, outlet, title, published, url, text FROM articles WHERE id IN ({names})"),
-        {f"a{i}": a for i, a in enumerate(ids)},
-    )
-    return {
-        r[0]: ({"id": r[0], "outlet": r[1], "title": r[2], "published": r[3], "url": r[4]}, r[5])
+        rows = dialect.page(conn, RANK_WINDOW, offset, limit)
+        tally = rows[0] if rows else None
+        if tally is None and offset:  # a page past the end: still count the stories
+            first = dialect.page(conn, RANK_WINDOW, 0, 1)
+            tally = first[0] if first else None
+        if tally is not None and tally.ranked < RANK_WINDOW:
+            matched = tally.ranked
+        else:  # the window was full, or none of its articles belongs to a story
+            matched = dialect.count(conn)
+    hits = [
+        Match(r.story_id, r.article_id, r.rank, _snippet(r.title, r.text, terms), r.meta)
         for r in rows
-    }
+    ]
+    return SearchPage(matched, tally.stories if tally else 0, matched <= RANK_WINDOW, hits)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One story of a ranked page with its best article, and the window's tallies."""
+
+    story_id: str
+    article_id: str
+    rank: float
+    stories: int  # stories among the ranked articles
+    ranked: int  # articles ranked: the window, or every match when fewer matched
+    meta: dict[str, Any]  # the best article's metadata (Article.meta's keys)
+    text: str
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or "")
+
+    @classmethod
+    def of(cls, r: Any) -> _Row:
+        meta = {"id": r[1], "outlet": r[5], "title": r[6], "published": r[7], "url": r[8]}
+        return cls(r[0], r[1], float(r[2]), int(r[3]), int(r[4]), meta, r[9])
+
+
+# Both dialects end the same way: the page (its stories' best articles, already limited)
+# joined to its articles, so only the page's texts are read, and the number ranked.
+_PAGE_WITH_ARTICLES = (
+    " SELECT page.story, page.article, page.score, page.total,"
+    " (SELECT count(*) FROM ranked) AS ranked,"
+    " a.outlet, a.title, a.published, a.url, a.text"
+    " FROM page JOIN articles a ON a.id = page.article ORDER BY page.score DESC, page.story"
+)
 
 
 class _Sqlite:
@@ -162,26 +183,27 @@ class _Sqlite:
         query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :m"
         return int(conn.execute(text(query), {"m": self.match}).scalar_one())
 
-    def best_per_story(
-        self, conn: Connection, window: int, offset: int, limit: int
-    ) -> list[tuple[str, str, float, int]]:
-        """(story, its best article, score, stories in all) for one page, best first:
-        bm25 for the newest ``window`` matches only, grouped by story in the database."""
+    def page(self, conn: Connection, window: int, offset: int, limit: int) -> list[_Row]:
+        """One page of stories, best first, each with its best article: bm25 for the
+        newest ``window`` matches only, grouped by story in the database."""
         rows = conn.execute(
             text(
-                "WITH hits AS ("
+                # used twice below, so SQLite computes it once (materialised)
+                "WITH ranked AS ("
                 " SELECT rowid, -bm25(articles_fts, 10.0, 1.0) AS score FROM articles_fts"
                 " WHERE articles_fts MATCH :m ORDER BY rowid DESC LIMIT :n),"
-                " scored AS (SELECT m.story_id AS story, a.id AS article, hits.score AS score"
-                " FROM hits JOIN articles a ON a.rowid = hits.rowid"
-                " JOIN story_members m ON m.article_id = a.id)"
+                " scored AS (SELECT m.story_id AS story, a.id AS article, ranked.score AS score"
+                " FROM ranked JOIN articles a ON a.rowid = ranked.rowid"
+                " JOIN story_members m ON m.article_id = a.id),"
                 # SQLite: a bare column next to max() comes from the row holding the max
-                " SELECT story, article, max(score) AS best, count(*) OVER () AS total"
-                " FROM scored GROUP BY story ORDER BY best DESC, story LIMIT :lim OFFSET :off"
+                " page(story, article, score, total) AS ("
+                " SELECT story, article, max(score) AS best, count(*) OVER ()"
+                " FROM scored GROUP BY story ORDER BY best DESC, story LIMIT :lim OFFSET :off)"
+                + _PAGE_WITH_ARTICLES
             ),
             {"m": self.match, "n": window, "lim": limit, "off": offset},
         )
-        return [(r[0], r[1], float(r[2]), int(r[3])) for r in rows]
+        return [_Row.of(r) for r in rows]
 
 
 class _Postgres:
@@ -195,25 +217,23 @@ class _Postgres:
         query = "SELECT count(*) FROM articles WHERE search @@ to_tsquery('simple', :q)"
         return int(conn.execute(text(query), {"q": self.tsquery}).scalar_one())
 
-    def best_per_story(
-        self, conn: Connection, window: int, offset: int, limit: int
-    ) -> list[tuple[str, str, float, int]]:
-        """The same as :meth:`_Sqlite.best_per_story`, with ts_rank."""
+    def page(self, conn: Connection, window: int, offset: int, limit: int) -> list[_Row]:
+        """The same as :meth:`_Sqlite.page`, with ts_rank."""
         rows = conn.execute(
             text(
-                "WITH newest AS (SELECT id, search FROM articles"
+                "WITH ranked AS (SELECT id, search FROM articles"
                 "  WHERE search @@ to_tsquery('simple', :q) ORDER BY seq DESC LIMIT :n),"
                 " best AS (SELECT DISTINCT ON (m.story_id) m.story_id AS story,"
-                "  newest.id AS article,"
-                "  ts_rank(newest.search, to_tsquery('simple', :q)) AS score"
-                "  FROM newest JOIN story_members m ON m.article_id = newest.id"
-                "  ORDER BY m.story_id, score DESC, newest.id)"
-                " SELECT story, article, score, count(*) OVER () AS total FROM best"
-                " ORDER BY score DESC, story LIMIT :lim OFFSET :off"
+                "  ranked.id AS article,"
+                "  ts_rank(ranked.search, to_tsquery('simple', :q)) AS score"
+                "  FROM ranked JOIN story_members m ON m.article_id = ranked.id"
+                "  ORDER BY m.story_id, score DESC, ranked.id),"
+                " page AS (SELECT story, article, score, count(*) OVER () AS total FROM best"
+                "  ORDER BY score DESC, story LIMIT :lim OFFSET :off)" + _PAGE_WITH_ARTICLES
             ),
             {"q": self.tsquery, "n": window, "lim": limit, "off": offset},
         )
-        return [(r[0], r[1], float(r[2]), int(r[3])) for r in rows]
+        return [_Row.of(r) for r in rows]
 
 
 def _pg_term(term: str) -> str:
