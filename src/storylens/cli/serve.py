@@ -13,6 +13,7 @@ from ..store import ENV_DB, open_store
 MAX_BODY = 16 * 1024 * 1024  # storylens.web.guard.MAX_BODY
 DEFAULT_WORKERS = max(1, (os.cpu_count() or 2) // 2)  # storylens.web.work.DEFAULT_WORKERS
 DEFAULT_QUEUE = 256  # storylens.web.work.DEFAULT_QUEUE
+DEFAULT_SEARCH_CACHE = 256  # storylens.web.catalog.SEARCH_CACHE_SIZE
 
 
 @click.command("serve")
@@ -60,6 +61,13 @@ DEFAULT_QUEUE = 256  # storylens.web.work.DEFAULT_QUEUE
     show_default=True,
     help="Story reports that may wait for a worker; more are refused (503, Retry-After).",
 )
+@click.option(
+    "--search-cache",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEARCH_CACHE,
+    show_default=True,
+    help="Recent search answers kept; any write to the store empties them (0: keep none).",
+)
 def serve_command(
     db: str | None,
     host: str,
@@ -69,6 +77,7 @@ def serve_command(
     max_body: int,
     report_workers: int,
     report_queue: int,
+    search_cache: int,
 ) -> None:
     """Serve the stories in the store: pages at / and the JSON API at /api.
 
@@ -89,7 +98,7 @@ def serve_command(
     token = os.environ.get(token_env) or None
     if token is None:
         click.echo(f"${token_env} is not set: write endpoints are refused", err=True)
-    catalog = Catalog(store, processes=report_workers)
+    catalog = Catalog(store, processes=report_workers, search_cache_size=search_cache)
     try:
         app = create_app(
             catalog,

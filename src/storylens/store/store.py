@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLA
 from ..errors import InputError, StoreError, VectorSpaceError
 from ..model import Article, Rejection
 from . import schema
+from .changes import ChangeMark
 from .migrations import SCHEMA_VERSION, SPACE_KEY, check_ownership, migrate
 
 DEFAULT_DB = "storylens.db"
@@ -254,6 +255,7 @@ class Store:
     def __init__(self, engine: Engine, name: str) -> None:
         self.engine = engine
         self.name = name
+        self._changes = ChangeMark(engine)
 
     def __enter__(self) -> Store:
         return self
@@ -262,7 +264,14 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        self._changes.close()
         self.engine.dispose()
+
+    def change_mark(self) -> str | None:
+        """A mark that differs after any committed write, by any process (None for a
+        database in memory): what caches of answers from the store are keyed on
+        (:mod:`storylens.store.changes`)."""
+        return self._changes.read()
 
     @property
     def dialect(self) -> str:

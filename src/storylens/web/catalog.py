@@ -77,6 +77,19 @@ class StoryPage:
     stories: tuple[ListedStory, ...]
 
 
+@dataclass(frozen=True)
+class Searched:
+    """A search answer (the API's ``SearchOut``) and its stories with their outlets.
+    Shared by every request that gets it from the cache: read it, never change it."""
+
+    answer: dict[str, Any]
+    stories: tuple[ListedStory, ...]
+
+
+# Recent search answers kept (query, offset, limit); any write to the store empties them.
+SEARCH_CACHE_SIZE = 256
+
+
 class Catalog:
     """Read access for the web layer, plus the write paths (ingest under a lock, and the
     analyses a report had to make).
@@ -91,6 +104,7 @@ class Catalog:
         cache_size: int = 256,
         max_age: float = 2.0,
         processes: int = 0,
+        search_cache_size: int = SEARCH_CACHE_SIZE,
     ):
         self.store = store
         self.processes = processes
@@ -107,6 +121,10 @@ class Catalog:
         self._by_id: dict[str, ListedStory] = {}
         self._reports: OrderedDict[tuple[str, str], StoryReport] = OrderedDict()
         self._running: dict[tuple[str, str], threading.Event] = {}
+        self.search_cache_size = search_cache_size
+        self._searches: OrderedDict[tuple[str, int, int], Searched] = OrderedDict()
+        self._searched_at: str | None = None  # the store's change mark the answers hold for
+        self._search_lock = threading.Lock()
 
     # ------------------------------------------------------------------ listing
     def _version(self) -> tuple[int, int]:
@@ -188,10 +206,39 @@ class Catalog:
         index of the store), best first: the shape of the API's ``SearchOut``.
 
         Reads only the page's stories from the store (never rebuilds the cached list),
-        so a search costs the same while an ingest runs.
+        so a search costs the same while an ingest runs. Recent answers are kept
+        (``search_cache_size``) for as long as nothing was written to the store.
         """
+        return self.searched(q, offset=offset, limit=limit).answer
+
+    def searched(self, q: str, *, offset: int = 0, limit: int = 20) -> Searched:
+        """:meth:`search`'s answer with its stories, from the cache while the store's
+        change mark (read before the store is) is the one the cached answers hold for:
+        any committed write, by this process or another, empties the cache."""
+        mark = self.store.change_mark() if self.search_cache_size > 0 else None
+        key = (q, offset, limit)
+        if mark is not None:
+            with self._search_lock:
+                if mark != self._searched_at:
+                    self._searches.clear()
+                    self._searched_at = mark
+                found = self._searches.get(key)
+                if found is not None:
+                    self._searches.move_to_end(key)
+                    return found
+        found = self._search(q, offset, limit)
+        if mark is not None:
+            with self._search_lock:
+                if self._searched_at == mark:
+                    self._searches[key] = found
+                    while len(self._searches) > self.search_cache_size:
+                        self._searches.popitem(last=False)
+        return found
+
+    def _search(self, q: str, offset: int, limit: int) -> Searched:
         found = search_store(self.store, q, offset=offset, limit=limit)
         stories = self._stories([m.story_id for m in found.hits])
+        hits = [m for m in found.hits if m.story_id in stories]
         results = [
             {
                 "story": stories[m.story_id].to_dict(),
@@ -199,10 +246,9 @@ class Catalog:
                 "snippet": m.snippet,
                 "rank": m.rank,
             }
-            for m in found.hits
-            if m.story_id in stories
+            for m in hits
         ]
-        return {
+        answer = {
             "query": q,
             "total": found.stories,
             "matched_articles": found.matched_articles,
@@ -211,6 +257,7 @@ class Catalog:
             "limit": limit,
             "results": results,
         }
+        return Searched(answer, tuple(stories[m.story_id] for m in hits))
 
     def _stories(self, ids: Sequence[str]) -> dict[str, ListedStory]:
         """Current stories by id with their outlets, read from the store in two queries."""

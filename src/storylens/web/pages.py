@@ -103,9 +103,9 @@ def add_pages(app: FastAPI, catalog: Catalog) -> None:
         """Full-text search over titles and texts (the store's index), best match first."""
         if not q.strip():
             return index(sort="newest", q=None, page=page)
-        found = catalog.search(q, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-        stories = tuple(catalog.listed(hit["story"]["id"]) for hit in found["results"])
-        listing = StoryPage(found["total"], found["offset"], found["limit"], stories)
+        found = catalog.searched(q, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        answer = found.answer  # its stories come with it: nothing is read again
+        listing = StoryPage(answer["total"], answer["offset"], answer["limit"], found.stories)
         return render(
             "list.html",
             listing=listing,
