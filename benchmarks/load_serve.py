@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import shlex
 import socket
 import statistics
 import subprocess
@@ -207,7 +208,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     env = {**os.environ, "STORYLENS_TOKEN": ""}
     server = subprocess.Popen(
         [sys.executable, "-c", "from storylens.cli import main; main()", "serve",
-         "--db", args.db, "--host", "127.0.0.1", "--port", str(port)],
+         "--db", args.db, "--host", "127.0.0.1", "--port", str(port),
+         *shlex.split(args.serve_args)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -322,6 +324,9 @@ def main() -> None:
         "--endpoints",
         default="story_page,list_page,list_api,search",
         help="comma-separated: story_page, list_page, list_api, search",
+    )
+    parser.add_argument(
+        "--serve-args", default="", help="more options for storylens serve, e.g. '--search-cache 0'"
     )
     args = parser.parse_args()
     result = run(args)

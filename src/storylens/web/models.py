@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import ConflictKind
+from ..store.search import RANK_WINDOW
 
 
 class _Model(BaseModel):
@@ -96,7 +97,8 @@ class SearchOut(_Model):
     total: int = Field(description="stories found among the ranked articles")
     matched_articles: int = Field(description="every article holding all the words")
     complete: bool = Field(
-        description="false when more articles matched than are ranked (the newest 10,000 are)"
+        description="false when more articles matched than are ranked "
+        f"(the newest {RANK_WINDOW:,} are)"
     )
     offset: int
     limit: int
