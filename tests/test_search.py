@@ -95,11 +95,17 @@ def reference(store: Store, query: str, offset: int, limit: int) -> SearchPage:
 
 
 def _meta(a: Article) -> dict[str, Any]:
-    return {"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url}
+    return {
+        "id": a.id,
+        "outlet": a.outlet,
+        "title": a.title,
+        "published": a.published,
+        "url": a.url,
+    }
 
 
 @pytest.fixture
-def filled(db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def filled(db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:  # noqa: F811
     monkeypatch.setattr(search_module, "RANK_WINDOW", WINDOW)
     with open_store(db) as store:
         ingest(store, made_up(24), analyze=False, featurizer=fake_featurize)
@@ -131,7 +137,10 @@ def test_counts_on_both_sides_of_the_window(filled: Store) -> None:
     assert search(filled, "zebra") == SearchPage(0, 0, True, [])
 
 
-def test_a_window_exactly_full_still_counts(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_window_exactly_full_still_counts(
+    db: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
     with open_store(db) as store:
         ingest(store, made_up(24), analyze=False, featurizer=fake_featurize)
@@ -139,7 +148,7 @@ def test_a_window_exactly_full_still_counts(db: str, monkeypatch: pytest.MonkeyP
         assert exactly.matched_articles == 3 and exactly.complete
 
 
-def test_change_mark_moves_with_any_write_from_any_connection(db: str) -> None:
+def test_change_mark_moves_with_any_write_from_any_connection(db: str) -> None:  # noqa: F811
     with open_store(db) as store, open_store(db) as other:
         if store.dialect == "sqlite":
             store.change_mark()  # the first reading opens its connection
@@ -152,7 +161,7 @@ def test_change_mark_moves_with_any_write_from_any_connection(db: str) -> None:
         assert store.change_mark() != after
 
 
-def test_cached_search_is_dropped_by_an_ingest(db: str) -> None:
+def test_cached_search_is_dropped_by_an_ingest(db: str) -> None:  # noqa: F811
     pytest.importorskip("fastapi", reason="the web extra is not installed")
     from storylens.web import Catalog
 
