@@ -15,7 +15,9 @@ With ``--baseline REF`` it times this tree's search against the search module of
 git commit ``REF`` instead (read with ``git show``), at the current window, the two
 alternating query by query (which goes first alternates too), and first checks that
 both give the same answer (counts, stories, order, scores, snippets, metadata) for
-every query on its first two pages and a page past the end. Beside the wall-clock
+every query on its first two pages and a page past the end. With the web extra it also
+times the service's search (``Catalog.search``: the page's stories too) with its cache
+off and answering from it (the store unchanged). Beside the wall-clock
 milliseconds it reports CPU milliseconds of this process, which a busy machine
 inflates less. ``--profile N`` then prints the N costliest functions (cProfile) of
 this tree's search over the queries.
@@ -90,6 +92,16 @@ def compare(store: Store, rounds: int, ref: str, profile: int) -> dict[str, Any]
         for offset, limit in pages
         if answer(old(store, q, offset, limit)) != answer(new(store, q, offset, limit))
     ]
+    try:  # the service's search (the page's stories too), without and with its cache
+        from storylens.web import Catalog
+
+        uncached, cached = Catalog(store, search_cache_size=0), Catalog(store)
+        variants["service, cache off"] = lambda st, q: uncached.search(q)
+        variants["service, cache hit"] = lambda st, q: cached.search(q)
+        for q in QUERIES:  # the store does not change during the timing: every one hits
+            cached.search(q)
+    except ImportError:  # pragma: no cover - without the web extra
+        pass
     wall: dict[str, list[float]] = {name: [] for name in variants}
     cpu: dict[str, list[float]] = {name: [] for name in variants}
     for r in range(rounds):
@@ -116,7 +128,7 @@ def compare(store: Store, rounds: int, ref: str, profile: int) -> dict[str, Any]
             for name in variants
         },
     }
-    base, this = (result["variants"][name] for name in variants)
+    base, this = (result["variants"][name] for name in list(variants)[:2])
     result["cpu_ratio"] = round(this["cpu_mean_ms"] / base["cpu_mean_ms"], 3)
     result["wall_ratio"] = round(this["mean_ms"] / base["mean_ms"], 3)
     if profile:
