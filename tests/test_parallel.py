@@ -196,8 +196,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["sources", "--format", "jsonl"],
         ["timex", "--published", "2031-04-08"],
         ["cluster", "--format", "jsonl"],
+        ["compare", "--format", "json"],
     ],
-    ids=["quotes", "sources", "timex", "cluster"],
+    ids=["quotes", "sources", "timex", "cluster", "compare"],
 )
 def test_jobs_2_prints_exactly_what_jobs_1_prints(
     command: list[str], corpus: Path, monkeypatch: pytest.MonkeyPatch
@@ -213,8 +214,13 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(
     assert one.stdout and two.stdout == one.stdout
     assert two.stderr == one.stderr
     assert "rejected" in one.stderr and "a.jsonl:3" in one.stderr and "a.jsonl:4" in one.stderr
-    key = "article" if command[0] == "sources" else "id"
-    printed = {json.loads(line)[key] for line in one.stdout.splitlines()}
+    if command[0] == "compare":
+        report = json.loads(one.stdout)
+        printed = {a["id"] for story in report["stories"] for a in story["articles"]}
+        assert [r["origin"] for r in report["rejected"]][:2] == ["a.jsonl:3", "a.jsonl:4"]
+    else:
+        key = "article" if command[0] == "sources" else "id"
+        printed = {json.loads(line)[key] for line in one.stdout.splitlines()}
     assert "courier" in printed  # articles after the rejected records are there too
 
 
@@ -243,3 +249,17 @@ def test_an_article_that_breaks_the_clusterer_is_rejected_and_the_rest_clustered
     assert "clustering failed on this article (RuntimeError: made-up clusterer bug)" in (
         result.stderr
     )
+
+
+def test_compare_from_the_workers_records_is_the_librarys_compare(corpus: Path) -> None:
+    """The command compares from records made one article at a time; the library's
+    `compare` parses the batch together: the reports are the same."""
+    from storylens.compare import compare
+    from storylens.ingest import read_inputs
+    from storylens.report import render
+
+    articles, rejected = read_inputs([str(corpus)])
+    expected = render(compare(articles, rejected), "json")
+    result = CliRunner().invoke(cli, ["compare", str(corpus), "--format", "json", "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == expected

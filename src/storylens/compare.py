@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from .align import Alignment, FactGroup, align, cover_facts
 from .align.embed import statement_embedder_name
@@ -273,12 +273,22 @@ def _omissions(
 
 def group_stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
     """A simple grouping of articles into stories: single-link on title + lead embeddings."""
-    if len(results) <= 1:
-        return [list(results)]
-    leads = [((r.article.title or "") + " " + r.norm.text[:600]).strip() for r in results]
-    vectors = load_embedder().embed(leads)
+    groups = group_leads([_lead(r.article, r.norm.text) for r in results])
+    return [[results[i] for i in group] for group in groups]
+
+
+def _lead(article: Article, normalized_text: str) -> str:
+    return ((article.title or "") + " " + normalized_text[:600]).strip()
+
+
+def group_leads(leads: Sequence[str]) -> list[list[int]]:
+    """Indexes of ``leads`` grouped into stories: single-link on their embeddings at
+    :data:`STORY_LINK`, each group in input order, groups in order of their first member."""
+    if len(leads) <= 1:
+        return [list(range(len(leads)))]
+    vectors = load_embedder().embed(list(leads))
     sims = vectors @ vectors.T
-    parent = list(range(len(results)))
+    parent = list(range(len(leads)))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -286,13 +296,13 @@ def group_stories(results: Sequence[Analyzed]) -> list[list[Analyzed]]:
             x = parent[x]
         return x
 
-    for i in range(len(results)):
-        for j in range(i + 1, len(results)):
+    for i in range(len(leads)):
+        for j in range(i + 1, len(leads)):
             if sims[i, j] >= STORY_LINK:
                 parent[find(j)] = find(i)
-    groups: dict[int, list[Analyzed]] = {}
-    for i, r in enumerate(results):
-        groups.setdefault(find(i), []).append(r)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(leads)):
+        groups.setdefault(find(i), []).append(i)
     return list(groups.values())
 
 
@@ -337,3 +347,59 @@ def compare(
     ]
     reports.sort(key=lambda s: -len(s.articles))
     return Report(stories=tuple(reports), rejected=tuple(rejected))
+
+
+class Prepared(Protocol):
+    """One article made ready for the comparison on any process
+    (:func:`storylens.ingestion.prepare_article`): its record, its clustering features
+    and its normalised text."""
+
+    @property
+    def article(self) -> Article: ...
+    @property
+    def features(self) -> Any: ...
+    @property
+    def normalized_text(self) -> str: ...
+    @property
+    def record(self) -> ArticleAnalysis | None: ...
+
+
+def compare_prepared(
+    prepared: Sequence[Prepared], rejected: Sequence[Rejection] = (), group: bool = True
+) -> Report:
+    """:func:`compare` from articles already analysed (on ``--jobs`` workers, or anywhere):
+    the stories are found from the articles' features, by the clusterer that
+    :func:`compare` runs, and each story is compared from its articles' records, so
+    nothing is parsed here."""
+    if not prepared:
+        raise ReportError(
+            "no readable articles were given" + (f" ({len(rejected)} rejected)" if rejected else "")
+        )
+    missing = [p.article.id for p in prepared if p.record is None]
+    if missing:
+        raise ValueError(f"articles without an analysis record: {', '.join(missing[:3])}")
+    stories = _prepared_stories(prepared) if group else {None: list(prepared)}
+    reports = [
+        compare_articles(
+            [p.article for p in members],
+            analyses=[p.record for p in members if p.record is not None],
+            story=story,
+        )
+        for story, members in stories.items()
+    ]
+    reports.sort(key=lambda s: -len(s.articles))
+    return Report(stories=tuple(reports), rejected=tuple(rejected))
+
+
+def _prepared_stories(prepared: Sequence[Prepared]) -> dict[str | None, list[Prepared]]:
+    """:func:`_stories` from features made anywhere (the same stories, the same ids)."""
+    if len({p.article.id for p in prepared}) != len(prepared):
+        groups = group_leads([_lead(p.article, p.normalized_text) for p in prepared])
+        return {story_id(prepared[g[0]].article.id): [prepared[i] for i in g] for g in groups if g}
+    from .cluster import cluster_features
+
+    by_id = {p.article.id: p for p in prepared}
+    stories: dict[str | None, list[Prepared]] = {}
+    for article_id, story, _topic in cluster_features(p.features for p in prepared)[1]:
+        stories.setdefault(story, []).append(by_id[article_id])
+    return stories

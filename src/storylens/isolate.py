@@ -1,9 +1,10 @@
 """One bad article never takes a batch down: run a batch step, and when it fails, find
 the articles that make it fail, reject them with the error, and run the rest again.
 
-:func:`run_isolated` is the general form; :func:`compare_isolated` (``storylens compare``),
-:func:`report_isolated` (``storylens show``, the story pages) and
-:func:`cluster_isolated` (``storylens cluster``) apply it. A failure costs one run of the
+:func:`run_isolated` is the general form; :func:`compare_isolated` (the library's
+:func:`storylens.compare.compare`), :func:`compare_prepared_isolated` (``storylens compare``,
+its articles analysed on ``--jobs`` workers), :func:`report_isolated` (``storylens show``,
+the story pages) and :func:`cluster_isolated` (``storylens cluster``) apply it. A failure costs one run of the
 step per article (each alone) and one more for the rest; a run without failures costs
 nothing extra. Errors storylens raises on purpose (:class:`storylens.errors.StorylensError`:
 a missing model, nothing left to compare) are not an article's fault and pass through.
@@ -121,6 +122,22 @@ def compare_isolated(
     return replace(report, rejected=tuple(rejected) + tuple(extra))
 
 
+def compare_prepared_isolated(
+    prepared: Sequence[Any], rejected: Sequence[Rejection] = (), *, group: bool = True
+) -> Report:
+    """:func:`storylens.compare.compare_prepared` (articles analysed on ``--jobs``
+    workers) with the articles that make the comparison fail rejected, after ``rejected``."""
+    from .compare import compare_prepared
+
+    def run(subset: Sequence[Any]) -> Report:
+        return compare_prepared(subset, group=group)
+
+    report, left_out = run_isolated(
+        prepared, run, "the comparison", origin=lambda p: _origin_of(p.article)
+    )
+    return replace(report, rejected=tuple(rejected) + tuple(_unique(left_out)))
+
+
 def report_isolated(
     articles: Sequence[Article], reporter: Callable[[Sequence[Article]], StoryReport] | None = None
 ) -> tuple[StoryReport, list[Rejection]]:
@@ -182,4 +199,10 @@ def _unique(rejections: list[Rejection]) -> list[Rejection]:
     return out
 
 
-__all__ = ["cluster_isolated", "compare_isolated", "report_isolated", "run_isolated"]
+__all__ = [
+    "cluster_isolated",
+    "compare_isolated",
+    "compare_prepared_isolated",
+    "report_isolated",
+    "run_isolated",
+]

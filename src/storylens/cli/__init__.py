@@ -17,7 +17,7 @@ from .. import __version__
 from ..errors import StorylensError
 
 # Command modules, in the order their commands appear in --help.
-COMMAND_MODULES = ("analyze", "timex", "compare", "cluster", "store", "follow", "serve")
+COMMAND_MODULES = ("analyze", "timex", "compare", "cluster", "store", "follow", "serve", "spark")
 
 
 class UsageFailure(click.ClickException):

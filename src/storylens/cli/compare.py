@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -12,27 +10,13 @@ import click
 from ..compare import compare
 from ..errors import ReportError
 from ..ingest import read_inputs
-from ..isolate import compare_isolated
+from ..isolate import compare_prepared_isolated
 from ..report import RENDERERS, render, report_to_dict
 from ..tables import fact_rows
-from ._common import INPUTS, PROGRESS, Batch, TableOutput
+from ._common import INPUTS, JOBS, PROGRESS, Batch, TableOutput, with_progress
 
 FORMATS = tuple(RENDERERS)
 TABLE_FORMATS = ("csv", "parquet")
-
-
-def _progress_callback(show: bool | None, label: str) -> Callable[[object], None] | None:
-    if show is None:
-        show = sys.stderr.isatty()
-    if not show:
-        return None
-    count = [0]
-
-    def tick(_article: object) -> None:
-        count[0] += 1
-        click.echo(f"\r{label}: {count[0]} article(s) analysed", err=True, nl=False)
-
-    return tick
 
 
 @click.command("compare")
@@ -57,6 +41,7 @@ def _progress_callback(show: bool | None, label: str) -> Callable[[object], None
     "--no-group", is_flag=True, help="Treat all inputs as one story instead of grouping them first."
 )
 @PROGRESS
+@JOBS
 @click.pass_context
 def compare_command(
     ctx: click.Context,
@@ -65,30 +50,28 @@ def compare_command(
     output: str | None,
     no_group: bool,
     progress: bool | None,
+    jobs: int | None,
 ) -> None:
     """Compare how the articles in INPUT... report the same story, claim by claim.
 
     Groups the inputs into stories, then for each story lists the facts every
     article agrees on, those only some or one report, what each article leaves
     out, conflicting numbers, dates, actors and negations, how each quote is
-    worded across outlets, and whom each article relies on.
+    worded across outlets, and whom each article relies on. Each article is
+    analysed on --jobs cores; the grouping and the comparison then run here.
     """
     table = TableOutput("facts", fmt, output) if fmt in TABLE_FORMATS else None
+    from ..ingestion import prepare_article  # the store's modules load only when used
+
     batch = Batch(inputs)
-    articles = list(batch)
-    if not articles:
+    analysed = batch.outcomes(prepare_article, jobs, "the analysis")
+    prepared = list(with_progress(analysed, progress, "analysis"))
+    if not prepared:
         raise ReportError(
             "no readable articles were given"
             + (f" ({len(batch.rejected)} rejected)" if batch.rejected else "")
         )
-    report = compare_isolated(
-        articles,
-        batch.rejected,
-        progress=_progress_callback(progress, "compare"),
-        group=not no_group,
-    )
-    if progress or (progress is None and sys.stderr.isatty()):
-        click.echo("", err=True)
+    report = compare_prepared_isolated(prepared, batch.rejected, group=not no_group)
     for rejection in report.rejected[len(batch.rejected) :]:
         batch.reject(rejection)
     if table is not None:

@@ -191,6 +191,16 @@ def iter_jsonl_lines(
             yield checked(item)
 
 
+def article_from_line(
+    raw: bytes, origin: str, max_bytes: int = MAX_BYTES
+) -> Article | Rejection | None:
+    """One JSONL line read as :func:`iter_jsonl_lines` reads it (``origin``: its
+    ``path:N``): an Article, the Rejection that says why not, or None for a blank line.
+    For engines that hand out lines one at a time (:mod:`storylens.frames`)."""
+    item = _record_from_line(raw, origin, max_bytes)
+    return None if item is None else checked(item)
+
+
 def _record_from_line(raw: bytes, origin: str, max_bytes: int) -> Article | Rejection | None:
     """One JSONL line: an Article, a Rejection, or None for a blank line.
 
