@@ -217,7 +217,8 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(
     if command[0] == "compare":
         report = json.loads(one.stdout)
         printed = {a["id"] for story in report["stories"] for a in story["articles"]}
-        assert [r["origin"] for r in report["rejected"]][:2] == ["a.jsonl:3", "a.jsonl:4"]
+        origins = [r["origin"] for r in report["rejected"]]
+        assert origins[0].endswith("a.jsonl:3") and origins[1].endswith("a.jsonl:4")
     else:
         key = "article" if command[0] == "sources" else "id"
         printed = {json.loads(line)[key] for line in one.stdout.splitlines()}
