@@ -53,7 +53,7 @@ def test_lock_file_pins_every_dependency_and_is_used_by_install() -> None:
     }
     project = _project()
     wanted = list(project["dependencies"])
-    for extra in ("postgres", "web", "parquet", "pandas", "browser", "dev"):
+    for extra in ("postgres", "web", "parquet", "pandas", "browser", "spark", "dev"):
         wanted += project["optional-dependencies"][extra]
     missing = sorted({_name(r) for r in wanted} - set(pinned))
     assert not missing, f"not in requirements.lock (run bash scripts/lock.sh): {missing}"
