@@ -230,10 +230,12 @@ def analyze(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
 
 def records(spark: SparkSession, files: Sequence[InputFile], output: str) -> tuple[DataFrame, bool]:
     """The records of ``files`` in ``output/records``: read back when a previous run over
-    the same inputs with this storylens wrote them, else made and written (atomically)."""
+    the same local inputs (names, sizes, modification times) with this storylens wrote
+    them, else made and written (atomically)."""
     target = _join(output, "records")
     manifest = _manifest(files)
-    if _read_manifest(spark, target) == manifest:
+    local = all(f.stamp is not None for f in files)  # a remote file's change is not seen
+    if local and _read_manifest(spark, target) == manifest:
         log.info("reusing the records in %s", target)
         return spark.read.parquet(target), True
     write_atomically(spark, analyze(spark, files), target, manifest)
