@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .align import Alignment, FactGroup, align, cover_facts
 from .align.embed import statement_embedder_name
@@ -306,6 +306,14 @@ def group_leads(leads: Sequence[str]) -> list[list[int]]:
     return list(groups.values())
 
 
+class _HasArticle(Protocol):
+    @property
+    def article(self) -> Article: ...
+
+
+_Member = TypeVar("_Member", bound=_HasArticle)
+
+
 def _stories(results: Sequence[Analyzed]) -> dict[str | None, list[Analyzed]]:
     """Stories by :func:`storylens.cluster.cluster_articles` (event-level stories, wire
     copies with their original) under the clusterer's ids, or by :func:`group_stories`
@@ -324,7 +332,8 @@ def _stories(results: Sequence[Analyzed]) -> dict[str | None, list[Analyzed]]:
     return stories
 
 
-def _unnamed(groups: list[list[Analyzed]]) -> dict[str | None, list[Analyzed]]:
+def _unnamed(groups: list[list[_Member]]) -> dict[str | None, list[_Member]]:
+    """Groups under the founder's story id (``Analyzed`` results or ``Prepared`` articles)."""
     return {story_id(group[0].article.id): group for group in groups if group}
 
 
@@ -395,7 +404,7 @@ def _prepared_stories(prepared: Sequence[Prepared]) -> dict[str | None, list[Pre
     """:func:`_stories` from features made anywhere (the same stories, the same ids)."""
     if len({p.article.id for p in prepared}) != len(prepared):
         groups = group_leads([_lead(p.article, p.normalized_text) for p in prepared])
-        return {story_id(prepared[g[0]].article.id): [prepared[i] for i in g] for g in groups if g}
+        return _unnamed([[prepared[i] for i in g] for g in groups])
     from .cluster import cluster_features
 
     by_id = {p.article.id: p for p in prepared}
