@@ -241,7 +241,8 @@ def main() -> None:
     if not CORPUS.exists():
         raise SystemExit(f"ECB+ not found at {CORPUS} (../shared is absent)")
     results: dict[str, Any] = {
-        "command": "nice python benchmarks/jobs_speed.py"
+        "command": ("nice " if os.nice(0) > 0 else "")
+        + "python benchmarks/jobs_speed.py"
         + (f" --limit {args.limit}" if args.limit else "")
         + (f" --rounds {args.rounds}" if args.rounds != 2 else "")
         + (f" --commands {args.commands}" if names != list(COMMANDS) else "")
@@ -279,11 +280,19 @@ def main() -> None:
     print(markdown(results))
 
 
+def _first_load(results: dict[str, Any]) -> str:
+    """The 1-minute load average before the first timed run: how quiet the machine was."""
+    for block in results["commands"].values():
+        for run in block.get("runs", []):
+            return f"1-minute load {run['load_1min_before_after'][0]} before the first run"
+    return "load not recorded"
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# --jobs speed",
         "",
-        f"Command: `{results['command']}` ({results['machine']}, shared with other jobs).",
+        f"Command: `{results['command']}` ({results['machine']}; {_first_load(results)}).",
         f"Corpus: ECB+, {results['articles']} articles, the same file for every run; each "
         "run a fresh `storylens` process (model loading and worker start-up included), "
         "in the order 1, 2, 1, 2.",
