@@ -19,7 +19,7 @@ from storylens import parallel
 from storylens.cli import cli
 from storylens.errors import ModelError, RejectedInput, WorkerError
 from storylens.model import Article, Rejection
-from storylens.parallel import iter_outcomes
+from storylens.parallel import iter_batch_outcomes, iter_outcomes
 
 DEMO = (
     Path(__file__).resolve().parents[1] / "src" / "storylens" / "data" / "demo" / "articles.jsonl"
@@ -71,6 +71,27 @@ def _missing_model(article: Article) -> str:
     raise ModelError("no model here; install it with: pip install made-up-model")
 
 
+def _lengths(articles: list[Article]) -> list[tuple[str, int, int] | Rejection]:
+    """A batch function: (id, length, size of the batch it came in) per article; "refused"
+    gets its Rejection in its place, and "boom" breaks any batch it is in."""
+    if any(a.id == "boom" for a in articles):
+        raise RuntimeError("made-up batch bug")
+    return [
+        Rejection(a.origin, "made_up", "refused in the batch")
+        if a.id == "refused"
+        else (a.id, len(a.text), len(articles))
+        for a in articles
+    ]
+
+
+def _die_in_batch(articles: list[Article]) -> list[str]:
+    return [_die(a) for a in articles]
+
+
+def _short_batch(articles: list[Article]) -> list[str]:
+    return [a.id for a in articles[1:]]
+
+
 def _articles(n: int) -> list[Article]:
     return [Article(id=f"a{i}", text="x" * (i + 1), origin=f"in.jsonl:{i + 1}") for i in range(n)]
 
@@ -115,6 +136,51 @@ def test_results_in_input_order_with_failures_in_their_place(jobs: int) -> None:
     assert "measuring failed (RuntimeError: made-up bug)" in boom.detail
     assert passed == items[5]
     assert refused == Rejection("in.jsonl:8", "made_up", "this article is refused on purpose")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batches_keep_input_order_and_one_bad_article_fails_alone(jobs: int) -> None:
+    items: list[Article | Rejection] = _articles(11)
+    items[2] = Article(id="boom", text="b", origin="in.jsonl:3")
+    items[5] = Rejection("in.jsonl:6", "record", "not a JSON object")
+    items[7] = Article(id="refused", text="r", origin="in.jsonl:8")
+    out = list(
+        iter_batch_outcomes(_lengths, items, jobs=jobs, min_pool=0, chunk=4, step="measuring")
+    )
+    assert [o[0] if isinstance(o, tuple) else o.origin for o in out] == [
+        "a0", "a1", "in.jsonl:3", "a3", "a4", "in.jsonl:6", "a6", "in.jsonl:8", "a8", "a9", "a10",
+    ]  # fmt: skip
+    boom, passed, refused = out[2], out[5], out[7]
+    assert isinstance(boom, Rejection) and boom.reason == "analysis"
+    assert "measuring failed (RuntimeError: made-up batch bug)" in boom.detail
+    assert passed == items[5]
+    assert refused == Rejection("in.jsonl:8", "made_up", "refused in the batch")
+    # the chunk with the bad article ran again each alone; in process the others ran whole
+    sizes = [o[2] for o in out if isinstance(o, tuple)]
+    assert sizes[:3] == [1, 1, 1]
+    if jobs == 1:
+        assert sizes[3:] == [3, 3, 3, 3, 3]
+
+
+def test_the_last_chunks_are_cut_smaller_so_the_workers_end_together() -> None:
+    out = list(iter_batch_outcomes(_lengths, _articles(40), jobs=2, min_pool=0, chunk=8))
+    assert [o[0] for o in out] == [f"a{i}" for i in range(40)]  # type: ignore[index]
+    assert [o[2] for o in out] == [8] * 24 + [2] * 16  # type: ignore[index]
+
+
+def test_a_dead_worker_in_a_batch_is_a_clear_error() -> None:
+    items = _articles(12)
+    items[6] = Article(id="doomed", text="z", origin="in.jsonl:7")
+    result = _within(
+        120, lambda: list(iter_batch_outcomes(_die_in_batch, items, jobs=2, min_pool=0, chunk=3))
+    )
+    assert isinstance(result, WorkerError), result
+    assert "SIGKILL" in str(result) and "in.jsonl:" in str(result)
+
+
+def test_a_batch_function_that_loses_results_is_a_bug_not_a_rejection() -> None:
+    with pytest.raises(TypeError, match="one per article"):
+        list(iter_batch_outcomes(_short_batch, _articles(4), jobs=1, chunk=4))
 
 
 def test_workers_run_their_math_libraries_at_one_thread() -> None:

@@ -29,6 +29,15 @@ The function is sent to the workers by reference, so it must be a module-level
 function (or a :func:`functools.partial` of one) of picklable values, and its
 result must be picklable. The same function runs in process and in the workers, on
 one article at a time, so the output does not depend on ``jobs``.
+
+:func:`iter_batch_outcomes` does the same for a function of a list of articles that
+gives one outcome per article, in order (``ingest`` and ``compare``: spaCy's
+``nlp.pipe`` and the embedder's batches pay only over several articles). A worker's
+chunks are the function's batches, of up to ``chunk`` articles; the last few are cut
+smaller, so the workers run out of work together. The output does not depend on
+``jobs`` as long as the function's results do not depend on how the articles are
+batched (it must not). When a batch fails, its articles run again each alone, and
+only the ones that fail alone are rejected.
 """
 
 from __future__ import annotations
@@ -139,18 +148,54 @@ def iter_outcomes(
     if jobs == 1:
         yield from _in_process(fn, stream, 1, step)
         return
-    threshold = MIN_POOL_ARTICLES if min_pool is None else min_pool
+    head, small = _head(stream, MIN_POOL_ARTICLES if min_pool is None else min_pool)
+    if small:
+        yield from _in_process(fn, iter(head), jobs, step)
+        return
+    yield from _pooled(fn, itertools.chain(head, stream), jobs, step)
+
+
+def iter_batch_outcomes(
+    fn: Callable[[list[Article]], Sequence[R | Rejection]],
+    items: Iterable[Item],
+    *,
+    jobs: int | None = None,
+    step: str = "the analysis",
+    min_pool: int | None = None,
+    chunk: int = CHUNK_ARTICLES,
+) -> Iterator[R | Rejection]:
+    """:func:`iter_outcomes` for ``fn(articles)``, which gives each article's result (or
+    its Rejection) in order. Workers run it on chunks of up to ``chunk`` articles (and
+    :data:`CHUNK_CHARS` characters), the last ``jobs`` chunks cut into ``4 * jobs``
+    smaller ones; with ``jobs=1``, or for a small input, it runs on chunks of ``chunk``
+    in this process."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs}")
+    if chunk < 1:
+        raise ValueError(f"chunk must be 1 or more, not {chunk}")
+    stream: Iterator[Item] = iter(items)
+    if jobs > 1:
+        head, small = _head(stream, MIN_POOL_ARTICLES if min_pool is None else min_pool)
+        stream = itertools.chain(head, stream)
+        if not small:
+            yield from _pooled(fn, stream, jobs, step, run_batch, chunk, balance=True)
+            return
+    with capped_threads(jobs):
+        for part in _chunks(stream, chunk):
+            yield from run_batch(fn, part, step)
+
+
+def _head(stream: Iterator[Item], threshold: int) -> tuple[list[Item], bool]:
+    """The items up to the ``threshold``-th article, and whether the stream ended first."""
     head: list[Item] = []
     articles = 0
     for item in stream:
         head.append(item)
         articles += isinstance(item, Article)
         if articles >= threshold:
-            break
-    else:  # the stream ended first: a small input
-        yield from _in_process(fn, iter(head), jobs, step)
-        return
-    yield from _pooled(fn, itertools.chain(head, stream), jobs, step)
+            return head, False
+    return head, True
 
 
 def outcome(fn: Callable[[Article], R], article: Article, step: str) -> R | Rejection:
@@ -177,6 +222,45 @@ def run_chunk(fn: Callable[[Article], R], chunk: Sequence[Item], step: str) -> l
     return [item if isinstance(item, Rejection) else outcome(fn, item, step) for item in chunk]
 
 
+def run_batch(
+    fn: Callable[[list[Article]], Sequence[R | Rejection]], chunk: Sequence[Item], step: str
+) -> list[R | Rejection]:
+    """What a worker runs for :func:`iter_batch_outcomes`: ``fn`` over the chunk's
+    articles together, rejections passed through in their place; when ``fn`` fails on
+    the batch, each article alone (:func:`outcome`), so one bad article is rejected
+    and the rest of the chunk goes on."""
+    articles = [item for item in chunk if isinstance(item, Article)]
+    done = iter(_batch_outcomes(fn, articles, step))
+    return [item if isinstance(item, Rejection) else next(done) for item in chunk]
+
+
+def _batch_outcomes(
+    fn: Callable[[list[Article]], Sequence[R | Rejection]], articles: list[Article], step: str
+) -> Sequence[R | Rejection]:
+    if not articles:
+        return []
+    try:
+        out = fn(articles)
+    except RejectedInput:
+        pass  # one article refused the batch: find which, below
+    except StorylensError:
+        raise  # not the articles' fault (a missing model): the run stops
+    except Exception as exc:
+        log.warning("%s failed on %d articles (%s); each alone", step, len(articles), exc)
+    else:
+        if len(out) == len(articles):
+            return out
+        raise TypeError(  # a bug in fn, not in an article: say so rather than misfile
+            f"{fn!r} gave {len(out)} results for {len(articles)} articles; a function for "
+            "iter_batch_outcomes must give one per article, in order"
+        )
+
+    def alone(article: Article) -> R | Rejection:
+        return fn([article])[0]
+
+    return [outcome(alone, article, step) for article in articles]
+
+
 def _in_process(
     fn: Callable[[Article], R], stream: Iterator[Item], threads: int, step: str
 ) -> Iterator[R | Rejection]:
@@ -185,12 +269,15 @@ def _in_process(
             yield item if isinstance(item, Rejection) else outcome(fn, item, step)
 
 
-def _chunks(stream: Iterator[Item]) -> Iterator[list[Item]]:
+def _chunks(stream: Iterator[Item], articles: int | None = None) -> Iterator[list[Item]]:
+    """Chunks of up to ``articles`` articles (default :data:`CHUNK_ARTICLES`, read when
+    called) and :data:`CHUNK_CHARS` characters; a rejection counts as an article."""
+    most = CHUNK_ARTICLES if articles is None else articles
     chunk: list[Item] = []
     chars = 0
     for item in stream:
         size = len(item.text) if isinstance(item, Article) else 0
-        if chunk and (len(chunk) >= CHUNK_ARTICLES or chars + size > CHUNK_CHARS):
+        if chunk and (len(chunk) >= most or chars + size > CHUNK_CHARS):
             yield chunk
             chunk, chars = [], 0
         chunk.append(item)
@@ -199,13 +286,37 @@ def _chunks(stream: Iterator[Item]) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _tail_split(chunks: Iterator[list[Item]], hold: int) -> Iterator[list[Item]]:
+    """``chunks``, holding the last ``hold`` back until the stream ends, then cutting them
+    (and the last, short one) into ``4 * hold`` smaller chunks: with ``hold`` = the
+    workers, they run out of work nearly together instead of one finishing a whole
+    chunk alone while the others wait."""
+    held: deque[list[Item]] = deque()
+    for chunk in chunks:
+        held.append(chunk)
+        if len(held) > hold:
+            yield held.popleft()
+    rest = [item for chunk in held for item in chunk]
+    size = max(1, -(-len(rest) // (4 * hold)))
+    for start in range(0, len(rest), size):
+        yield rest[start : start + size]
+
+
 def _origins(chunk: Sequence[Item]) -> list[str]:
     return [item.origin or item.id for item in chunk if isinstance(item, Article)]
 
 
 def _pooled(
-    fn: Callable[[Article], R], stream: Iterator[Item], jobs: int, step: str
-) -> Iterator[R | Rejection]:
+    fn: Callable[..., Any],
+    stream: Iterator[Item],
+    jobs: int,
+    step: str,
+    runner: Callable[..., list[Any]] = run_chunk,
+    chunk_articles: int | None = None,
+    balance: bool = False,
+) -> Iterator[Any]:
+    """``runner(fn, chunk, step)`` for each chunk of ``stream`` on ``jobs`` workers; with
+    ``balance``, the last chunks are cut smaller (:func:`_tail_split`)."""
     try:
         pickle.dumps(fn)
     except Exception as exc:
@@ -214,7 +325,7 @@ def _pooled(
             "function, or a functools.partial of one, of picklable values"
         ) from exc
     workers: dict[int, Any] = {}  # pid -> multiprocessing.Process, kept to read exit codes
-    pending: deque[tuple[Future[list[R | Rejection]], list[str]]] = deque()
+    pending: deque[tuple[Future[list[Any]], list[str]]] = deque()
     finished = False
     with _one_thread_environment():
         pool = ProcessPoolExecutor(
@@ -223,8 +334,9 @@ def _pooled(
             initializer=start_worker,
         )
         try:
-            for chunk in _chunks(stream):
-                pending.append((pool.submit(run_chunk, fn, chunk, step), _origins(chunk)))
+            chunks = _chunks(stream, chunk_articles)
+            for chunk in _tail_split(chunks, jobs) if balance else chunks:
+                pending.append((pool.submit(runner, fn, chunk, step), _origins(chunk)))
                 workers.update(getattr(pool, "_processes", None) or {})
                 while len(pending) >= jobs * CHUNKS_IN_FLIGHT:
                     yield from _collected(*pending.popleft(), workers)
@@ -257,9 +369,7 @@ def _one_thread_environment() -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _collected(
-    future: Future[list[R | Rejection]], origins: list[str], workers: dict[int, Any]
-) -> list[R | Rejection]:
+def _collected(future: Future[list[Any]], origins: list[str], workers: dict[int, Any]) -> list[Any]:
     try:
         return future.result()
     except BrokenProcessPool as exc:
@@ -331,8 +441,10 @@ __all__ = [
     "cores",
     "default_jobs",
     "default_threads",
+    "iter_batch_outcomes",
     "iter_outcomes",
     "outcome",
+    "run_batch",
     "run_chunk",
     "start_worker",
 ]
