@@ -65,3 +65,43 @@ def test_ingest_with_workers_resumes_and_counts_duplicates(
         ingest(store, _inputs()[:3], jobs=2)
         again = ingest(store, _inputs(), jobs=2)
     assert again.to_dict() == {"new": 2, "duplicate": 3, "rejected": 2}
+
+
+@pytest.mark.parametrize("stage", ["featurising", "analysis"])
+def test_an_article_that_breaks_its_chunk_is_rejected_alone_and_the_rest_filed(
+    stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The --jobs workers make features and records a chunk at a time; an article that
+    breaks a stage for the chunk costs only itself. (The chunk runs in process here, the
+    input being small, so the made-up bug reaches it; the workers run the same code.)"""
+    import storylens.analysis
+    import storylens.cluster
+
+    articles = [a for a in _inputs() if isinstance(a, Article) and a.id != "binary"]
+    bad = articles[1].id
+    if stage == "featurising":
+        real = storylens.cluster.featurize
+
+        def featurize(batch: list[Article], **kwargs: object) -> list[object]:
+            if any(a.id == bad for a in batch):
+                raise RuntimeError("made-up featurising bug")
+            return real(batch, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storylens.cluster, "featurize", featurize)
+    else:
+        real_record = storylens.analysis.record_of
+
+        def record_of(result: object, timer: object = None) -> object:
+            if result.article.id == bad:  # type: ignore[attr-defined]
+                raise RuntimeError("made-up analysis bug")
+            return real_record(result, timer)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storylens.analysis, "record_of", record_of)
+    db = f"sqlite:///{tmp_path / 'chunk.db'}"
+    with open_store(db) as store:
+        counts = ingest(store, articles, jobs=2)  # fewer than MIN_POOL_ARTICLES: in process
+        members = store.memberships()
+    assert counts.to_dict() == {"new": len(articles) - 2, "duplicate": 1, "rejected": 1}
+    (rejection,) = counts.rejections
+    assert rejection.origin == articles[1].origin and f"made-up {stage} bug" in rejection.detail
+    assert bad not in members and {a.id for a in articles} - {bad, "copy-of-second"} <= set(members)

@@ -319,8 +319,8 @@ def test_an_article_that_breaks_the_clusterer_is_rejected_and_the_rest_clustered
 
 
 def test_compare_from_the_workers_records_is_the_librarys_compare(corpus: Path) -> None:
-    """The command compares from records made one article at a time; the library's
-    `compare` parses the batch together: the reports are the same."""
+    """The command compares from records made by the workers' prepare_articles; the
+    library's `compare` parses the batch together: the reports are the same."""
     from storylens.compare import compare
     from storylens.ingest import read_inputs
     from storylens.report import render

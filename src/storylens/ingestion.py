@@ -17,6 +17,10 @@ The pipelines run here; the store (:mod:`storylens.store`) only keeps the rows.
 5. each new article is filed with the clusterer (:func:`file_article`) and
    written, with its record and story, in its own transaction.
 
+With ``jobs`` > 1, steps 3 and 4 run on worker processes, a chunk of
+:data:`PREPARE_CHUNK` new articles at a time (:func:`prepare_articles`, the same
+batched functions); the parent admits, files and writes, in input order.
+
 An article that fails in any stage (featurising, analysis, a write the store refuses
 for that article alone) is recorded as a rejection with its reason and the run goes
 on; only a failure of the store itself (:class:`StoreError`: another writer, the
@@ -43,7 +47,7 @@ from .analysis import RECORD_FORMAT, ArticleAnalysis, current_versions
 from .errors import MissingDependency, ModelError, StoreError, VectorSpaceError
 from .ingest.clean import checked
 from .model import Article, Rejection
-from .parallel import capped_threads, iter_outcomes
+from .parallel import capped_threads, iter_batch_outcomes
 from .store import Store, content_hash
 from .store.analyses import analysis_row, put_analyses, stale_analyses
 from .store.rows import features_row, story_row
@@ -57,6 +61,14 @@ NOT_THE_ARTICLE = (StoreError, VectorSpaceError, ModelError, MissingDependency)
 # Inputs read, featurised and filed together (the batch size of
 # storylens.cluster.cluster_levels); the features do not depend on it.
 WINDOW = 64
+# Articles a --jobs worker prepares together (prepare_articles): spaCy's nlp.pipe and the
+# embedder's length-sorted batches pay only over several articles. CPU s per article of
+# prepare_articles at one thread on the first 64 ECB+ articles, by chunk: 1 0.668,
+# 8 0.646, 16 0.633, 32 0.617 (-7.6%; `python benchmarks/prepare_chunk.py --limit 64
+# --sizes 1,8,16,32`, benchmarks/results/prepare_chunk.md, a busy machine: the two runs
+# of a size differ by up to 2.5 s of 40). The end of a run does not wait on a whole
+# chunk: storylens.parallel cuts the last ones smaller.
+PREPARE_CHUNK = 32
 TITLE_CHARS = 100
 
 Timer = Callable[[str, float], None]
@@ -387,6 +399,58 @@ def prepare_article(article: Article, analyze: bool = True) -> Prepared:
     return Prepared(article, features, normalized, record)
 
 
+def prepare_articles(
+    articles: Sequence[Article], analyze: bool = True
+) -> list[Prepared | Rejection]:
+    """:func:`prepare_article` of each of ``articles``, in order, made as ``--jobs 1`` makes
+    them: the features in one batch, the records in one pass of the pipeline. An article
+    that fails a stage gets its Rejection in its place and the rest go on (featurising
+    falls back to each article alone). Module level, so
+    :func:`storylens.parallel.iter_batch_outcomes` can send it to a worker."""
+    from .cluster import featurize
+
+    batch = list(articles)
+    refused: list[Rejection] = []
+    features = _features(featurize, batch, None, refused.append)
+    made: list[Prepared] = [
+        Prepared(article, features[article.id], normalized, record)
+        for article, normalized, record in _analyses(
+            [a for a in batch if a.id in features], analyze, None, refused.append
+        )
+    ]
+    return _in_place(batch, made, refused)
+
+
+def _same(made: Article, given: Article) -> bool:
+    return (made.id, made.origin) == (given.id, given.origin)
+
+
+def _in_place(
+    batch: list[Article], made: list[Prepared], refused: list[Rejection]
+) -> list[Prepared | Rejection]:
+    """One outcome per article of ``batch``: ``made`` (an ordered subsequence of it) where
+    there is one, else the article's rejection (found by its origin), else a rejection
+    saying that nothing came back, so no article is lost without a word."""
+    out: list[Prepared | Rejection] = []
+    done = iter(made)
+    following = next(done, None)
+    for article in batch:
+        if following is not None and _same(following.article, article):
+            out.append(following)
+            following = next(done, None)
+            continue
+        origin = article.origin or article.id
+        mine = next((r for r in refused if r.origin == origin), None)
+        if mine is None:
+            mine = Rejection(origin, "analysis", "the analysis gave no result for this article")
+        else:
+            refused.remove(mine)
+        out.append(mine)
+    for extra in refused:  # more than one rejection for an article: keep them in the log
+        log.warning("%s: also rejected: %s: %s", extra.origin, extra.reason, extra.detail)
+    return out
+
+
 def ingest(
     store: Store,
     items: Iterable[Article | Rejection],
@@ -455,9 +519,12 @@ def ingest(
         # within the run are caught by one set of every hash sent to the workers.
         pending: set[str] = set()
         stream = (a for chunk in _windows(items, window) for a in admitted(chunk, pending))
-        work = partial(prepare_article, analyze=analyze)
+        work = partial(prepare_articles, analyze=analyze)
         clock = time.perf_counter()
-        for done in iter_outcomes(work, stream, jobs=jobs, step="the analysis"):
+        outcomes = iter_batch_outcomes(
+            work, stream, jobs=jobs, step="the analysis", chunk=PREPARE_CHUNK
+        )
+        for done in outcomes:
             if timer is not None:
                 timer("workers", time.perf_counter() - clock)
             if isinstance(done, Rejection):
@@ -481,11 +548,14 @@ def ingest(
 
 
 __all__ = [
+    "PREPARE_CHUNK",
     "WINDOW",
     "Clusterer",
     "IngestCounts",
     "file_article",
     "ingest",
+    "prepare_article",
+    "prepare_articles",
     "record_row",
     "restore_clusterer",
     "story_title",

@@ -59,6 +59,26 @@ class Batch:
             else:
                 yield item
 
+    def batch_outcomes(
+        self,
+        fn: Callable[[list[Article]], Sequence[R | Rejection]],
+        jobs: int | None,
+        step: str,
+        chunk: int,
+    ) -> Iterator[R]:
+        """:meth:`outcomes` for a function of up to ``chunk`` articles at a time
+        (:func:`storylens.parallel.iter_batch_outcomes`)."""
+        from ..parallel import iter_batch_outcomes
+
+        outcomes = iter_batch_outcomes(
+            fn, iter_inputs(self.paths), jobs=jobs, step=step, chunk=chunk
+        )
+        for item in outcomes:
+            if isinstance(item, Rejection):
+                self.reject(item)
+            else:
+                yield item
+
     def reject(self, rejection: Rejection) -> None:
         """Record and report one rejection (an input, or an article that failed later)."""
         self.rejected.append(rejection)

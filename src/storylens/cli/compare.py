@@ -61,10 +61,11 @@ def compare_command(
     analysed on --jobs cores; the grouping and the comparison then run here.
     """
     table = TableOutput("facts", fmt, output) if fmt in TABLE_FORMATS else None
-    from ..ingestion import prepare_article  # the store's modules load only when used
+    # the store's modules load only when used
+    from ..ingestion import PREPARE_CHUNK, prepare_articles
 
     batch = Batch(inputs)
-    analysed = batch.outcomes(prepare_article, jobs, "the analysis")
+    analysed = batch.batch_outcomes(prepare_articles, jobs, "the analysis", PREPARE_CHUNK)
     prepared = list(with_progress(analysed, progress, "analysis"))
     if not prepared:
         raise ReportError(
