@@ -103,10 +103,7 @@ def main() -> int:
             "",
             "Conflicts reported:",
             "",
-            *[
-                f"- {c['group']} {c['kind']} ({c['confidence']:.2f})"
-                for c in conflicts
-            ],
+            *[f"- {c['group']} {c['kind']} ({c['confidence']:.2f})" for c in conflicts],
         ]
         (out_dir / f"claims_eval_{args.split}.md").write_text(
             "\n".join(lines) + "\n", encoding="utf-8"
