@@ -168,6 +168,25 @@ def export_pairs(data: list[Pairs], path: Path) -> None:
     print(f"wrote {path}: {len(out)} groups, {sum(int(d.y.sum()) for d in data)} same-claim pairs")
 
 
+def with_cross(
+    data: list[Pairs], cross: dict[str, np.ndarray]
+) -> tuple[list[np.ndarray], tuple[str, ...]]:
+    """Stage one's features with the cross-encoder's out-of-fold score (train_cross.py)
+    and whether it scored the pair (it skips the lowest cosines: those get its lowest)."""
+    low = min(float(np.nanmin(v)) for v in cross.values() if np.isfinite(v).any())
+    out = []
+    for d in data:
+        score = cross.get(d.group.name)
+        if score is None or len(score) != len(d.i):
+            raise SystemExit(
+                f"--cross-oof does not fit group {d.group.name}: export the pairs again "
+                "(--export-pairs) and rerun train_cross.py"
+            )
+        seen = np.isfinite(score)
+        out.append(np.hstack([d.x, np.where(seen, score, low)[:, None], seen[:, None]]))
+    return out, (*PAIR_FEATURES, "cross", "cross_scored")
+
+
 def fit_stage(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], l2: float) -> Stage:
     """L2 logistic regression by Newton's method on standardised features."""
     mean = x.mean(axis=0)
@@ -343,7 +362,15 @@ def main() -> int:
     ap.add_argument(
         "--export-pairs", type=Path, help="write the pairs train_encoder.py learns from, and stop"
     )
+    ap.add_argument(
+        "--cross-oof",
+        type=Path,
+        help="train_cross.py's cross-oof.pickle: add its out-of-fold cross-encoder score to "
+        "stage one and report the curve (a measurement: nothing is written)",
+    )
     args = ap.parse_args()
+    if args.cross_oof:
+        args.no_write = True  # storylens has no cross-encoder at run time
     log = _Tee(sys.stdout)
     sys.stdout = log
     root = SHARED / "data" / "claims_train"
@@ -389,13 +416,16 @@ def main() -> int:
     print(f"candidates reach {within} of {gold} annotated pairs ({within / max(1, gold):.3f})")
     print_quote_links(data)
     print_hardness(data)
+    names1 = PAIR_FEATURES
     x1 = [d.x for d in data]
-    p1 = out_of_fold(data, x1, PAIR_FEATURES, args.folds, args.l2)
+    if args.cross_oof:
+        x1, names1 = with_cross(data, pickle.loads(args.cross_oof.read_bytes()))
+    p1 = out_of_fold(data, x1, names1, args.folds, args.l2)
     x2 = [
-        np.hstack([d.x, graph_features(d.story, d.i, d.j, p)])
-        for d, p in zip(data, p1, strict=True)
+        np.hstack([x, graph_features(d.story, d.i, d.j, p)])
+        for d, x, p in zip(data, x1, p1, strict=True)
     ]
-    p2 = out_of_fold(data, x2, PAIR_FEATURES + GRAPH_FEATURES, args.folds, args.l2)
+    p2 = out_of_fold(data, x2, names1 + GRAPH_FEATURES, args.folds, args.l2)
     chosen = choose_thresholds(data, p2)
     curve = chosen.pop("curve")
     for t in GRID:
@@ -406,9 +436,9 @@ def main() -> int:
     for t, (share, n) in chosen.pop("silent").items():  # type: ignore[union-attr]
         print(f"  'silent' below weak={t:.2f}: {n} calls, {share:.4f} right")
     print(f"confident={chosen['confident']} weak={chosen['weak']}")
-    stage1 = fit_stage(np.vstack(x1), np.concatenate([d.y for d in data]), PAIR_FEATURES, args.l2)
+    stage1 = fit_stage(np.vstack(x1), np.concatenate([d.y for d in data]), names1, args.l2)
     stage2 = fit_stage(
-        np.vstack(x2), np.concatenate([d.y for d in data]), PAIR_FEATURES + GRAPH_FEATURES, args.l2
+        np.vstack(x2), np.concatenate([d.y for d in data]), names1 + GRAPH_FEATURES, args.l2
     )
     model = ClaimsModel(
         pairs=stage1,
@@ -436,6 +466,15 @@ def main() -> int:
         results = ROOT / "benchmarks" / "results" / "train_claims.md"
         results.write_text(
             f"# train_claims\n\nCommand: `{model.command}`\n\n```\n{log.getvalue()}```\n",
+            encoding="utf-8",
+        )
+    if args.cross_oof:
+        results = ROOT / "benchmarks" / "results" / "train_cross.md"
+        command = f"{COMMAND} --cross-oof cross-oof.pickle --embedder {args.embedder}"
+        results.write_text(
+            f"# train_claims with a cross-encoder's score\n\nCommand: `{command}` (the pickle "
+            "from `python benchmarks/train_cross.py`; see that file's doc)\n\n"
+            f"```\n{log.getvalue()}```\n",
             encoding="utf-8",
         )
     return 0
