@@ -360,7 +360,7 @@ def compare(
 
 class Prepared(Protocol):
     """One article made ready for the comparison on any process
-    (:func:`storylens.ingestion.prepare_article`): its record, its clustering features
+    (:func:`storylens.ingestion.prepare_articles`): its record, its clustering features
     and its normalised text."""
 
     @property

@@ -41,7 +41,11 @@ class Batch:
         self.rejected: list[Rejection] = []
 
     def __iter__(self) -> Iterator[Article]:
-        for item in iter_inputs(self.paths):
+        return self._kept(iter_inputs(self.paths))
+
+    def _kept(self, items: Iterable[R | Rejection]) -> Iterator[R]:
+        """``items`` without their rejections, each reported in its place."""
+        for item in items:
             if isinstance(item, Rejection):
                 self.reject(item)
             else:
@@ -53,11 +57,7 @@ class Batch:
         the articles ``fn`` fails on are reported in their place."""
         from ..parallel import iter_outcomes
 
-        for item in iter_outcomes(fn, iter_inputs(self.paths), jobs=jobs, step=step):
-            if isinstance(item, Rejection):
-                self.reject(item)
-            else:
-                yield item
+        return self._kept(iter_outcomes(fn, iter_inputs(self.paths), jobs=jobs, step=step))
 
     def batch_outcomes(
         self,
@@ -70,14 +70,9 @@ class Batch:
         (:func:`storylens.parallel.iter_batch_outcomes`)."""
         from ..parallel import iter_batch_outcomes
 
-        outcomes = iter_batch_outcomes(
-            fn, iter_inputs(self.paths), jobs=jobs, step=step, chunk=chunk
+        return self._kept(
+            iter_batch_outcomes(fn, iter_inputs(self.paths), jobs=jobs, step=step, chunk=chunk)
         )
-        for item in outcomes:
-            if isinstance(item, Rejection):
-                self.reject(item)
-            else:
-                yield item
 
     def reject(self, rejection: Rejection) -> None:
         """Record and report one rejection (an input, or an article that failed later)."""
