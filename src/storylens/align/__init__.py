@@ -6,7 +6,9 @@
    article (a bounded number per statement, so the work grows with the statements,
    not with their pairs);
 2. stage one: the fitted model (:mod:`storylens.align.model`) scores each candidate
-   pair from its named features (:func:`storylens.align.features.pair_features`);
+   pair from its named features (:func:`storylens.align.features.pair_features`) and,
+   for the pairs a screening stage finds undecided, the logit of a cross-encoder that
+   reads the two statements together (:mod:`storylens.align.cross`);
 3. stage two: the model scores each pair again with what the rest of the story says
    of it (agreement through a third outlet, neighbouring sentences in step, rank
    among each statement's matches: :func:`storylens.align.features.graph_features`);
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -112,11 +115,53 @@ def candidate_pairs(story: Story) -> tuple[np.ndarray, np.ndarray]:
     return pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
 
 
+class PairReader(Protocol):
+    def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
+
+
+def cross_features(
+    story: Story,
+    i: np.ndarray,
+    j: np.ndarray,
+    x: np.ndarray,
+    model: ClaimsModel,
+    reader: PairReader | None = None,
+) -> np.ndarray:
+    """The ``cross`` and ``cross_scored`` columns: the cross-encoder's logit for the pairs
+    the screening stage puts in the model's band (statement ``i`` read first), the
+    model's fill value for the rest."""
+    assert model.screen is not None
+    out = np.zeros((len(i), 2), dtype=np.float32)
+    out[:, 0] = model.cross_fill
+    if not len(i):
+        return out
+    p0 = model.screen.prob(x)
+    lo, hi = model.cross_band
+    cosine = x[:, PAIR_FEATURES.index("cosine")]
+    read = np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= model.cross_min_cosine))[0]
+    if len(read):
+        if reader is None:
+            from .cross import load_cross_encoder
+
+            reader = load_cross_encoder()
+        texts = [(story.statements[i[k]].text, story.statements[j[k]].text) for k in read]
+        out[read, 0] = reader.score(texts)
+        out[read, 1] = 1.0
+    return out
+
+
 def score_pairs(
-    story: Story, i: np.ndarray, j: np.ndarray, model: ClaimsModel
+    story: Story,
+    i: np.ndarray,
+    j: np.ndarray,
+    model: ClaimsModel,
+    reader: PairReader | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stage-one features, stage-one and final probabilities of the pairs."""
+    """Stage-one features, stage-one and final probabilities of the pairs (``reader``:
+    the cross-encoder to use in place of the shipped one, for a format-2 model)."""
     x = pair_features(story, i, j)
+    if model.screen is not None:
+        x = np.hstack([x, cross_features(story, i, j, x, model, reader)])
     p1 = model.pairs.prob(x)
     g = graph_features(story, i, j, p1)
     p2 = model.graph.prob(np.hstack([x, g]))
@@ -176,18 +221,20 @@ def align(
     vectors: np.ndarray,
     model: ClaimsModel | None = None,
     linked: Mapping[tuple[int, int], float] | None = None,
+    reader: PairReader | None = None,
 ) -> Alignment:
     """Score the story's candidate pairs and cover the matches with facts.
 
     ``linked``: pairs ``(a, b)``, ``a < b``, known to be one claim by other evidence
     (a shared quotation: :func:`storylens.align.quotes.quote_links`) with their
     probability, which a pair takes where it is above the model's (and which adds the
-    pair where it was no candidate).
+    pair where it was no candidate). ``reader``: a cross-encoder in place of the
+    shipped one (tests).
     """
     model = model or load_claims_model()
     story = Story(statements, vectors)
     i, j = candidate_pairs(story)
-    _, _, p = score_pairs(story, i, j, model)
+    _, _, p = score_pairs(story, i, j, model, reader)
     scored = {
         (min(int(a), int(b)), max(int(a), int(b))): float(q)
         for a, b, q in zip(i, j, p, strict=True)
@@ -209,5 +256,6 @@ __all__ = [
     "align",
     "candidate_pairs",
     "cover_facts",
+    "cross_features",
     "score_pairs",
 ]

@@ -23,6 +23,10 @@ import numpy as np
 from ..features import same_quantity
 from ..statements import Statement
 
+# Stage one of a format-2 model adds these after PAIR_FEATURES: the cross-encoder's logit
+# (storylens.align.cross) and whether it read the pair (see storylens.align.model).
+CROSS_FEATURES: tuple[str, ...] = ("cross", "cross_scored")
+
 # Stage one: one number per name, in this order.
 PAIR_FEATURES: tuple[str, ...] = (
     "cosine",  # sentence-vector cosine

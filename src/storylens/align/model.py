@@ -5,6 +5,13 @@ scales that standardise them, a weight per name and a bias; then the thresholds
 chosen on out-of-fold scores (``match``: two statements are one claim; ``confident``:
 a match sure enough to call a claim left out by an outlet that has no match for it;
 ``weak``: any article with a pair this likely is not said to leave the claim out).
+
+A model of format 2 also reads pairs with the cross-encoder (:mod:`storylens.align.cross`):
+``screen`` is a stage over the named features alone, and the pairs whose screening
+probability lies in ``cross_band`` (and whose cosine is at least ``cross_min_cosine``)
+are read by the cross-encoder, whose logit becomes stage one's ``cross`` feature (the
+others take ``cross_fill`` and ``cross_scored`` 0). The band keeps the cost to well under
+one read per statement: pairs far below or above it are decided without it.
 It is written by ``python benchmarks/train_claims.py`` and checked against the SHA-256
 pinned in ``data/model-hashes.json`` when read, so a hand-edited or damaged file
 fails loudly instead of aligning quietly worse.
@@ -22,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from .features import GRAPH_FEATURES, PAIR_FEATURES
+from .features import CROSS_FEATURES, GRAPH_FEATURES, PAIR_FEATURES
 
 MODEL_FILE = "claims-model.json"
 HASHES_FILE = "model-hashes.json"
@@ -75,10 +82,26 @@ class ClaimsModel:
     trained_on: str = ""
     command: str = ""
     embedder: str = "all-MiniLM-L6-v2"  # the statement vectors it was fitted on
+    screen: Stage | None = None  # format 2: PAIR_FEATURES, to choose the pairs to read
+    cross_band: tuple[float, float] = (0.0, 0.0)
+    cross_min_cosine: float = 0.0
+    cross_fill: float = 0.0  # the cross feature of a pair the cross-encoder did not read
+
+    @property
+    def stage_one_features(self) -> tuple[str, ...]:
+        return PAIR_FEATURES + (CROSS_FEATURES if self.screen is not None else ())
 
     def to_dict(self) -> dict[str, object]:
+        extra: dict[str, object] = {}
+        if self.screen is not None:
+            extra = {
+                "screen": self.screen.to_dict(),
+                "cross_band": [round(v, 4) for v in self.cross_band],
+                "cross_min_cosine": self.cross_min_cosine,
+                "cross_fill": round(self.cross_fill, 6),
+            }
         return {
-            "format": 1,
+            "format": 2 if self.screen is not None else 1,
             "trained_on": self.trained_on,
             "command": self.command,
             "embedder": self.embedder,
@@ -87,6 +110,7 @@ class ClaimsModel:
             "weak": self.weak,
             "pairs": self.pairs.to_dict(),
             "graph": self.graph.to_dict(),
+            **extra,
         }
 
 
@@ -111,9 +135,18 @@ def load_claims_model(path: str | None = None) -> ClaimsModel:
                     "(damaged or edited by hand)"
                 )
         data = json.loads(file.read_text("utf-8"))
+        fmt = int(data.get("format", 1))
+        if fmt not in (1, 2):
+            raise ValueError(f"format {fmt} is not one this version reads")
+        one = PAIR_FEATURES + (CROSS_FEATURES if fmt == 2 else ())
+        band = data.get("cross_band", [0.0, 0.0]) if fmt == 2 else [0.0, 0.0]
         return ClaimsModel(
-            pairs=Stage.from_dict(data["pairs"], PAIR_FEATURES),
-            graph=Stage.from_dict(data["graph"], PAIR_FEATURES + GRAPH_FEATURES),
+            pairs=Stage.from_dict(data["pairs"], one),
+            graph=Stage.from_dict(data["graph"], one + GRAPH_FEATURES),
+            screen=Stage.from_dict(data["screen"], PAIR_FEATURES) if fmt == 2 else None,
+            cross_band=(float(band[0]), float(band[1])),
+            cross_min_cosine=float(data.get("cross_min_cosine", 0.0)),
+            cross_fill=float(data.get("cross_fill", 0.0)),
             match=float(data["match"]),
             confident=float(data["confident"]),
             weak=float(data["weak"]),

@@ -1,0 +1,154 @@
+"""The cross-encoder: what it reads, which pairs it is asked about, and how it fails."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storylens.align import Story, candidate_pairs, cross_features, score_pairs
+from storylens.align.cross import CrossEncoder, load_cross_encoder
+from storylens.align.embed import embed_statements
+from storylens.align.features import CROSS_FEATURES, PAIR_FEATURES, pair_features
+from storylens.align.model import ClaimsModel, load_claims_model, write_claims_model
+from storylens.errors import ModelError
+from storylens.model import Article
+from storylens.pipeline import analyze
+from storylens.statements import statements_of
+
+TEXTS = (
+    "The river Orna flooded the town of Pell on Sunday, forcing 400 people from their "
+    "homes. The mayor, Ada Krin, said the water rose faster than in 1998. Schools will "
+    "stay closed until Wednesday. A relief fund has raised 12,000 crowns.",
+    "Floodwater from the Orna drove about 400 residents of Pell out of their houses on "
+    "Sunday. Mayor Ada Krin said the river had risen more quickly than during the 1998 "
+    "flood. The town's football club postponed its match. Pell's schools remain shut.",
+)
+
+
+class Counting:
+    """A stand-in reader: records what it was asked and answers a fixed logit."""
+
+    def __init__(self, logit: float) -> None:
+        self.logit = logit
+        self.asked: list[tuple[str, str]] = []
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.asked.extend(pairs)
+        return np.full(len(pairs), self.logit, dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def story() -> Story:
+    articles = [Article(id=f"o{k}", text=t, outlet=f"Outlet {k}") for k, t in enumerate(TEXTS)]
+    statements = [s for result in analyze(articles) for s in statements_of(result)]
+    return Story(statements, embed_statements([s.text for s in statements]))
+
+
+def test_the_shipped_model_reads_pairs_with_the_cross_encoder() -> None:
+    model = load_claims_model()
+    assert model.screen is not None, "the shipped same-claim model is format 2"
+    assert model.pairs.features == PAIR_FEATURES + CROSS_FEATURES
+    lo, hi = model.cross_band
+    assert 0 < lo < hi < 1
+
+
+def test_a_restatement_reads_higher_than_a_different_claim() -> None:
+    reader = load_cross_encoder()
+    same, other = reader.score(
+        [
+            ("Floods forced 400 people in Pell from their homes on Sunday.",
+             "About 400 Pell residents were driven out of their houses by floodwater on Sunday."),
+            ("Floods forced 400 people in Pell from their homes on Sunday.",
+             "The town's football club postponed its match against Vorn."),
+        ]
+    )  # fmt: skip
+    assert same > other + 2.0
+    # a pair's batch mates barely move it (dynamic int8 quantisation scales the
+    # activations per batch: about 1e-3 of a logit)
+    again = reader.score(
+        [("The town's football club postponed its match against Vorn.", "Pell's schools shut.")]
+        * 3
+        + [
+            ("Floods forced 400 people in Pell from their homes on Sunday.",
+             "About 400 Pell residents were driven out of their houses by floodwater on Sunday."),
+        ]
+    )  # fmt: skip
+    assert again[-1] == pytest.approx(same, abs=0.01)
+
+
+def test_only_the_pairs_the_screen_finds_undecided_are_read(story: Story) -> None:
+    model = load_claims_model()
+    assert model.screen is not None
+    i, j = candidate_pairs(story)
+    x = pair_features(story, i, j)
+    p0 = model.screen.prob(x)
+    lo, hi = model.cross_band
+    cosine = x[:, PAIR_FEATURES.index("cosine")]
+    band = (p0 >= lo) & (p0 <= hi) & (cosine >= model.cross_min_cosine)
+    reader = Counting(3.0)
+    cols = cross_features(story, i, j, x, model, reader)
+    expected = {
+        (story.statements[a].text, story.statements[b].text)
+        for a, b in zip(i[band], j[band], strict=True)
+    }
+    assert set(reader.asked) == expected and len(reader.asked) == int(band.sum())
+    assert np.all(cols[band] == [3.0, 1.0])
+    assert np.all(cols[~band, 0] == model.cross_fill) and np.all(cols[~band, 1] == 0)
+
+
+def test_the_reader_moves_only_the_pairs_it_read(story: Story) -> None:
+    model = load_claims_model()
+    i, j = candidate_pairs(story)
+    _, low, _ = score_pairs(story, i, j, model, Counting(-8.0))
+    _, high, _ = score_pairs(story, i, j, model, Counting(8.0))
+    read = cross_features(story, i, j, pair_features(story, i, j), model, Counting(0.0))[:, 1] > 0
+    assert read.any(), "the made-up story has pairs in the band"
+    assert np.all(high[read] > low[read])
+    assert np.allclose(high[~read], low[~read])
+
+
+def test_a_format_one_model_reads_no_pairs(story: Story, tmp_path: Path) -> None:
+    shipped = load_claims_model()
+    assert shipped.screen is not None
+    old = ClaimsModel(
+        pairs=shipped.screen,
+        graph=replace(
+            shipped.graph,
+            features=shipped.graph.features[: len(PAIR_FEATURES)]
+            + shipped.graph.features[len(PAIR_FEATURES) + len(CROSS_FEATURES) :],
+            mean=np.delete(shipped.graph.mean, [len(PAIR_FEATURES), len(PAIR_FEATURES) + 1]),
+            scale=np.delete(shipped.graph.scale, [len(PAIR_FEATURES), len(PAIR_FEATURES) + 1]),
+            weights=np.delete(shipped.graph.weights, [len(PAIR_FEATURES), len(PAIR_FEATURES) + 1]),
+        ),
+        match=shipped.match,
+        confident=shipped.confident,
+        weak=shipped.weak,
+    )
+    (tmp_path / "model-hashes.json").write_text("{}")
+    path = write_claims_model(old, tmp_path)
+    assert json.loads(path.read_text())["format"] == 1
+    loaded = load_claims_model(str(path))
+    assert loaded.screen is None
+    reader = Counting(0.0)
+    i, j = candidate_pairs(story)
+    x, _, p = score_pairs(story, i, j, loaded, reader)
+    assert reader.asked == [] and x.shape[1] == len(PAIR_FEATURES) and len(p) == len(i)
+
+
+def test_a_damaged_or_edited_cross_encoder_fails_loudly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "cross-encoder.onnx"
+    bad.write_bytes(b"\x08\x07not a network")
+    with pytest.raises(ModelError, match="train_cross.py --final"):
+        CrossEncoder(bad)
+    from storylens.align import model as m
+
+    monkeypatch.setattr(m, "file_sha256", lambda path: "0" * 64)
+    with pytest.raises(ModelError, match="SHA-256"):
+        CrossEncoder()
