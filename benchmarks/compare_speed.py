@@ -12,7 +12,8 @@ the articles are parsed once and the rest of compare is timed (parse seconds are
 the one parse's). Writes benchmarks/results/compare_speed.{json,md}.
 
 "NLP" is the spaCy analysis plus the statement vectors; "align" the candidate pairs,
-their features and the two model stages and the facts; "conflicts" the conflict rules;
+their features and the two model stages and the facts; "conflicts" the conflict rules ("align" includes the cross-encoder's reads of
+the pairs its screening stage finds undecided: "reads" and "cross s" count them);
 "statements" cutting articles into statements (their numbers, names, verbs and time
 expressions); "rest" quote groups, sourcing and omissions.
 """
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "src"))
 
+from storylens.align.cross import CrossEncoder, load_cross_encoder  # noqa: E402
 from storylens.align.embed import embed_statements  # noqa: E402
 from storylens.compare import compare_articles  # noqa: E402
 from storylens.ingest import read_inputs  # noqa: E402
@@ -41,12 +43,34 @@ from storylens.report import render_html, render_markdown, report_to_dict  # noq
 from storylens.statements import statements_of  # noqa: E402
 
 
+class CrossClock:
+    """Counts the cross-encoder's reads and their time (the shipped reader, wrapped)."""
+
+    reads = 0
+    seconds = 0.0
+
+    @classmethod
+    def install(cls) -> None:
+        inner = CrossEncoder.score
+
+        def score(self, pairs):  # type: ignore[no-untyped-def]
+            clock = time.perf_counter()
+            try:
+                return inner(self, pairs)
+            finally:
+                cls.reads += len(pairs)
+                cls.seconds += time.perf_counter() - clock
+
+        CrossEncoder.score = score  # type: ignore[method-assign]
+
+
 def measure(
     articles: list, repeat: int, analyzed: list | None = None, parse_s: float = 0.0
 ) -> dict[str, float]:
     best: dict[str, float] | None = None
     for _ in range(repeat):
         timings: dict[str, float] = {}
+        CrossClock.reads, CrossClock.seconds = 0, 0.0
         started = time.perf_counter()
         story = compare_articles(articles, analyzed, timings=timings)
         clock = time.perf_counter()
@@ -63,6 +87,8 @@ def measure(
             "statements_s": timings["statements_s"],
             "embed_s": timings["embed"],
             "align_s": timings["align"],
+            "cross_reads": CrossClock.reads,
+            "cross_s": CrossClock.seconds,
             "conflicts_s": timings["conflicts"],
             "rest_s": timings["rest"],
             "render_s": render,
@@ -102,6 +128,8 @@ def main() -> int:
     recession, rejected = read_inputs([str(SHARED / "data" / "recession" / "articles.jsonl")])
     load_spacy()
     embed_statements(["warm up"])
+    CrossClock.install()
+    load_cross_encoder().score([("warm", "up")])
     load_before = os.getloadavg()[0]
     rows = {"seeds": measure(seeds, args.repeat)}
     for n in (5, 10, 20, len(recession)):
@@ -139,13 +167,13 @@ def main() -> int:
         f" 1-minute load average {result['load_average_1min'][0]} before, "
         f"{result['load_average_1min'][1]} after, on {os.cpu_count()} cores).",
         "",
-        "| input | articles | statements | pairs | parse s | embed s | statements s | align s | conflicts s | rest s | render s | (align+conflicts)/NLP | align+conflicts ms/statement |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| input | articles | statements | pairs | parse s | embed s | statements s | align s | reads | cross s | conflicts s | rest s | render s | (align+conflicts)/NLP | align+conflicts ms/statement |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows.items():
         lines.append(
             f"| {name} | {r['articles']} | {r['statements']} | {r['pairs']} | {r['parse_s']:.2f} | {r['embed_s']:.2f} | "
-            f"{r['statements_s']:.2f} | {r['align_s']:.2f} | {r['conflicts_s']:.3f} | {r['rest_s']:.2f} | "
+            f"{r['statements_s']:.2f} | {r['align_s']:.2f} | {r['cross_reads']} | {r['cross_s']:.2f} | {r['conflicts_s']:.3f} | {r['rest_s']:.2f} | "
             f"{r['render_s']:.2f} | {r['align_conflicts_over_nlp']:.2f} | {r['align_ms_per_statement']:.2f} |"
         )
     lines += [
