@@ -33,7 +33,7 @@ from storylens.quotegroups import group_quotes
 from storylens.statements import statements_of
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BARS = (0.0, 0.05, 0.1, 0.2, 0.28, 0.4, 0.575, 0.625, 0.75, 0.9)
+BARS = (0.0, 0.05, 0.1, 0.2, 0.28, 0.4, 0.575, 0.65, 0.75, 0.9)
 
 
 def firings(split: str, cache: Path | None) -> tuple[list[dict], int, int]:
