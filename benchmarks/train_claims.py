@@ -90,16 +90,16 @@ PRECISION_MARGIN = 0.05
 SILENT_PRECISION = 0.90
 WEAK_GRID = [round(0.02 + 0.02 * k, 3) for k in range(30)]  # 0.02 ... 0.6
 GRID = [round(0.2 + 0.025 * k, 3) for k in range(29)]  # 0.2 ... 0.9
-# The screening probabilities whose pairs compare reads with the cross-encoder. From
-# ``--sweep-bands`` (benchmarks/results/train_cross.md): reading every pair the network
-# scored gave out-of-fold F1 0.519 at precision 0.80, 6.7 reads a statement; 0.05-0.95
-# 0.520 at 1.04; 0.10-0.90 0.515 at 0.58; 0.15-0.90 0.504 at 0.41; none 0.468. One read
-# costs about 11 ms on 2 cores, NLP about 19 ms a statement (compare_speed.md), and
-# alignment with conflicts may take half of NLP. The band has no upper end: a pair the
-# screen is sure of but the network did not read takes the fill value (the lowest
-# score), which pulled a screened 0.94 pair of the seeds to 0.645 under the match bar;
-# reading those too costs 0.08 reads a statement and leaves the curve where it was (at
-# 0.65: P 0.856, R 0.324 against 0.331 with 0.10-0.90).
+# The screening probabilities whose pairs compare reads with the cross-encoder, from
+# ``--sweep-bands`` (benchmarks/results/train_cross.md): at the match threshold the
+# margin sets (precision 0.85 out of fold) no band reaches far past the others (pair F1
+# 0.465 to 0.478 against 0.422 with no reads), while the reads a statement run from 0.31
+# (0.20-0.90) to 6.7 (every pair the network scored). One read costs about 11 ms on 2
+# cores, NLP about 19 ms a statement (compare_speed.md), and alignment with conflicts may
+# take half of NLP, so the band is a narrow one. It has no upper end: a pair the screen
+# is sure of but the network did not read would take the fill value (the lowest score),
+# which pulled a screened 0.94 pair of the seeds to 0.645, under the match bar; reading
+# those too costs 0.08 reads a statement (0.66 against 0.58 with 0.10-0.90).
 CROSS_BAND = (0.10, 1.01)
 SWEEP = [
     (2.0, 2.0),
@@ -107,6 +107,7 @@ SWEEP = [
     (0.02, 1.01),
     (0.05, 0.95),
     (0.10, 0.90),
+    (0.10, 1.01),
     (0.15, 0.90),
     (0.20, 0.90),
 ]
