@@ -44,7 +44,7 @@ import json
 import pickle
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -54,7 +54,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from claims_data import ROOT, SHARED, Group, covers, iter_groups, labels, unit_pairs  # noqa: E402
 
-from storylens.align import Match, Story, candidate_pairs, cover_facts  # noqa: E402
+from storylens.align import (  # noqa: E402
+    Match,
+    Story,
+    candidate_pairs,
+    cover_facts,
+    pairs_to_read,
+)
 from storylens.align.embed import (  # noqa: E402
     BASE_EMBEDDER,
     STATEMENT_ENCODER,
@@ -101,6 +107,14 @@ GRID = [round(0.2 + 0.025 * k, 3) for k in range(29)]  # 0.2 ... 0.9
 # which pulled a screened 0.94 pair of the seeds to 0.645, under the match bar; reading
 # those too costs 0.08 reads a statement (0.66 against 0.58 with 0.10-0.90).
 CROSS_BAND = (0.10, 1.01)
+_BAND_MODEL = ClaimsModel(  # only its band and minimum cosine are read by pairs_to_read
+    pairs=None,  # type: ignore[arg-type]
+    graph=None,  # type: ignore[arg-type]
+    match=0.0,
+    confident=0.0,
+    weak=0.0,
+    cross_min_cosine=0.0,
+)
 SWEEP = [
     (2.0, 2.0),
     (0.0, 1.01),
@@ -221,7 +235,13 @@ def with_cross(
                 f"--cross-oof does not fit group {d.group.name}: export the pairs again "
                 "(--export-pairs) and rerun train_cross.py"
             )
-        seen = np.isfinite(score) & (p0 >= band[0]) & (p0 <= band[1])
+        # the pairs compare would read (pairs_to_read: band, budget), of those the
+        # network scored (cosine >= --min-cosine)
+        rule = replace(_BAND_MODEL, cross_band=band)
+        cosine = d.x[:, PAIR_FEATURES.index("cosine")]
+        seen = np.zeros(len(d.i), dtype=bool)
+        seen[pairs_to_read(p0, cosine, rule, len(d.statements))] = True
+        seen &= np.isfinite(score)
         read += int(seen.sum())
         out.append(np.hstack([d.x, np.where(seen, score, fill)[:, None], seen[:, None]]))
     return out, fill, read

@@ -152,3 +152,21 @@ def test_a_damaged_or_edited_cross_encoder_fails_loudly(
     monkeypatch.setattr(m, "file_sha256", lambda path: "0" * 64)
     with pytest.raises(ModelError, match="SHA-256"):
         CrossEncoder()
+
+
+def test_reads_are_bounded_per_statement_and_the_likeliest_go_first() -> None:
+    from storylens.align import READS_PER_STATEMENT, pairs_to_read
+
+    model = load_claims_model()
+    rng = np.random.default_rng(0)
+    p0 = rng.uniform(0, 1, 5000).astype(np.float32)
+    cosine = np.full(5000, 0.9, dtype=np.float32)
+    read = pairs_to_read(p0, cosine, model, statements=400)
+    assert len(read) == int(np.ceil(READS_PER_STATEMENT * 400))
+    assert list(read) == sorted(read)
+    assert p0[read].min() >= np.sort(p0)[-len(read)]  # the likeliest ones
+    few = pairs_to_read(p0[:50], cosine[:50], model, statements=400)  # under the budget
+    lo = model.cross_band[0]
+    assert set(few) == set(np.nonzero(p0[:50] >= lo)[0])
+    low_cosine = pairs_to_read(p0[:50], np.zeros(50, dtype=np.float32), model, statements=400)
+    assert len(low_cosine) == 0

@@ -22,8 +22,8 @@ from storylens.compare import compare
 from storylens.ingest import read_inputs
 from storylens.report import report_to_dict
 
-# benchmarks/results/claims_eval_claims.json (with the cross-encoder): PAIR_P 0.8710,
-# PAIR_R 0.3639, PAIR_F1 0.5133, CONFLICT_P 0.4167 (5 of 12), CONFLICT_R 0.25 (5 of 20)
+# benchmarks/results/claims_eval_claims.json (with the cross-encoder): PAIR_P 0.8839,
+# PAIR_R 0.3693, PAIR_F1 0.5209, CONFLICT_P 0.4167 (5 of 12), CONFLICT_R 0.25 (5 of 20)
 FLOORS = {"PAIR_P": 0.85, "PAIR_F1": 0.49, "CONFLICT_P": 0.35, "CONFLICT_R": 0.2}
 
 

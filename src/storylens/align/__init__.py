@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -119,6 +120,29 @@ class PairReader(Protocol):
     def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
 
 
+# Reads per statement at most: one read costs about 11 ms on 2 cores and NLP about 21 ms
+# a statement (benchmarks/results/compare_speed.md), and alignment with conflicts may
+# take half of NLP. Three-outlet stories read 0.66 a statement (claims_train); many
+# outlets on one story put far more candidates in the band (3.8 a statement at 5,000
+# statements of ECB+), so the likeliest pairs are read first, up to this budget.
+READS_PER_STATEMENT = 0.75
+
+
+def pairs_to_read(
+    p0: np.ndarray, cosine: np.ndarray, model: ClaimsModel, statements: int
+) -> np.ndarray:
+    """Indices of the candidate pairs the cross-encoder reads: screening probability in
+    the model's band and cosine at least its minimum, the likeliest first, at most
+    ``READS_PER_STATEMENT`` a statement of the story."""
+    lo, hi = model.cross_band
+    band = np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= model.cross_min_cosine))[0]
+    budget = math.ceil(READS_PER_STATEMENT * statements)
+    if len(band) > budget:
+        band = band[np.argsort(-p0[band], kind="stable")[:budget]]
+        band.sort()
+    return band
+
+
 def cross_features(
     story: Story,
     i: np.ndarray,
@@ -136,9 +160,7 @@ def cross_features(
     if not len(i):
         return out
     p0 = model.screen.prob(x)
-    lo, hi = model.cross_band
-    cosine = x[:, PAIR_FEATURES.index("cosine")]
-    read = np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= model.cross_min_cosine))[0]
+    read = pairs_to_read(p0, x[:, PAIR_FEATURES.index("cosine")], model, len(story.statements))
     if len(read):
         if reader is None:
             from .cross import load_cross_encoder
@@ -257,5 +279,7 @@ __all__ = [
     "candidate_pairs",
     "cover_facts",
     "cross_features",
+    "READS_PER_STATEMENT",
+    "pairs_to_read",
     "score_pairs",
 ]
