@@ -44,7 +44,7 @@ import json
 import pickle
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -107,14 +107,6 @@ GRID = [round(0.2 + 0.025 * k, 3) for k in range(29)]  # 0.2 ... 0.9
 # which pulled a screened 0.94 pair of the seeds to 0.645, under the match bar; reading
 # those too costs 0.08 reads a statement (0.66 against 0.58 with 0.10-0.90).
 CROSS_BAND = (0.10, 1.01)
-_BAND_MODEL = ClaimsModel(  # only its band and minimum cosine are read by pairs_to_read
-    pairs=None,  # type: ignore[arg-type]
-    graph=None,  # type: ignore[arg-type]
-    match=0.0,
-    confident=0.0,
-    weak=0.0,
-    cross_min_cosine=0.0,
-)
 SWEEP = [
     (2.0, 2.0),
     (0.0, 1.01),
@@ -220,11 +212,13 @@ def with_cross(
     cross: dict[str, np.ndarray],
     screen: list[np.ndarray],
     band: tuple[float, float],
+    min_cosine: float,
 ) -> tuple[list[np.ndarray], float, int]:
     """Stage one's features with the cross-encoder's out-of-fold score (train_cross.py)
-    where compare would read the pair: the screening stage's out-of-fold probability in
-    ``band`` and a cosine the network scored (train_cross.py skips the lowest); the
-    others get the fill value (the lowest score) and ``cross_scored`` 0.
+    where compare would read the pair (:func:`storylens.align.pairs_to_read`: the
+    screening stage's out-of-fold probability in ``band``, cosine at least
+    ``min_cosine``, the likeliest first up to the budget); the others get the fill
+    value (the lowest score) and ``cross_scored`` 0.
     Returns the features, the fill value and how many pairs were read."""
     fill = min(float(np.nanmin(v)) for v in cross.values() if np.isfinite(v).any())
     out, read = [], 0
@@ -235,13 +229,15 @@ def with_cross(
                 f"--cross-oof does not fit group {d.group.name}: export the pairs again "
                 "(--export-pairs) and rerun train_cross.py"
             )
-        # the pairs compare would read (pairs_to_read: band, budget), of those the
-        # network scored (cosine >= --min-cosine)
-        rule = replace(_BAND_MODEL, cross_band=band)
+        # the pairs compare would read: the same rule, band, minimum cosine and budget
         cosine = d.x[:, PAIR_FEATURES.index("cosine")]
         seen = np.zeros(len(d.i), dtype=bool)
-        seen[pairs_to_read(p0, cosine, rule, len(d.statements))] = True
-        seen &= np.isfinite(score)
+        seen[pairs_to_read(p0, cosine, band, min_cosine, len(d.statements))] = True
+        if not np.isfinite(score[seen]).all():
+            raise SystemExit(
+                f"--cross-oof has no score for pairs of {d.group.name} that compare would "
+                "read: give --cross-min-cosine the --min-cosine train_cross.py ran with"
+            )
         read += int(seen.sum())
         out.append(np.hstack([d.x, np.where(seen, score, fill)[:, None], seen[:, None]]))
     return out, fill, read
@@ -267,7 +263,7 @@ def sweep_bands(
     statements = sum(len(d.statements) for d in data)
     names1 = (*PAIR_FEATURES, *CROSS_FEATURES)
     for band in SWEEP:
-        x1, _, read = with_cross(data, cross, screen, band)
+        x1, _, read = with_cross(data, cross, screen, band, args.cross_min_cosine)
         _, x2 = fit_two_stages(data, x1, names1, args.folds, args.l2)
         p2 = out_of_fold(data, x2, names1 + GRAPH_FEATURES, args.folds, args.l2)
         chosen = choose_thresholds(data, p2)
@@ -534,7 +530,7 @@ def main() -> int:
             )
             return 0
         band = (float(args.cross_band[0]), float(args.cross_band[1]))
-        x1, cross_fill, read = with_cross(data, cross, p0, band)
+        x1, cross_fill, read = with_cross(data, cross, p0, band, args.cross_min_cosine)
         names1 = (*PAIR_FEATURES, *CROSS_FEATURES)
         statements = sum(len(d.statements) for d in data)
         print(

@@ -161,12 +161,16 @@ def test_reads_are_bounded_per_statement_and_the_likeliest_go_first() -> None:
     rng = np.random.default_rng(0)
     p0 = rng.uniform(0, 1, 5000).astype(np.float32)
     cosine = np.full(5000, 0.9, dtype=np.float32)
-    read = pairs_to_read(p0, cosine, model, statements=400)
+    read = pairs_to_read(p0, cosine, model.cross_band, model.cross_min_cosine, 400)
     assert len(read) == int(np.ceil(READS_PER_STATEMENT * 400))
     assert list(read) == sorted(read)
     assert p0[read].min() >= np.sort(p0)[-len(read)]  # the likeliest ones
-    few = pairs_to_read(p0[:50], cosine[:50], model, statements=400)  # under the budget
+    few = pairs_to_read(
+        p0[:50], cosine[:50], model.cross_band, model.cross_min_cosine, 400
+    )  # under the budget
     lo = model.cross_band[0]
     assert set(few) == set(np.nonzero(p0[:50] >= lo)[0])
-    low_cosine = pairs_to_read(p0[:50], np.zeros(50, dtype=np.float32), model, statements=400)
+    low_cosine = pairs_to_read(
+        p0[:50], np.zeros(50, dtype=np.float32), model.cross_band, model.cross_min_cosine, 400
+    )
     assert len(low_cosine) == 0

@@ -129,18 +129,22 @@ READS_PER_STATEMENT = 0.75
 
 
 def pairs_to_read(
-    p0: np.ndarray, cosine: np.ndarray, model: ClaimsModel, statements: int
+    p0: np.ndarray,
+    cosine: np.ndarray,
+    band: tuple[float, float],
+    min_cosine: float,
+    statements: int,
 ) -> np.ndarray:
     """Indices of the candidate pairs the cross-encoder reads: screening probability in
-    the model's band and cosine at least its minimum, the likeliest first, at most
-    ``READS_PER_STATEMENT`` a statement of the story."""
-    lo, hi = model.cross_band
-    band = np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= model.cross_min_cosine))[0]
+    ``band`` and cosine at least ``min_cosine`` (a model's ``cross_band`` and
+    ``cross_min_cosine``), the likeliest first, at most ``READS_PER_STATEMENT`` a
+    statement of the story. ``train_claims.py`` fits with the same rule."""
+    lo, hi = band
+    read = np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= min_cosine))[0]
     budget = math.ceil(READS_PER_STATEMENT * statements)
-    if len(band) > budget:
-        band = band[np.argsort(-p0[band], kind="stable")[:budget]]
-        band.sort()
-    return band
+    if len(read) > budget:
+        read = np.sort(read[np.argsort(-p0[read], kind="stable")[:budget]])
+    return read
 
 
 def cross_features(
@@ -160,7 +164,10 @@ def cross_features(
     if not len(i):
         return out
     p0 = model.screen.prob(x)
-    read = pairs_to_read(p0, x[:, PAIR_FEATURES.index("cosine")], model, len(story.statements))
+    cosine = x[:, PAIR_FEATURES.index("cosine")]
+    read = pairs_to_read(
+        p0, cosine, model.cross_band, model.cross_min_cosine, len(story.statements)
+    )
     if len(read):
         if reader is None:
             from .cross import load_cross_encoder
