@@ -59,6 +59,7 @@ from storylens.align import (  # noqa: E402
     Story,
     candidate_pairs,
     cover_facts,
+    pairs_in_band,
     pairs_to_read,
 )
 from storylens.align.embed import (  # noqa: E402
@@ -73,7 +74,12 @@ from storylens.align.features import (  # noqa: E402
     graph_features,
     pair_features,
 )
-from storylens.align.model import ClaimsModel, Stage, write_claims_model  # noqa: E402
+from storylens.align.model import (  # noqa: E402
+    READS_PER_STATEMENT,
+    ClaimsModel,
+    Stage,
+    write_claims_model,
+)
 from storylens.align.quotes import QUOTE_LINK_P, SAME_WORDS, quote_pairs  # noqa: E402
 from storylens.names import StoryNames  # noqa: E402
 from storylens.quotegroups import group_quotes  # noqa: E402
@@ -207,18 +213,46 @@ def export_pairs(data: list[Pairs], path: Path) -> None:
     print(f"wrote {path}: {len(out)} groups, {sum(int(d.y.sum()) for d in data)} same-claim pairs")
 
 
+def fit_expected_cross(
+    data: list[Pairs],
+    cross: dict[str, np.ndarray],
+    screen: list[np.ndarray],
+    band: tuple[float, float],
+    min_cosine: float,
+) -> tuple[float, float]:
+    """The least-squares line of the out-of-fold logit on logit(screening probability)
+    over every pair in the band (read or not): the cross feature compare gives a pair in
+    the band that the read budget leaves unread (``ClaimsModel.expected_cross``)."""
+    xs, ys = [], []
+    for d, p0 in zip(data, screen, strict=True):
+        cosine = d.x[:, PAIR_FEATURES.index("cosine")]
+        idx = pairs_in_band(p0, cosine, band, min_cosine)
+        score = cross[d.group.name][idx]
+        ok = np.isfinite(score)
+        q = np.clip(p0[idx][ok].astype(np.float64), 1e-6, 1 - 1e-6)
+        xs.append(np.log(q / (1 - q)))
+        ys.append(score[ok])
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    slope, intercept = np.polyfit(x, y, 1)
+    return float(slope), float(intercept)
+
+
 def with_cross(
     data: list[Pairs],
     cross: dict[str, np.ndarray],
     screen: list[np.ndarray],
     band: tuple[float, float],
     min_cosine: float,
+    per_statement: float = READS_PER_STATEMENT,
+    expect: tuple[float, float] | None = None,
 ) -> tuple[list[np.ndarray], float, int]:
     """Stage one's features with the cross-encoder's out-of-fold score (train_cross.py)
     where compare would read the pair (:func:`storylens.align.pairs_to_read`: the
     screening stage's out-of-fold probability in ``band``, cosine at least
-    ``min_cosine``, the likeliest first up to the budget); the others get the fill
-    value (the lowest score) and ``cross_scored`` 0.
+    ``min_cosine``, the likeliest first up to ``per_statement`` reads a statement); with
+    ``expect``, the pairs in the band left unread take the logit that line expects at
+    their screening probability (as compare does); the others get the fill value (the
+    lowest score) and ``cross_scored`` 0.
     Returns the features, the fill value and how many pairs were read."""
     fill = min(float(np.nanmin(v)) for v in cross.values() if np.isfinite(v).any())
     out, read = [], 0
@@ -232,14 +266,23 @@ def with_cross(
         # the pairs compare would read: the same rule, band, minimum cosine and budget
         cosine = d.x[:, PAIR_FEATURES.index("cosine")]
         seen = np.zeros(len(d.i), dtype=bool)
-        seen[pairs_to_read(p0, cosine, band, min_cosine, len(d.statements))] = True
+        seen[pairs_to_read(p0, cosine, band, min_cosine, len(d.statements), per_statement)] = True
         if not np.isfinite(score[seen]).all():
             raise SystemExit(
                 f"--cross-oof has no score for pairs of {d.group.name} that compare would "
                 "read: give --cross-min-cosine the --min-cosine train_cross.py ran with"
             )
         read += int(seen.sum())
-        out.append(np.hstack([d.x, np.where(seen, score, fill)[:, None], seen[:, None]]))
+        value = np.where(seen, score, fill)
+        scored = seen.copy()
+        if expect is not None:
+            unread = np.zeros(len(d.i), dtype=bool)
+            unread[pairs_in_band(p0, cosine, band, min_cosine)] = True
+            unread &= ~seen
+            q = np.clip(p0[unread].astype(np.float64), 1e-6, 1 - 1e-6)
+            value[unread] = expect[0] * np.log(q / (1 - q)) + expect[1]
+            scored |= unread
+        out.append(np.hstack([d.x, value[:, None], scored[:, None]]))
     return out, fill, read
 
 
@@ -263,7 +306,9 @@ def sweep_bands(
     statements = sum(len(d.statements) for d in data)
     names1 = (*PAIR_FEATURES, *CROSS_FEATURES)
     for band in SWEEP:
-        x1, _, read = with_cross(data, cross, screen, band, args.cross_min_cosine)
+        x1, _, read = with_cross(
+            data, cross, screen, band, args.cross_min_cosine, args.reads_per_statement
+        )
         _, x2 = fit_two_stages(data, x1, names1, args.folds, args.l2)
         p2 = out_of_fold(data, x2, names1 + GRAPH_FEATURES, args.folds, args.l2)
         chosen = choose_thresholds(data, p2)
@@ -466,6 +511,18 @@ def main() -> int:
     ap.add_argument(
         "--sweep-bands", action="store_true", help="with --cross-oof: print the band sweep, stop"
     )
+    ap.add_argument(
+        "--reads-per-statement",
+        type=float,
+        default=READS_PER_STATEMENT,
+        help="with --cross-oof: the read budget compare applies (kept in the model file)",
+    )
+    ap.add_argument(
+        "--no-expect",
+        action="store_true",
+        help="with --cross-oof: pairs in the band left unread take the fill value, as "
+        "models before cross_expect did (for comparison)",
+    )
     args = ap.parse_args()
     log = _Tee(sys.stdout)
     sys.stdout = log
@@ -515,6 +572,7 @@ def main() -> int:
     names1 = PAIR_FEATURES
     x1 = [d.x for d in data]
     cross_fill, screen = 0.0, None
+    cross_expect: tuple[float, float] | None = None
     if args.cross_oof:
         cross = pickle.loads(args.cross_oof.read_bytes())
         p0 = out_of_fold(data, x1, PAIR_FEATURES, args.folds, args.l2)
@@ -530,7 +588,15 @@ def main() -> int:
             )
             return 0
         band = (float(args.cross_band[0]), float(args.cross_band[1]))
-        x1, cross_fill, read = with_cross(data, cross, p0, band, args.cross_min_cosine)
+        if not args.no_expect:
+            cross_expect = fit_expected_cross(data, cross, p0, band, args.cross_min_cosine)
+            print(
+                f"unread pairs in the band: cross = {cross_expect[0]:.4f} * logit(p0) "
+                f"+ {cross_expect[1]:.4f}"
+            )
+        x1, cross_fill, read = with_cross(
+            data, cross, p0, band, args.cross_min_cosine, args.reads_per_statement, cross_expect
+        )
         names1 = (*PAIR_FEATURES, *CROSS_FEATURES)
         statements = sum(len(d.statements) for d in data)
         print(
@@ -573,12 +639,20 @@ def main() -> int:
             f" --cross-band {args.cross_band[0]} {args.cross_band[1]}"
             if args.cross_oof and tuple(args.cross_band) != CROSS_BAND
             else ""
-        ),
+        )
+        + (
+            f" --reads-per-statement {args.reads_per_statement}"
+            if args.cross_oof and args.reads_per_statement != READS_PER_STATEMENT
+            else ""
+        )
+        + (" --no-expect" if args.cross_oof and args.no_expect else ""),
         embedder=args.embedder,
         screen=screen,
         cross_band=(float(args.cross_band[0]), float(args.cross_band[1])),
         cross_min_cosine=args.cross_min_cosine if screen is not None else 0.0,
         cross_fill=cross_fill,
+        cross_expect=cross_expect,
+        reads_per_statement=args.reads_per_statement,
     )
     for name, stage in (("stage one", stage1), ("stage two", stage2)):
         top = sorted(

@@ -174,3 +174,49 @@ def test_reads_are_bounded_per_statement_and_the_likeliest_go_first() -> None:
         p0[:50], np.zeros(50, dtype=np.float32), model.cross_band, model.cross_min_cosine, 400
     )
     assert len(low_cosine) == 0
+
+
+def test_pairs_the_budget_leaves_unread_take_the_expected_logit_not_the_fill(
+    story: Story,
+) -> None:
+    shipped = load_claims_model()
+    assert shipped.screen is not None and shipped.cross_expect is not None
+    tight = replace(shipped, reads_per_statement=0.2)  # binds on the made-up story
+    i, j = candidate_pairs(story)
+    x = pair_features(story, i, j)
+    p0 = shipped.screen.prob(x)
+    cosine = x[:, PAIR_FEATURES.index("cosine")]
+    lo, hi = shipped.cross_band
+    band = (p0 >= lo) & (p0 <= hi) & (cosine >= shipped.cross_min_cosine)
+    reader = Counting(5.0)
+    cols = cross_features(story, i, j, x, tight, reader)
+    budget = int(np.ceil(0.2 * len(story.statements)))
+    assert len(reader.asked) == budget < int(band.sum())
+    read = cols[:, 0] == 5.0
+    unread = band & ~read
+    assert unread.any()
+    # the likeliest pairs in the band were read, the others take the line's value
+    assert p0[read].min() >= p0[unread].max()
+    assert np.allclose(cols[unread, 0], tight.expected_cross(p0[unread]))
+    assert np.all(cols[unread, 1] == 1.0) and np.all(cols[read, 1] == 1.0)
+    assert np.allclose(cols[~band], [shipped.cross_fill, 0.0])
+    # a file from before the line: unread pairs in the band take the fill, as pairs
+    # outside it do
+    older = cross_features(story, i, j, x, replace(tight, cross_expect=None), Counting(5.0))
+    assert np.allclose(older[unread], [shipped.cross_fill, 0.0])
+
+
+def test_the_budget_and_the_line_travel_with_the_model_file(tmp_path: Path) -> None:
+    shipped = load_claims_model()
+    assert shipped.cross_expect is not None
+    (tmp_path / "model-hashes.json").write_text("{}")
+    mine = replace(shipped, reads_per_statement=0.4, cross_expect=(0.5, -1.0))
+    loaded = load_claims_model(str(write_claims_model(mine, tmp_path)))
+    assert loaded.reads_per_statement == 0.4 and loaded.cross_expect == (0.5, -1.0)
+    p = np.array([0.5, 0.9], dtype=np.float32)
+    assert np.allclose(loaded.expected_cross(p), [-1.0, 0.5 * np.log(9.0) - 1.0], atol=1e-5)
+    data = json.loads((tmp_path / "claims-model.json").read_text())
+    del data["cross_expect"], data["reads_per_statement"]
+    (tmp_path / "older.json").write_text(json.dumps(data))
+    before = load_claims_model(str(tmp_path / "older.json"))
+    assert before.cross_expect is None and before.reads_per_statement == 0.75

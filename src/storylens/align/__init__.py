@@ -33,7 +33,7 @@ import numpy as np
 
 from ..statements import Statement
 from .features import GRAPH_FEATURES, PAIR_FEATURES, Story, graph_features, pair_features
-from .model import ClaimsModel, load_claims_model
+from .model import READS_PER_STATEMENT, ClaimsModel, load_claims_model
 
 # Nearest statements kept per statement: with three outlets, the 8 nearest in each other
 # article (on claims_train they hold 95% of the annotated same-claim pairs: the
@@ -120,12 +120,13 @@ class PairReader(Protocol):
     def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
 
 
-# Reads per statement at most: one read costs about 11 ms on 2 cores and NLP about 21 ms
-# a statement (benchmarks/results/compare_speed.md), and alignment with conflicts may
-# take half of NLP. Three-outlet stories read 0.66 a statement (claims_train); many
-# outlets on one story put far more candidates in the band (3.8 a statement at 5,000
-# statements of ECB+), so the likeliest pairs are read first, up to this budget.
-READS_PER_STATEMENT = 0.75
+def pairs_in_band(
+    p0: np.ndarray, cosine: np.ndarray, band: tuple[float, float], min_cosine: float
+) -> np.ndarray:
+    """Indices of the candidate pairs worth a read: screening probability in ``band`` and
+    cosine at least ``min_cosine`` (a model's ``cross_band`` and ``cross_min_cosine``)."""
+    lo, hi = band
+    return np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= min_cosine))[0]
 
 
 def pairs_to_read(
@@ -134,14 +135,13 @@ def pairs_to_read(
     band: tuple[float, float],
     min_cosine: float,
     statements: int,
+    per_statement: float = READS_PER_STATEMENT,
 ) -> np.ndarray:
-    """Indices of the candidate pairs the cross-encoder reads: screening probability in
-    ``band`` and cosine at least ``min_cosine`` (a model's ``cross_band`` and
-    ``cross_min_cosine``), the likeliest first, at most ``READS_PER_STATEMENT`` a
+    """Indices of the candidate pairs the cross-encoder reads: those in the band
+    (:func:`pairs_in_band`), the likeliest first, at most ``per_statement`` reads a
     statement of the story. ``train_claims.py`` fits with the same rule."""
-    lo, hi = band
-    read = np.nonzero((p0 >= lo) & (p0 <= hi) & (cosine >= min_cosine))[0]
-    budget = math.ceil(READS_PER_STATEMENT * statements)
+    read = pairs_in_band(p0, cosine, band, min_cosine)
+    budget = math.ceil(per_statement * statements)
     if len(read) > budget:
         read = np.sort(read[np.argsort(-p0[read], kind="stable")[:budget]])
     return read
@@ -155,9 +155,10 @@ def cross_features(
     model: ClaimsModel,
     reader: PairReader | None = None,
 ) -> np.ndarray:
-    """The ``cross`` and ``cross_scored`` columns: the cross-encoder's logit for the pairs
-    the screening stage puts in the model's band (statement ``i`` read first), the
-    model's fill value for the rest."""
+    """The ``cross`` and ``cross_scored`` columns: the cross-encoder's logit (and 1) for
+    the pairs it reads (statement ``i`` first); for pairs in the band that the read
+    budget left unread, the logit the model expects at their screening probability
+    (``ClaimsModel.expected_cross``, and 1); the model's fill value (and 0) for the rest."""
     assert model.screen is not None
     out = np.zeros((len(i), 2), dtype=np.float32)
     out[:, 0] = model.cross_fill
@@ -165,9 +166,19 @@ def cross_features(
         return out
     p0 = model.screen.prob(x)
     cosine = x[:, PAIR_FEATURES.index("cosine")]
+    band = pairs_in_band(p0, cosine, model.cross_band, model.cross_min_cosine)
     read = pairs_to_read(
-        p0, cosine, model.cross_band, model.cross_min_cosine, len(story.statements)
+        p0,
+        cosine,
+        model.cross_band,
+        model.cross_min_cosine,
+        len(story.statements),
+        model.reads_per_statement,
     )
+    if model.cross_expect is not None:
+        unread = np.setdiff1d(band, read, assume_unique=True)
+        out[unread, 0] = model.expected_cross(p0[unread])
+        out[unread, 1] = 1.0
     if len(read):
         if reader is None:
             from .cross import load_cross_encoder
@@ -287,6 +298,7 @@ __all__ = [
     "cover_facts",
     "cross_features",
     "READS_PER_STATEMENT",
+    "pairs_in_band",
     "pairs_to_read",
     "score_pairs",
 ]

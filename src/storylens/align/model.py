@@ -9,9 +9,11 @@ a match sure enough to call a claim left out by an outlet that has no match for 
 A model of format 2 also reads pairs with the cross-encoder (:mod:`storylens.align.cross`):
 ``screen`` is a stage over the named features alone, and the pairs whose screening
 probability lies in ``cross_band`` (and whose cosine is at least ``cross_min_cosine``)
-are read by the cross-encoder, whose logit becomes stage one's ``cross`` feature (the
-others take ``cross_fill`` and ``cross_scored`` 0). The band keeps the cost to well under
-one read per statement: pairs far below or above it are decided without it.
+are read by the cross-encoder, the likeliest first, up to ``reads_per_statement``; its
+logit becomes stage one's ``cross`` feature. A pair in the band that the budget leaves
+unread takes the logit the network gives on average at its screening probability
+(``cross_expect``, a line fitted out of fold); the pairs outside the band take
+``cross_fill`` and ``cross_scored`` 0.
 It is written by ``python benchmarks/train_claims.py`` and checked against the SHA-256
 pinned in ``data/model-hashes.json`` when read, so a hand-edited or damaged file
 fails loudly instead of aligning quietly worse.
@@ -30,6 +32,15 @@ import numpy as np
 
 from ..errors import ModelError
 from .features import CROSS_FEATURES, GRAPH_FEATURES, PAIR_FEATURES
+
+# Cross-encoder reads per statement at most: one read costs about 11 ms on 2 cores and
+# NLP about 21 ms a statement (benchmarks/results/compare_speed.md), and alignment with
+# conflicts may take half of NLP. Three-outlet stories read 0.66 a statement
+# (claims_train); many outlets on one story put far more candidates in the band (3.8 a
+# statement at 5,000 statements of ECB+), so the likeliest pairs are read first, up to
+# this budget (storylens.align.pairs_to_read). A model file carries the budget it was
+# fitted with (``ClaimsModel.reads_per_statement``); this is the default.
+READS_PER_STATEMENT = 0.75
 
 MODEL_FILE = "claims-model.json"
 HASHES_FILE = "model-hashes.json"
@@ -85,7 +96,19 @@ class ClaimsModel:
     screen: Stage | None = None  # format 2: PAIR_FEATURES, to choose the pairs to read
     cross_band: tuple[float, float] = (0.0, 0.0)
     cross_min_cosine: float = 0.0
-    cross_fill: float = 0.0  # the cross feature of a pair the cross-encoder did not read
+    cross_fill: float = 0.0  # the cross feature of a pair outside the band
+    # the cross feature of a pair in the band that the read budget left unread: the
+    # least-squares line of the out-of-fold logit on logit(screening probability), as
+    # (slope, intercept); None (files before it): such pairs take ``cross_fill``
+    cross_expect: tuple[float, float] | None = None
+    reads_per_statement: float = READS_PER_STATEMENT  # the read budget it was fitted with
+
+    def expected_cross(self, p0: np.ndarray) -> np.ndarray:
+        """The logit the cross-encoder gives, on average, to pairs screened at ``p0``."""
+        assert self.cross_expect is not None
+        slope, intercept = self.cross_expect
+        q = np.clip(p0.astype(np.float64), 1e-6, 1 - 1e-6)
+        return (slope * np.log(q / (1 - q)) + intercept).astype(np.float32)
 
     @property
     def stage_one_features(self) -> tuple[str, ...]:
@@ -99,7 +122,10 @@ class ClaimsModel:
                 "cross_band": [round(v, 4) for v in self.cross_band],
                 "cross_min_cosine": self.cross_min_cosine,
                 "cross_fill": round(self.cross_fill, 6),
+                "reads_per_statement": self.reads_per_statement,
             }
+            if self.cross_expect is not None:
+                extra["cross_expect"] = [round(v, 6) for v in self.cross_expect]
         return {
             "format": 2 if self.screen is not None else 1,
             "trained_on": self.trained_on,
@@ -147,6 +173,12 @@ def load_claims_model(path: str | None = None) -> ClaimsModel:
             cross_band=(float(band[0]), float(band[1])),
             cross_min_cosine=float(data.get("cross_min_cosine", 0.0)),
             cross_fill=float(data.get("cross_fill", 0.0)),
+            cross_expect=(
+                (float(data["cross_expect"][0]), float(data["cross_expect"][1]))
+                if fmt == 2 and data.get("cross_expect") is not None
+                else None
+            ),
+            reads_per_statement=float(data.get("reads_per_statement", READS_PER_STATEMENT)),
             match=float(data["match"]),
             confident=float(data["confident"]),
             weak=float(data["weak"]),
