@@ -101,7 +101,10 @@ def weighted_overlap(a: Statement, b: Statement, idf: dict[str, float]) -> float
     A name counts once: "federal reserve" stands for its words, so a statement that
     only names the Fed does not share three rare terms with every other that does.
     """
-    wa, wb = _terms(a), _terms(b)
+    return _overlap(_terms(a), _terms(b), idf)
+
+
+def _overlap(wa: frozenset[str], wb: frozenset[str], idf: dict[str, float]) -> float:
     union = sum(idf.get(w, 0.0) for w in wa | wb)
     return sum(idf.get(w, 0.0) for w in wa & wb) / union if union else 0.0
 
@@ -144,6 +147,7 @@ class Story:
             [s.index / max(1, counts[s.article] - 1) for s in statements], dtype=np.float32
         )
         self.grams = [_grams(s.tokens) for s in statements]
+        self.terms = [_terms(s) for s in statements]
         # best cosine of each statement in each article (-1 for its own)
         n = len(statements)
         self.best_cos = np.full((n, self.n_articles), -1.0, dtype=np.float32)
@@ -170,68 +174,82 @@ class Story:
 
 
 def pair_features(story: Story, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Stage-one features of the pairs (i[k], j[k]), as rows in ``PAIR_FEATURES`` order."""
+    """Stage-one features of the pairs (i[k], j[k]), as rows in ``PAIR_FEATURES`` order.
+
+    The columns read off sets of words and names are made pair by pair; the others
+    (lengths, places, ranks, margins, neighbours) over all pairs at once.
+    """
     st, vec = story.statements, story.vectors
     m = len(i)
     out = np.zeros((m, len(PAIR_FEATURES)), dtype=np.float32)
     if m == 0:
         return out
+    col = {name: k for k, name in enumerate(PAIR_FEATURES)}
     cos = np.einsum("ij,ij->i", vec[i], vec[j]).astype(np.float32)
     rank_ij = story.ranks(i, j, cos)
     rank_ji = story.ranks(j, i, cos)
     margin_ij = cos - story.best_cos[i, story.article[j]]
     margin_ji = cos - story.best_cos[j, story.article[i]]
     n = len(st)
-    for k in range(m):
-        a, b = st[i[k]], st[j[k]]
+    rows = []
+    for x, y in zip(i.tolist(), j.tolist(), strict=True):
+        a, b = st[x], st[y]
         nums = bool(a.numbers and b.numbers)
-        agree = nums and any(same_quantity(x, y) for x in a.numbers for y in b.numbers)
-        same_noun = nums and any(x.slot and x.slot == y.slot for x in a.numbers for y in b.numbers)
-        run = _shared_run(story.grams[i[k]], story.grams[j[k]])
-        la, lb = len(a.tokens), len(b.tokens)
-        steps = 0.0
-        for d in (-1, 1):
-            x, y = i[k] + d, j[k] + d
-            if (
-                0 <= x < n
-                and 0 <= y < n
-                and st[x].article == a.article
-                and st[y].article == b.article
-            ):
-                steps = max(steps, float(vec[x] @ vec[y]))
-        out[k] = (
-            cos[k],
-            weighted_overlap(a, b, story.idf),
-            _jaccard(a.words, b.words),
-            _jaccard(a.entities, b.entities),
-            min(3, len(a.entities & b.entities)),
-            min(3, len(a.people & b.people)),
-            bool(a.people and b.people and not a.people & b.people),
-            agree,
-            same_noun,
-            nums and not agree and not same_noun,
-            bool(a.verb and a.verb == b.verb and a.verb not in ("be", "have", "say")),
-            bool(a.actor and b.actor and a.actor == b.actor),
-            bool(a.actor and b.actor and a.actor != b.actor),
-            run,
-            run / max(1, min(la, lb)),
-            min(la, lb),
-            max(la, lb),
-            min(la, lb) / max(1, la, lb),
-            a.quote_share * b.quote_share,
-            max(a.quote_share, b.quote_share),
-            min(story.place[i[k]], story.place[j[k]]),
-            abs(story.place[i[k]] - story.place[j[k]]),
-            min(10, a.index, b.index),
-            min(rank_ij[k], rank_ji[k]),
-            max(rank_ij[k], rank_ji[k]),
-            max(margin_ij[k], margin_ji[k]),
-            min(margin_ij[k], margin_ji[k]),
-            steps,
-            a.context or b.context,
-            a.negated != b.negated,
-            a.headline or b.headline,
+        agree = nums and any(same_quantity(p, q) for p in a.numbers for q in b.numbers)
+        same_noun = nums and any(p.slot and p.slot == q.slot for p in a.numbers for q in b.numbers)
+        run = _shared_run(story.grams[x], story.grams[y])
+        rows.append(
+            (
+                _overlap(story.terms[x], story.terms[y], story.idf),
+                _jaccard(a.words, b.words),
+                _jaccard(a.entities, b.entities),
+                min(3, len(a.entities & b.entities)),
+                min(3, len(a.people & b.people)),
+                bool(a.people and b.people and not a.people & b.people),
+                agree,
+                same_noun,
+                nums and not agree and not same_noun,
+                bool(a.verb and a.verb == b.verb and a.verb not in ("be", "have", "say")),
+                bool(a.actor and b.actor and a.actor == b.actor),
+                bool(a.actor and b.actor and a.actor != b.actor),
+                run,
+            )
         )
+    out[:, col["rare_overlap"] : col["shared_run"] + 1] = np.array(rows, dtype=np.float64)
+    length = np.array([len(s.tokens) for s in st], dtype=np.float64)
+    la, lb = length[i], length[j]
+    short, long = np.minimum(la, lb), np.maximum(la, lb)
+    quoted = np.array([s.quote_share for s in st], dtype=np.float64)
+    index = np.array([s.index for s in st], dtype=np.float64)
+    flags = np.array([(s.context, s.negated, s.headline) for s in st], dtype=bool).reshape(-1, 3)
+    place_i, place_j = story.place[i], story.place[j]
+    steps = np.zeros(m, dtype=np.float32)
+    art = story.article
+    for d in (-1, 1):
+        x, y = i + d, j + d
+        ok = (x >= 0) & (x < n) & (y >= 0) & (y < n)
+        ok[ok] &= (art[x[ok]] == art[i[ok]]) & (art[y[ok]] == art[j[ok]])
+        if ok.any():
+            near = np.einsum("ij,ij->i", vec[x[ok]], vec[y[ok]]).astype(np.float32)
+            steps[ok] = np.maximum(steps[ok], near)
+    out[:, col["cosine"]] = cos
+    out[:, col["shared_run_share"]] = out[:, col["shared_run"]] / np.maximum(1, short)
+    out[:, col["min_words"]] = short
+    out[:, col["max_words"]] = long
+    out[:, col["length_ratio"]] = short / np.maximum(1, long)
+    out[:, col["quoted_both"]] = quoted[i] * quoted[j]
+    out[:, col["quoted_any"]] = np.maximum(quoted[i], quoted[j])
+    out[:, col["lead"]] = np.minimum(place_i, place_j)
+    out[:, col["place_gap"]] = np.abs(place_i - place_j)
+    out[:, col["first_index"]] = np.minimum(10, np.minimum(index[i], index[j]))
+    out[:, col["rank_best"]] = np.minimum(rank_ij, rank_ji)
+    out[:, col["rank_worst"]] = np.maximum(rank_ij, rank_ji)
+    out[:, col["margin_best"]] = np.maximum(margin_ij, margin_ji)
+    out[:, col["margin_worst"]] = np.minimum(margin_ij, margin_ji)
+    out[:, col["neighbours"]] = steps
+    out[:, col["context_any"]] = flags[i, 0] | flags[j, 0]
+    out[:, col["negation_differs"]] = flags[i, 1] != flags[j, 1]
+    out[:, col["headline_any"]] = flags[i, 2] | flags[j, 2]
     return out
 
 
@@ -239,53 +257,79 @@ def graph_features(story: Story, i: np.ndarray, j: np.ndarray, p: np.ndarray) ->
     """Stage-two features of the pairs from stage one's probabilities ``p`` over the story.
 
     Pairs not scored (not candidates) count as probability 0. Each statement has a bounded
-    number of candidates, so the work per pair is bounded too.
+    number of candidates, so the work per pair is bounded too. The pairs ``(i[k], j[k])``
+    are distinct; everything is done on arrays of the story's links (each pair both ways).
     """
     art = story.article
     m = len(i)
     out = np.zeros((m, len(GRAPH_FEATURES)), dtype=np.float32)
     if not m:
         return out
-    links: dict[int, dict[int, float]] = {}
-    for x, y, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
-        links.setdefault(x, {})[y] = q
-        links.setdefault(y, {})[x] = q
-    top: dict[tuple[int, int], list[float]] = {}
-    for x, row in links.items():
-        for y, q in row.items():
-            kept = top.setdefault((x, int(art[y])), [0.0, 0.0])
-            if q > kept[0]:
-                kept[0], kept[1] = q, kept[0]
-            elif q > kept[1]:
-                kept[1] = q
-    for k, (x, y, q) in enumerate(zip(i.tolist(), j.tolist(), p.tolist(), strict=True)):
-        ax, ay = int(art[x]), int(art[y])
-        lx, ly = links[x], links[y]
-        small, large = (lx, ly) if len(lx) <= len(ly) else (ly, lx)
-        via = max(
-            (min(q1, large[c]) for c, q1 in small.items() if c in large and art[c] not in (ax, ay)),
-            default=0.0,
-        )
-        steps = [
-            links.get(x + d, {}).get(y + d, 0.0)
-            if 0 <= x + d < len(art)
-            and art[x + d] == ax
-            and 0 <= y + d < len(art)
-            and art[y + d] == ay
-            else 0.0
-            for d in (-1, 1)
-        ]
-        best_x, second_x = top[(x, ay)]
-        best_y, second_y = top[(y, ax)]
-        out[k] = (
-            q,
-            via,
-            max(steps),
-            min(steps),
-            q - best_x,
-            q - best_y,
-            q >= best_x and q >= best_y,
-            second_x,
-            second_y,
-        )
+    n = len(art)
+    i, j = i.astype(np.int64), j.astype(np.int64)
+    q = p.astype(np.float32)
+    # the links, both ways, sorted by (from, to): CSR rows and a sorted key to look up
+    src = np.concatenate([i, j])
+    dst = np.concatenate([j, i])
+    w = np.concatenate([q, q])
+    order = np.lexsort((dst, src))
+    src, dst, w = src[order], dst[order], w[order]
+    key = src * n + dst
+    row = np.searchsorted(src, np.arange(n + 1))
+
+    def lookup(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """p of the links (x, y); 0 where there is none."""
+        target = x * n + y
+        at = np.minimum(np.searchsorted(key, target), len(key) - 1)
+        return np.where(key[at] == target, w[at], np.float32(0.0))
+
+    # via a third article: max over shared neighbours c of min(p(x, c), p(c, y)),
+    # walking the neighbours of the side with fewer
+    deg = row[1:] - row[:-1]
+    side = np.where(deg[i] <= deg[j], i, j)
+    other = np.where(side == i, j, i)
+    count = deg[side]
+    pair = np.repeat(np.arange(m), count)
+    first = np.repeat(row[side], count)
+    link = first + np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    c = dst[link]
+    near = lookup(other[pair], c)
+    keep = (near > 0) & (art[c] != art[i[pair]]) & (art[c] != art[j[pair]])
+    via = np.zeros(m, dtype=np.float32)
+    np.maximum.at(via, pair[keep], np.minimum(w[link[keep]], near[keep]))
+    # the statements before and after, in step
+    steps = np.zeros((m, 2), dtype=np.float32)
+    for col, d in enumerate((-1, 1)):
+        x, y = i + d, j + d
+        ok = (x >= 0) & (x < n) & (y >= 0) & (y < n)
+        ok[ok] &= (art[x[ok]] == art[i[ok]]) & (art[y[ok]] == art[j[ok]])
+        steps[ok, col] = lookup(x[ok], y[ok])
+    # each statement's best and second-best p in each other article
+    group = src * (int(art.max()) + 1) + art[dst]
+    ranked = np.lexsort((-w, group))
+    g, v = group[ranked], w[ranked]
+    head = np.ones(len(g), dtype=bool)
+    head[1:] = g[1:] != g[:-1]
+    starts = np.nonzero(head)[0]
+    best = v[starts]
+    has_second = np.append(starts[1:], len(g)) - starts > 1
+    second = np.where(has_second, v[np.minimum(starts + 1, len(v) - 1)], np.float32(0.0))
+    groups = g[starts]
+    width = int(art.max()) + 1
+
+    def top(x: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.searchsorted(groups, x * width + a)
+        return np.maximum(best[at], 0), np.maximum(second[at], 0)
+
+    best_x, second_x = top(i, art[j])
+    best_y, second_y = top(j, art[i])
+    out[:, 0] = q
+    out[:, 1] = via
+    out[:, 2] = steps.max(axis=1)
+    out[:, 3] = steps.min(axis=1)
+    out[:, 4] = q - best_x
+    out[:, 5] = q - best_y
+    out[:, 6] = (q >= best_x) & (q >= best_y)
+    out[:, 7] = second_x
+    out[:, 8] = second_y
     return out
