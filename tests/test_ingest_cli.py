@@ -221,6 +221,36 @@ def test_show_reads_the_stored_records_and_parses_nothing(
     assert report == json.loads(json.dumps(report_to_dict(Report(stories=(from_text,)))))
 
 
+def test_show_keeps_the_cross_encoders_reads_and_makes_them_once(
+    stored: tuple[Path, CliRunner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pairs a view reads with the cross-encoder are stored; the next view of the
+    story (in any process) reads none again and says the same."""
+    import sqlalchemy as sa
+
+    import storylens.align.cross as cross
+
+    shipped = cross.load_cross_encoder()
+    asked: list[int] = []
+
+    class Counting:
+        def score(self, pairs):  # type: ignore[no-untyped-def]
+            asked.append(len(pairs))
+            return shipped.score(pairs)
+
+    monkeypatch.setattr(cross, "load_cross_encoder", lambda: Counting())
+    db_file, runner = stored
+    with open_store(db_file) as store, store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM pair_reads"))
+    first, _ = _show_json(runner, db_file)
+    assert sum(asked) > 0
+    with open_store(db_file) as store:
+        assert store.count("pair_reads") == sum(asked)
+    asked.clear()
+    again, _ = _show_json(runner, db_file)
+    assert asked == [] and again == first
+
+
 def test_show_analyses_and_stores_what_an_older_ingest_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

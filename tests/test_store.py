@@ -185,6 +185,24 @@ def test_analysis_rows_are_replaced_and_judged_by_format_and_versions(db: str) -
             put_analyses(store, [analysis_row("nobody", 1, {}, "{}", b"")])
 
 
+def test_pair_reads_load_by_story_and_a_key_is_kept_once(db: str) -> None:
+    from storylens.store.reads import put_reads, story_reads
+
+    a, b, c = made_up(3, "ferry")
+    with open_store(db) as store:
+        ingest(store, [a, b, c], analyze=False, featurizer=fake_featurize)
+        put_reads(store, {"k1": (a.id, b.id, 1.5), "k2": (b.id, c.id, -0.25)})
+        # the same key again (another view, another process): kept once, first value
+        put_reads(store, {"k1": (a.id, b.id, 9.0), "k3": (c.id, a.id, 0.5)})
+        assert store.count("pair_reads") == 3
+        assert story_reads(store, [a.id, b.id]) == {"k1": 1.5}
+        assert story_reads(store, [a.id, b.id, c.id]) == {"k1": 1.5, "k2": -0.25, "k3": 0.5}
+        assert story_reads(store, [c.id]) == {}
+        with pytest.raises(StoreError, match="every article"):
+            put_reads(store, {"k4": ("nobody", a.id, 0.0)})
+        assert store.count("pair_reads") == 3
+
+
 class MergingClusterer:
     """A trivial clusterer: one story per topic word; 'both' joins the first two stories."""
 

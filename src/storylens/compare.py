@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from .align import Alignment, FactGroup, align, cover_facts
+from .align import Alignment, FactGroup, ReadMemo, align, cover_facts
 from .align.embed import statement_embedder_name
 from .align.quotes import quote_links
 from .analysis import ArticleAnalysis, record_of, story_vectors
@@ -81,6 +81,7 @@ def compare_articles(
     *,
     analyses: Sequence[ArticleAnalysis] | None = None,
     story: str | None = None,
+    reads: ReadMemo | None = None,
 ) -> StoryReport:
     """The claim-by-claim report for articles that tell one story.
 
@@ -88,7 +89,9 @@ def compare_articles(
     parsed or embedded; else from ``analyzed``, else the articles are analysed first.
     Either way the report is the same: the records are what the comparison reads.
     ``story`` is the report's id; by default, that of the story the first article
-    founded (:func:`storylens.ids.story_id`, the clusterer's formula).
+    founded (:func:`storylens.ids.story_id`, the clusterer's formula). ``reads``: the
+    cross-encoder's reads made before for these articles (a stored story's), which are
+    not made again, and where the new ones go.
     """
     if not articles:
         raise ReportError("no articles to compare; give at least one readable article")
@@ -119,7 +122,7 @@ def compare_articles(
     quotes = group_quotes([q for r in records for q in r.quotes], texts, names)
     t_quotes = time.perf_counter() - clock
     clock = time.perf_counter()
-    alignment = align(statements, vectors, linked=quote_links(statements, quotes))
+    alignment = align(statements, vectors, linked=quote_links(statements, quotes), memo=reads)
     groups, apart = _apart_on_dates(statements, alignment)
     t_match = time.perf_counter() - clock
     t_conflicts = 0.0

@@ -7,8 +7,11 @@ sorts out those that are not current (missing: stored by an older storylens or w
 unreadable). :func:`report_from_analyses` (top level, so a report process can run it)
 analyses those few articles again and compares the story from records alone;
 :func:`save_analyses` writes the new records back, so the next report reads them.
-:func:`stored_report` does the three in a row (``storylens show``); the web service
-runs the middle one in its report processes.
+The cross-encoder's reads go the same way (:func:`storylens.store.reads.story_reads`
+in, the new ones back with :func:`save_reads`), so a view of a stored story reads only
+the pairs no view read before. :func:`stored_report` does it all in a row
+(``storylens show``); the web service runs :func:`report_from_analyses` in its report
+processes.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from .align import ReadMemo
 from .analysis import RECORD_FORMAT, ArticleAnalysis, analyse_articles, current_versions
 from .errors import RecordError, StoreError
 from .isolate import report_isolated
 from .model import Article, Rejection, StoryReport
 from .store import Store
 from .store.analyses import analysis_rows, put_analyses
+from .store.reads import put_reads, story_reads
 
 log = logging.getLogger(__name__)
 
@@ -54,24 +59,42 @@ def save_analyses(store: Store, records: Sequence[ArticleAnalysis]) -> None:
     put_analyses(store, [record_row(r) for r in records])
 
 
+Reads = dict[str, tuple[str, str, float]]  # ReadMemo.made: the reads to keep
+
+
 def report_from_analyses(
-    articles: Sequence[Article], found: Mapping[str, ArticleAnalysis]
-) -> tuple[StoryReport, list[Rejection], list[ArticleAnalysis]]:
+    articles: Sequence[Article],
+    found: Mapping[str, ArticleAnalysis],
+    known_reads: Mapping[str, float] | None = None,
+) -> tuple[StoryReport, list[Rejection], list[ArticleAnalysis], Reads]:
     """The story's report from records: those of ``found``, and new ones for the
     articles without one (returned third, for the caller to store). An article that
-    cannot be analysed, or makes the comparison fail, is left out and listed second."""
+    cannot be analysed, or makes the comparison fail, is left out and listed second.
+    ``known_reads``: the story's stored cross-encoder reads, not made again; the new
+    ones come back fourth, for the caller to store (:func:`save_reads`)."""
     from .compare import compare_articles
 
     todo = [a for a in articles if a.id not in found]
     refused: list[Rejection] = []
     fresh = list(analyse_articles(todo, on_reject=refused.append)) if todo else []
     records = {**found, **{r.article.id: r for r in fresh}}
+    memo = ReadMemo(known=dict(known_reads or {}))
 
     def compare(subset: Sequence[Article]) -> StoryReport:
-        return compare_articles(subset, analyses=[records[a.id] for a in subset if a.id in records])
+        return compare_articles(
+            subset, analyses=[records[a.id] for a in subset if a.id in records], reads=memo
+        )
 
     report, left_out = report_isolated(articles, compare)
-    return report, [*refused, *left_out], fresh
+    return report, [*refused, *left_out], fresh, memo.made
+
+
+def save_reads(store: Store, made: Mapping[str, tuple[str, str, float]]) -> None:
+    """Keep a report's new cross-encoder reads; the report stands if the store refuses."""
+    try:
+        put_reads(store, made)
+    except StoreError as exc:
+        log.warning("the %d new pair reads were not stored: %s", len(made), exc)
 
 
 def stored_report(
@@ -88,12 +111,21 @@ def stored_report(
     found, missing = stored_analyses(store, articles)
     if missing and analysing is not None:
         analysing(len(missing))
-    report, left_out, fresh = report_from_analyses(articles, found)
+    known = story_reads(store, [a.id for a in articles])
+    report, left_out, fresh, made = report_from_analyses(articles, found, known)
     try:
         save_analyses(store, fresh)
     except StoreError as exc:
         log.warning("the %d new analyses were not stored: %s", len(fresh), exc)
+    else:
+        save_reads(store, made)
     return report, left_out
 
 
-__all__ = ["report_from_analyses", "save_analyses", "stored_analyses", "stored_report"]
+__all__ = [
+    "report_from_analyses",
+    "save_analyses",
+    "save_reads",
+    "stored_analyses",
+    "stored_report",
+]

@@ -32,6 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from ..statements import Statement
+from .cross import ReadMemo, read_key
 from .features import GRAPH_FEATURES, PAIR_FEATURES, Story, graph_features, pair_features
 from .model import READS_PER_STATEMENT, ClaimsModel, load_claims_model
 
@@ -154,11 +155,13 @@ def cross_features(
     x: np.ndarray,
     model: ClaimsModel,
     reader: PairReader | None = None,
+    memo: ReadMemo | None = None,
 ) -> np.ndarray:
     """The ``cross`` and ``cross_scored`` columns: the cross-encoder's logit (and 1) for
     the pairs it reads (statement ``i`` first); for pairs in the band that the read
     budget left unread, the logit the model expects at their screening probability
-    (``ClaimsModel.expected_cross``, and 1); the model's fill value (and 0) for the rest."""
+    (``ClaimsModel.expected_cross``, and 1); the model's fill value (and 0) for the rest.
+    With ``memo``, a pair it knows is not read again, and each new read goes into it."""
     assert model.screen is not None
     out = np.zeros((len(i), 2), dtype=np.float32)
     out[:, 0] = model.cross_fill
@@ -179,14 +182,32 @@ def cross_features(
         unread = np.setdiff1d(band, read, assume_unique=True)
         out[unread, 0] = model.expected_cross(p0[unread])
         out[unread, 1] = 1.0
-    if len(read):
+    if not len(read):
+        return out
+    texts = [(story.statements[i[k]].text, story.statements[j[k]].text) for k in read]
+    keys = [read_key(a, b) for a, b in texts] if memo is not None else []
+    if memo is None:
+        todo = list(range(len(read)))
+    else:  # each pair not read before, once (two pairs of one story may share both texts)
+        done = memo.known.keys() | memo.made.keys()
+        first = {k: n for n, k in reversed(list(enumerate(keys))) if k not in done}
+        todo = sorted(first.values())
+    if todo:
         if reader is None:
             from .cross import load_cross_encoder
 
             reader = load_cross_encoder()
-        texts = [(story.statements[i[k]].text, story.statements[j[k]].text) for k in read]
-        out[read, 0] = reader.score(texts)
-        out[read, 1] = 1.0
+        logits = reader.score([texts[n] for n in todo])
+        out[read[todo], 0] = logits
+        if memo is not None:
+            for n, logit in zip(todo, logits.tolist(), strict=True):
+                a, b = story.statements[i[read[n]]], story.statements[j[read[n]]]
+                memo.made[keys[n]] = (a.article, b.article, float(logit))
+    if memo is not None:
+        for n, key in enumerate(keys):
+            found = memo.known.get(key)
+            out[read[n], 0] = found if found is not None else memo.made[key][2]
+    out[read, 1] = 1.0
     return out
 
 
@@ -196,12 +217,14 @@ def score_pairs(
     j: np.ndarray,
     model: ClaimsModel,
     reader: PairReader | None = None,
+    memo: ReadMemo | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stage-one features, stage-one and final probabilities of the pairs (``reader``:
-    the cross-encoder to use in place of the shipped one, for a format-2 model)."""
+    the cross-encoder to use in place of the shipped one, for a format-2 model;
+    ``memo``: reads made before, and where to keep the new ones)."""
     x = pair_features(story, i, j)
     if model.screen is not None:
-        x = np.hstack([x, cross_features(story, i, j, x, model, reader)])
+        x = np.hstack([x, cross_features(story, i, j, x, model, reader, memo)])
     p1 = model.pairs.prob(x)
     g = graph_features(story, i, j, p1)
     p2 = model.graph.prob(np.hstack([x, g]))
@@ -262,6 +285,7 @@ def align(
     model: ClaimsModel | None = None,
     linked: Mapping[tuple[int, int], float] | None = None,
     reader: PairReader | None = None,
+    memo: ReadMemo | None = None,
 ) -> Alignment:
     """Score the story's candidate pairs and cover the matches with facts.
 
@@ -269,12 +293,13 @@ def align(
     (a shared quotation: :func:`storylens.align.quotes.quote_links`) with their
     probability, which a pair takes where it is above the model's (and which adds the
     pair where it was no candidate). ``reader``: a cross-encoder in place of the
-    shipped one (tests).
+    shipped one (tests). ``memo``: the cross-encoder's reads made before (a stored
+    story's, :mod:`storylens.store.reads`), and where the new ones go.
     """
     model = model or load_claims_model()
     story = Story(statements, vectors)
     i, j = candidate_pairs(story)
-    _, _, p = score_pairs(story, i, j, model, reader)
+    _, _, p = score_pairs(story, i, j, model, reader, memo)
     scored = {
         (min(int(a), int(b)), max(int(a), int(b))): float(q)
         for a, b, q in zip(i, j, p, strict=True)
@@ -292,6 +317,7 @@ __all__ = [
     "Alignment",
     "FactGroup",
     "Match",
+    "ReadMemo",
     "Story",
     "align",
     "candidate_pairs",

@@ -11,10 +11,12 @@ since one pair costs about as much as embedding a sentence.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -81,6 +83,28 @@ class CrossEncoder:
             }
             out[idx] = np.asarray(self.session.run(None, feeds)[0], dtype=np.float32).reshape(-1)
         return out
+
+
+@lru_cache(maxsize=1)
+def network_hash() -> str:
+    """The shipped network's pinned SHA-256: what a stored read was made by."""
+    data = Path(str(resources.files("storylens").joinpath("data")))
+    return str(json.loads((data / "model-hashes.json").read_text("utf-8"))[CROSS_FILE])
+
+
+def read_key(a: str, b: str) -> str:
+    """The key of one read: the network's hash and the two texts, in the order read."""
+    return hashlib.sha256(f"{network_hash()}\0{a}\0{b}".encode()).hexdigest()
+
+
+@dataclass
+class ReadMemo:
+    """Reads made before (``known``, by :func:`read_key`) and those made now (``made``:
+    key -> (article of the first statement, article of the second, logit)), so a stored
+    story's report reads each pair once (:mod:`storylens.store.reads` keeps them)."""
+
+    known: Mapping[str, float] = field(default_factory=dict)
+    made: dict[str, tuple[str, str, float]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)

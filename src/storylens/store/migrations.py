@@ -63,12 +63,18 @@ def _analyses(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _reads(conn: Connection) -> None:
+    for table in schema.V6_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial schema", _initial),
     (2, "follow's fetch state and seen links", _fetch_state),
     (3, "full-text search over titles and texts", create_index),
     (4, "vectors tagged with their embedder's name", _embedder_names),
     (5, "one analysis record per article", _analyses),
+    (6, "the cross-encoder's reads of stored statement pairs", _reads),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

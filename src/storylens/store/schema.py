@@ -83,6 +83,23 @@ article_analyses = Table(
 )
 V5_TABLES = (article_analyses,)
 
+# The cross-encoder's reads of stored statement pairs (migration 6; storylens.store.reads):
+# ``key`` the SHA-256 of the network's hash and the two texts in the order read
+# (storylens.align.cross.read_key), the logit, and the two statements' articles, so a
+# story's reads load by its articles and go with them.
+pair_reads = Table(
+    "pair_reads",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("article_a", Text, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("article_b", Text, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("logit", Float, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+Index("ix_pair_reads_article_a", pair_reads.c.article_a)
+Index("ix_pair_reads_article_b", pair_reads.c.article_b)
+V6_TABLES = (pair_reads,)
+
 stories = Table(
     "stories",
     metadata,

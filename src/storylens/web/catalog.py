@@ -39,25 +39,29 @@ from ..parallel import exit_with_parent
 from ..store import Store, StoredStory, content_hash
 from ..store import schema as tables
 from ..store import search as search_store
+from ..store.reads import story_reads
 from ..store.store import story_from_row
-from ..stored import report_from_analyses, save_analyses, stored_analyses
+from ..stored import Reads, report_from_analyses, save_analyses, save_reads, stored_analyses
 
 log = logging.getLogger(__name__)
 
 Reporter = Callable[[Sequence[Article]], StoryReport]
-Told = tuple[StoryReport, list[Rejection], list[ArticleAnalysis]]
+Told = tuple[StoryReport, list[Rejection], list[ArticleAnalysis], Reads]
 
 
 def _report(
-    reporter: Reporter | None, articles: list[Article], found: dict[str, ArticleAnalysis]
+    reporter: Reporter | None,
+    articles: list[Article],
+    found: dict[str, ArticleAnalysis],
+    known: dict[str, float],
 ) -> Told:
     """What a report process runs (a module-level function, so it can be sent there): the
-    report from the stored records ``found`` (with the records it had to make), or, with
-    a ``reporter``, the reporter's."""
+    report from the stored records ``found`` and reads ``known`` (with the records and
+    reads it had to make), or, with a ``reporter``, the reporter's."""
     if reporter is None:
-        return report_from_analyses(articles, found)
+        return report_from_analyses(articles, found, known)
     report, left_out = report_isolated(articles, reporter)
-    return report, left_out, []
+    return report, left_out, [], {}
 
 
 @dataclass(frozen=True)
@@ -335,9 +339,12 @@ class Catalog:
                 break  # that computation failed: try ourselves
         try:
             articles = self.articles(story.id)
-            found = {} if self.reporter is not None else stored_analyses(self.store, articles)[0]
-            told, left_out, fresh = self._told(articles, found)
-            self._save(story.id, fresh)
+            found, known = {}, {}
+            if self.reporter is None:
+                found = stored_analyses(self.store, articles)[0]
+                known = story_reads(self.store, [a.id for a in articles])
+            told, left_out, fresh, made = self._told(articles, found, known)
+            self._save(story.id, fresh, made)
             for rejection in left_out:
                 log.warning(
                     "story %s: %s left out: %s", story.id, rejection.origin, rejection.detail
@@ -354,9 +361,11 @@ class Catalog:
             if event is not None:
                 event.set()
 
-    def _save(self, story_id: str, fresh: list[ArticleAnalysis]) -> None:
-        """Store the records a report made; the report stands if the store refuses them."""
+    def _save(self, story_id: str, fresh: list[ArticleAnalysis], made: Reads) -> None:
+        """Store the records and reads a report made; the report stands if the store
+        refuses them."""
         if not fresh:
+            save_reads(self.store, made)
             return
         try:
             save_analyses(self.store, fresh)
@@ -366,22 +375,25 @@ class Catalog:
             )
         else:
             log.info("story %s: analysed and stored %d article(s)", story_id, len(fresh))
+            save_reads(self.store, made)
 
-    def _told(self, articles: list[Article], found: dict[str, ArticleAnalysis]) -> Told:
+    def _told(
+        self, articles: list[Article], found: dict[str, ArticleAnalysis], known: dict[str, float]
+    ) -> Told:
         """The report, the articles left out and the records made for it, in a worker
         process when there are any."""
         if self.processes <= 0:
-            return _report(self.reporter, articles, found)
+            return _report(self.reporter, articles, found, known)
         for _attempt in range(2):
             try:
                 pool = self._process_pool()
-                return pool.submit(_report, self.reporter, articles, found).result()
+                return pool.submit(_report, self.reporter, articles, found, known).result()
             except BrokenProcessPool:
                 log.warning("a report process died (out of memory?); starting a new one")
                 self._reset_pool()
             except (pickle.PicklingError, AttributeError, TypeError) as exc:
                 log.warning("the reporter cannot go to a process (%s); reporting here", exc)
-                return _report(self.reporter, articles, found)
+                return _report(self.reporter, articles, found, known)
         raise ReportError(
             "the report process died twice on this story (out of memory?); "
             "start the server with more memory or fewer --report-workers"

@@ -1,0 +1,66 @@
+"""Rows of the ``pair_reads`` table: the cross-encoder's reads of stored statement pairs.
+
+A read costs about as much as embedding a sentence, and a stored story's report reads
+the same pairs at every view; this table keeps them (migration 6), keyed by
+:func:`storylens.align.cross.read_key` (the network's hash and the two texts), with the
+two articles, so a story's reads load by its articles and go when an article goes.
+The store keeps the rows and never reads a pair itself (:mod:`storylens.stored` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..errors import StoreError
+from . import schema
+from .analyses import _chunks
+from .store import Store, now
+
+
+def story_reads(store: Store, ids: Sequence[str]) -> dict[str, float]:
+    """The stored reads between articles of ``ids``, by key."""
+    t = schema.pair_reads.c
+    wanted = set(ids)
+    out: dict[str, float] = {}
+    with store.engine.connect() as conn:
+        for chunk in _chunks(sorted(wanted)):
+            rows = conn.execute(select(t.key, t.article_b, t.logit).where(t.article_a.in_(chunk)))
+            out.update({r.key: float(r.logit) for r in rows if r.article_b in wanted})
+    return out
+
+
+def put_reads(store: Store, made: Mapping[str, tuple[str, str, float]]) -> None:
+    """Keep new reads (key -> (article a, article b, logit)); a key already stored, by
+    this process or another, keeps its row (one key, one read: the same value)."""
+    if not made:
+        return
+    rows = [
+        {"key": k, "article_a": a, "article_b": b, "logit": logit, "created_at": now()}
+        for k, (a, b, logit) in sorted(made.items())
+    ]
+    dialect = postgresql if store.engine.dialect.name == "postgresql" else sqlite
+    try:
+        with store.engine.begin() as conn:
+            for start in range(0, len(rows), 500):
+                conn.execute(
+                    dialect.insert(schema.pair_reads)
+                    .values(rows[start : start + 500])
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+    except IntegrityError as exc:
+        raise StoreError(
+            f"could not store the cross-encoder's reads in {store.name} ({exc.orig}): is "
+            "every article still in the store? Run the command again"
+        ) from exc
+    except OperationalError as exc:
+        raise StoreError(
+            f"could not write to {store.name} ({exc.orig}); is the disk full, or the "
+            "database locked or gone? Run the command again"
+        ) from exc
+
+
+__all__ = ["put_reads", "story_reads"]
