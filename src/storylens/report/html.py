@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlparse
 
@@ -53,7 +54,10 @@ def _safe_url(url: str | None) -> str | None:
     return url if urlparse(url.strip()).scheme in ("http", "https") else None
 
 
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One per process: Jinja compiles each template once and keeps it (compiling the
+    report's templates took most of an HTML render, 0.15 of 0.17 s on the demo story)."""
     loader = jinja2.FunctionLoader(
         lambda name: (
             resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")

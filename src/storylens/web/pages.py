@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -39,9 +40,11 @@ def _template(package: str, name: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     """The web's templates, then the report's (``reader.html``: the summary, differences
-    and timeline, shared with the standalone HTML report)."""
+    and timeline, shared with the standalone HTML report). One per process, so each
+    template is compiled once, not once per app."""
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FunctionLoader(lambda name: _template(__package__, name)),
