@@ -189,18 +189,26 @@ def test_pair_reads_load_by_story_and_a_key_is_kept_once(db: str) -> None:
     from storylens.store.reads import put_reads, story_reads
 
     a, b, c = made_up(3, "ferry")
+    net = "n1"
     with open_store(db) as store:
         ingest(store, [a, b, c], analyze=False, featurizer=fake_featurize)
-        put_reads(store, {"k1": (a.id, b.id, 1.5), "k2": (b.id, c.id, -0.25)})
+        assert story_reads(store, [a.id, b.id], net) == {}
+        put_reads(store, {"k1": (a.id, b.id, 1.5), "k2": (b.id, c.id, -0.25)}, net)
         # the same key again (another view, another process): kept once, first value
-        put_reads(store, {"k1": (a.id, b.id, 9.0), "k3": (c.id, a.id, 0.5)})
+        put_reads(store, {"k1": (a.id, b.id, 9.0), "k3": (c.id, a.id, 0.5)}, net)
         assert store.count("pair_reads") == 3
-        assert story_reads(store, [a.id, b.id]) == {"k1": 1.5}
-        assert story_reads(store, [a.id, b.id, c.id]) == {"k1": 1.5, "k2": -0.25, "k3": 0.5}
-        assert story_reads(store, [c.id]) == {}
+        assert story_reads(store, [a.id, b.id], net) == {"k1": 1.5}
+        assert story_reads(store, [a.id, b.id, c.id], net) == {"k1": 1.5, "k2": -0.25, "k3": 0.5}
+        assert story_reads(store, [c.id], net) == {}
         with pytest.raises(StoreError, match="every article"):
-            put_reads(store, {"k4": ("nobody", a.id, 0.0)})
+            put_reads(store, {"k4": ("nobody", a.id, 0.0)}, net)
         assert store.count("pair_reads") == 3
+        # another network (a retrained cross-encoder): the old reads are not its own
+        assert story_reads(store, [a.id, b.id, c.id], "n2") == {}
+        put_reads(store, {"k5": (a.id, c.id, 2.0)}, "n2")
+        assert store.count("pair_reads") == 1
+        assert story_reads(store, [a.id, c.id], "n2") == {"k5": 2.0}
+        assert story_reads(store, [a.id, c.id], net) == {}
 
 
 class MergingClusterer:

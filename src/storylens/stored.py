@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 
 from .align import ReadMemo
+from .align.cross import network_hash
 from .analysis import RECORD_FORMAT, ArticleAnalysis, analyse_articles, current_versions
 from .errors import RecordError, StoreError
 from .isolate import report_isolated
@@ -92,7 +93,7 @@ def report_from_analyses(
 def save_reads(store: Store, made: Mapping[str, tuple[str, str, float]]) -> None:
     """Keep a report's new cross-encoder reads; the report stands if the store refuses."""
     try:
-        put_reads(store, made)
+        put_reads(store, made, network_hash())
     except StoreError as exc:
         log.warning("the %d new pair reads were not stored: %s", len(made), exc)
 
@@ -111,7 +112,7 @@ def stored_report(
     found, missing = stored_analyses(store, articles)
     if missing and analysing is not None:
         analysing(len(missing))
-    known = story_reads(store, [a.id for a in articles])
+    known = story_reads(store, [a.id for a in articles], network_hash())
     report, left_out, fresh, made = report_from_analyses(articles, found, known)
     try:
         save_analyses(store, fresh)

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..align.cross import network_hash
 from ..analysis import ArticleAnalysis
 from ..errors import ReportError, StoreError
 from ..ingestion import ingest
@@ -342,7 +343,7 @@ class Catalog:
             found, known = {}, {}
             if self.reporter is None:
                 found = stored_analyses(self.store, articles)[0]
-                known = story_reads(self.store, [a.id for a in articles])
+                known = story_reads(self.store, [a.id for a in articles], network_hash())
             told, left_out, fresh, made = self._told(articles, found, known)
             self._save(story.id, fresh, made)
             for rejection in left_out:
