@@ -129,6 +129,45 @@ def test_a_floor_the_other_count_falls_below_is_a_conflict() -> None:
     )
 
 
+def test_a_count_takes_its_slot_from_its_own_words_not_a_sibling_clause() -> None:
+    # "hundreds of homes" is not a death toll because the next clause killed someone
+    found = _kinds(
+        "The quake destroyed hundreds of homes in Vellin, killed one person and injured dozens.",
+        "The quake in Vellin killed four people and injured dozens.",
+    )
+    assert found["number"] == ("one", "four")
+    # "and 12 arrested": arrests, not a second count of the injured
+    found = _kinds(
+        "Police said 18 people had been injured in the Vellin riots and 12 arrested.",
+        "Police said 12 people were injured in the Vellin riots.",
+    )
+    assert found["number"] == ("18", "12")
+
+
+def test_a_count_hanging_from_an_of_phrase_counts_what_its_noun_says() -> None:
+    assert _kinds(
+        "A mother of 12 was killed in the Vellin crash on Monday.",
+        "A mother of 13 was killed in the Vellin crash on Monday.",
+    )["number"] == ("12", "13")
+    # a mother of 12 is one death, not twelve
+    assert "number" not in _kinds(
+        "A mother of 12 was killed in the Vellin crash on Monday.",
+        "Two people were killed in the Vellin crash on Monday.",
+    )
+
+
+def test_a_part_of_a_count_is_a_reading_the_other_count_must_also_miss() -> None:
+    assert _kinds(
+        "The Vellin blast injured 40 people, 15 of them seriously.",
+        "The Vellin blast injured almost 50 people.",
+    )["number"] == ("40", "50")
+    # "over 17,000 of them in Dorsa" is the count "some 16,800 in Dorsa" gives
+    assert "number" not in _kinds(
+        "The flood killed more than 23,000 people, over 17,000 of them in Dorsa.",
+        "Some 16,800 people were killed in Dorsa by the flood.",
+    )
+
+
 def test_quantities() -> None:
     assert not same_quantity(numbers_in("25 percent")[0], numbers_in("$25")[0])
     assert same_quantity(numbers_in("about 10,000 troops")[0], numbers_in("9,800 troops")[0])

@@ -60,7 +60,7 @@ STAGE_VERSIONS: dict[str, str] = {
     "sources": "6",
     "entities": "1",
     "timex": "1",
-    "statements": "1",
+    "statements": "2",  # 2: number slots read nearest first
 }
 
 Timer = Callable[[str, float], None]

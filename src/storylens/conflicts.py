@@ -7,7 +7,8 @@ pair and returns what it found or nothing (``RULES``, in this order):
 - ``number``: both count the same thing (the same slot: :mod:`storylens.slots`) once
   each, and no rounding, bound or vagueness reconciles the counts ("24 dead" / "five
   dead"; not "about 10,000" / "9,800", not "at least five" / "5", not "more than 30
-  hours" / "40 hours"); never a running total ("so far", "this season"), a count of
+  hours" / "40 hours"); a part of a count ("40 hurt, 15 of them ...") is a reading
+  the other count must miss too; never a running total ("so far", "this season"), a count of
   two different doers' acts, or a number in a modifier against a plain count
   ("two-goal games" / "9 goals");
 - ``date``: both date what they tell, and none of one side's dates can be the other's
@@ -102,9 +103,18 @@ def fold(name: str) -> str:
     return " ".join(plain.replace(".", "").lower().split())
 
 
-def _single(numbers: Sequence[Number], slot: str, unit: str) -> Number | None:
-    same = [n for n in numbers if n.slot == slot and n.unit == unit]
-    return same[0] if len(same) == 1 else None
+# "injuring 40, 15 of them on Qeshm": a part of a count the statement gives too
+_PART_OF = re.compile(r"\s+of\s+(?:them|those|whom|which|these|the|her|his|their|its)\b", re.I)
+
+
+def _counts(s: Statement, slot: str, unit: str, texts: Mapping[str, str]) -> list[Number]:
+    """The statement's counts of ``slot``: the one whole count first, then its parts
+    ("40 injured, 15 of them ..."); empty when it gives no single whole count."""
+    same = [n for n in s.numbers if n.slot == slot and n.unit == unit]
+    text = texts[s.article]
+    parts = [n for n in same if _PART_OF.match(text, n.end)]
+    wholes = [n for n in same if n not in parts]
+    return [wholes[0], *parts] if len(wholes) == 1 else []
 
 
 # a count over a span of time or events ("so far", "a total of", "through 14 games",
@@ -132,9 +142,16 @@ def number_rule(pair: Pair) -> Finding | None:
     for x in a.numbers:
         if not x.slot:
             continue
-        mine, theirs = _single(a.numbers, x.slot, x.unit), _single(b.numbers, x.slot, x.unit)
-        if mine is None or theirs is None or not quantities_differ(mine, theirs):
+        ours, others = (
+            _counts(a, x.slot, x.unit, pair.texts),
+            _counts(b, x.slot, x.unit, pair.texts),
+        )
+        if not ours or not others:
             continue
+        # the other side's count may be the whole or a part of it: it must be neither
+        if not all(quantities_differ(m, t) for m in ours for t in others):
+            continue
+        mine, theirs = ours[0], others[0]
         if _compound(a, mine, pair.texts) != _compound(b, theirs, pair.texts):
             continue  # "two-goal games" and "9 goals" count different things
         va = pair.value(a, mine.start, mine.end)
