@@ -168,12 +168,44 @@ def test_a_part_of_a_count_is_a_reading_the_other_count_must_also_miss() -> None
     )
 
 
+def test_lengths_compare_across_units() -> None:
+    assert _kinds(
+        "The climber fell about 200 feet from the Vellin ridge on Friday.",
+        "The climber fell about 150 metres from the Vellin ridge on Friday.",
+    )["number"] == ("200", "150")
+    assert _kinds(
+        "Vellin lies 1,150 kilometres (700 miles) south of Dorsa.",
+        "Vellin lies 1,500 kilometres south of Dorsa.",
+    )["number"] == ("1,150", "1,500")
+    for a, b in [
+        # a length restated in other units is one length, and a rounded conversion agrees
+        (
+            "Vellin lies 1,150 kilometres (700 miles) south of Dorsa.",
+            "Vellin lies about 700 miles south of Dorsa.",
+        ),
+        (
+            "The climber fell 150 metres from the Vellin ridge on Friday.",
+            "The climber fell 500 feet from the Vellin ridge on Friday.",
+        ),
+    ]:
+        assert "number" not in _kinds(a, b), (a, b)
+
+
 def test_quantities() -> None:
     assert not same_quantity(numbers_in("25 percent")[0], numbers_in("$25")[0])
     assert same_quantity(numbers_in("about 10,000 troops")[0], numbers_in("9,800 troops")[0])
     assert same_quantity(numbers_in("10,000 troops")[0], numbers_in("10000 troops")[0])
     assert quantities_differ(numbers_in("14 people")[0], numbers_in("9 people")[0])
     assert [n.value for n in numbers_in("seven AK-47 rifles in Week 3")] == [7.0]
+    assert same_quantity(numbers_in("100 km")[0], numbers_in("62 miles")[0])
+    assert quantities_differ(numbers_in("200 feet")[0], numbers_in("200 metres")[0])
+    assert [n.unit for n in numbers_in("seven km, 4 miles, 30 ft, 150m, 9 yards")] == [
+        "mi",
+        "ft",
+        "",
+        "yd",
+        "km",
+    ]
 
 
 def test_dates_differ_on_the_same_event() -> None:

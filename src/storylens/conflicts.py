@@ -7,7 +7,8 @@ pair and returns what it found or nothing (``RULES``, in this order):
 - ``number``: both count the same thing (the same slot: :mod:`storylens.slots`) once
   each, and no rounding, bound or vagueness reconciles the counts ("24 dead" / "five
   dead"; not "about 10,000" / "9,800", not "at least five" / "5", not "more than 30
-  hours" / "40 hours"); a part of a count ("40 hurt, 15 of them ...") is a reading
+  hours" / "40 hours"; lengths across units: "200 feet" / "150 metres", and a length
+  restated in brackets is one); a part of a count ("40 hurt, 15 of them ...") is a reading
   the other count must miss too; never a running total ("so far", "this season"), a count of
   two different doers' acts, or a number in a modifier against a plain count
   ("two-goal games" / "9 goals");
@@ -39,7 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .extract.timex import Timex, same_time
-from .features import Number, quantities_differ
+from .features import METRES, Number, quantities_differ
 from .model import Conflict, ConflictKind, ConflictValue
 from .statements import NameMention, Statement
 
@@ -107,11 +108,31 @@ def fold(name: str) -> str:
 _PART_OF = re.compile(r"\s+of\s+(?:them|those|whom|which|these|the|her|his|their|its)\b", re.I)
 
 
-def _counts(s: Statement, slot: str, unit: str, texts: Mapping[str, str]) -> list[Number]:
-    """The statement's counts of ``slot``: the one whole count first, then its parts
-    ("40 injured, 15 of them ..."); empty when it gives no single whole count."""
-    same = [n for n in s.numbers if n.slot == slot and n.unit == unit]
+# "1,150 kilometers (700 miles)": the same length said again in other units
+_RESTATED = re.compile(r"\s*[A-Za-z.-]*\s*\(\s*$")
+
+
+def _same_slot(x: Number, n: Number) -> bool:
+    """Counts of one thing: the same slot and unit, or two lengths in any units (their
+    slots, "foot" and "metre", name the units: the same-claim model reads slots as they
+    are, so lengths share one only here)."""
+    if x.unit in METRES:
+        return n.unit in METRES
+    return n.slot == x.slot and n.unit == x.unit
+
+
+def _counts(s: Statement, x: Number, texts: Mapping[str, str]) -> list[Number]:
+    """The statement's counts of what ``x`` counts: the one whole count first, then its
+    parts ("40 injured, 15 of them ..."); empty when it gives no single whole count. A
+    count restated in brackets ("1,150 kilometers (700 miles)") is one count."""
     text = texts[s.article]
+    same: list[Number] = []
+    for n in s.numbers:
+        if not _same_slot(x, n):
+            continue
+        if same and _RESTATED.match(text[same[-1].end : n.start]):
+            continue
+        same.append(n)
     parts = [n for n in same if _PART_OF.match(text, n.end)]
     wholes = [n for n in same if n not in parts]
     return [wholes[0], *parts] if len(wholes) == 1 else []
@@ -140,12 +161,9 @@ def number_rule(pair: Pair) -> Finding | None:
     if a.actor and b.actor and not _same_doer(a, b):
         return None  # the Harlow club's offer and the Quill club's offer are two offers
     for x in a.numbers:
-        if not x.slot:
+        if not x.slot and x.unit not in METRES:
             continue
-        ours, others = (
-            _counts(a, x.slot, x.unit, pair.texts),
-            _counts(b, x.slot, x.unit, pair.texts),
-        )
+        ours, others = _counts(a, x, pair.texts), _counts(b, x, pair.texts)
         if not ours or not others:
             continue
         # the other side's count may be the whole or a part of it: it must be neither
@@ -156,7 +174,7 @@ def number_rule(pair: Pair) -> Finding | None:
             continue  # "two-goal games" and "9 goals" count different things
         va = pair.value(a, mine.start, mine.end)
         vb = pair.value(b, theirs.start, theirs.end)
-        what = f" ({x.slot})" if x.slot else ""
+        what = " (length)" if x.unit in METRES else f" ({x.slot})"
         return Finding(
             (va, vb), f"{pair.outlet(a)} gives {va.value}{what}, {pair.outlet(b)} gives {vb.value}"
         )

@@ -2,8 +2,8 @@
 
 These are what alignment matches on and what conflicts are made of. Values are
 normalised so that "10,000" and "10000", "25 percent" and "25%", "May 3" and
-"3 May" compare equal, and rounded numbers ("about 10,000" vs "9,800") are not
-called different.
+"3 May" compare equal, lengths compare across units ("100 km" and "62 miles" agree),
+and rounded numbers ("about 10,000" vs "9,800") are not called different.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ _SPAN_RECORD = re.compile(
 @dataclass(frozen=True)
 class Number:
     value: float
-    unit: str  # "", "%", "$", "€", "£"
+    unit: str  # "", "%", "$", "€", "£", or a length's ("km", "m", "mi", "ft", "yd")
     start: int  # offsets within the article text (see ``statements``: original offsets)
     end: int
     approximate: bool
@@ -147,6 +147,8 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
         ):
             continue  # a year: handled with dates
         unit = "%" if tail in ("%", "percent", "per cent") else (currency or "")
+        if not unit and not tail:
+            unit = length_unit(text, m.end())
         scale = tail if tail in _SCALE else None
         try:
             value = parse_number(raw, scale)
@@ -172,7 +174,7 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
         out.append(
             Number(
                 float(value),
-                "",
+                length_unit(text, m.end(2) if unit else m.end(1)),
                 offset + m.start(1),
                 offset + (m.end(2) if unit else m.end(1)),
                 False,
@@ -180,6 +182,51 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
             )
         )
     return out
+
+
+# lengths, in metres: "fell 200 feet" and "fell 150 metres" give one distance; a bare
+# "m" or "mi" is left out ("150m" is as often 150 million)
+METRES: dict[str, float] = {"km": 1000.0, "m": 1.0, "mi": 1609.344, "ft": 0.3048, "yd": 0.9144}
+_LENGTH_WORDS = {
+    "kilometre": "km",
+    "kilometer": "km",
+    "km": "km",
+    "metre": "m",
+    "meter": "m",
+    "mile": "mi",
+    "foot": "ft",
+    "feet": "ft",
+    "ft": "ft",
+    "yard": "yd",
+}
+_LENGTH = re.compile(
+    r"\s*(kilometres?|kilometers?|km|metres?|meters?|miles?|foot|feet|ft|yards?)\b", re.I
+)
+
+
+def length_unit(text: str, at: int) -> str:
+    """The length unit written right after a number ending at ``at`` ("km", "ft"), or ""."""
+    m = _LENGTH.match(text, at)
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    return _LENGTH_WORDS.get(word, _LENGTH_WORDS.get(word.rstrip("s"), ""))
+
+
+def in_metres(n: Number) -> Number:
+    """A length in metres, rounding allowed for: outlets convert and round ("200 feet",
+    "60 metres"), so two lengths in different units agree within a tenth."""
+    k = METRES[n.unit]
+    low, high = (
+        (n.low * k, n.high * k) if n.low is not None and n.high is not None else (None, None)
+    )
+    return Number(n.value * k, "m", n.start, n.end, True, n.noun, low, high, n.bound, n.slot)
+
+
+def _comparable(a: Number, b: Number) -> tuple[Number, Number]:
+    if a.unit != b.unit and a.unit in METRES and b.unit in METRES:
+        return in_metres(a), in_metres(b)
+    return a, b
 
 
 _AGE = re.compile(r"[- ]years?[- ]old\b", re.IGNORECASE)
@@ -243,6 +290,7 @@ def is_bound(text_before: str) -> str:
 
 def quantities_differ(a: Number, b: Number) -> bool:
     """Two counts of one thing that no rounding or vagueness reconciles."""
+    a, b = _comparable(a, b)
     if a.unit != b.unit or same_quantity(a, b):
         return False
     (la, ha), (lb, hb) = a.interval(), b.interval()
@@ -266,6 +314,7 @@ def weekdays_in(text: str) -> list[str]:
 
 def same_quantity(a: Number, b: Number) -> bool:
     """Equal, or within rounding when either is marked approximate (or both are large and within 2%)."""
+    a, b = _comparable(a, b)
     if a.unit != b.unit:
         return False
     if a.value == b.value:
