@@ -191,6 +191,25 @@ def test_lengths_compare_across_units() -> None:
         assert "number" not in _kinds(a, b), (a, b)
 
 
+def test_temperatures_are_one_slot_on_one_scale() -> None:
+    assert _kinds(
+        "Firefighters fought the Vellin blaze in temperatures of minus 17 degrees.",
+        "Outside temperatures were minus 20 as firefighters fought the Vellin blaze.",
+    )["number"] == ("17", "20")
+    # a temperature restated on the other scale is one; two scales are not compared
+    for a, b in [
+        (
+            "The temperature in Vellin reached 28 degrees Celsius (82 degrees Fahrenheit).",
+            "The temperature in Vellin reached 82 degrees Fahrenheit.",
+        ),
+        (
+            "The temperature in Vellin reached 28 degrees Celsius on Monday.",
+            "The temperature in Vellin reached 82 degrees Fahrenheit on Monday.",
+        ),
+    ]:
+        assert "number" not in _kinds(a, b), (a, b)
+
+
 def test_quantities() -> None:
     assert not same_quantity(numbers_in("25 percent")[0], numbers_in("$25")[0])
     assert same_quantity(numbers_in("about 10,000 troops")[0], numbers_in("9,800 troops")[0])

@@ -86,7 +86,7 @@ _SPAN_RECORD = re.compile(
 @dataclass(frozen=True)
 class Number:
     value: float
-    unit: str  # "", "%", "$", "€", "£", or a length's ("km", "m", "mi", "ft", "yd")
+    unit: str  # "", "%", "$", "€", "£", a length's ("km", "m", "mi", "ft", "yd"), "°C", "°F"
     start: int  # offsets within the article text (see ``statements``: original offsets)
     end: int
     approximate: bool
@@ -148,7 +148,7 @@ def numbers_in(text: str, offset: int = 0, doc_span: Any = None) -> list[Number]
             continue  # a year: handled with dates
         unit = "%" if tail in ("%", "percent", "per cent") else (currency or "")
         if not unit and not tail:
-            unit = length_unit(text, m.end())
+            unit = length_unit(text, m.end()) or _scale(text, m.end())
         scale = tail if tail in _SCALE else None
         try:
             value = parse_number(raw, scale)
@@ -211,6 +211,16 @@ def length_unit(text: str, at: int) -> str:
         return ""
     word = m.group(1).lower()
     return _LENGTH_WORDS.get(word, _LENGTH_WORDS.get(word.rstrip("s"), ""))
+
+
+# a temperature's scale, when the text names it: 28 °C and 82 °F are one temperature, so
+# two temperatures are compared only on one scale (or on none named)
+_SCALE_NAMED = re.compile(r"\s*(?:°|degrees?\s+)(C|F|Celsius|Fahrenheit)\b")
+
+
+def _scale(text: str, at: int) -> str:
+    m = _SCALE_NAMED.match(text, at)
+    return "°" + m.group(1)[0] if m else ""
 
 
 def in_metres(n: Number) -> Number:

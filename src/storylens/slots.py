@@ -39,6 +39,8 @@ SLOT_CLASSES: dict[str, frozenset[str]] = {
     ),
     "arrests": frozenset(["arrest", "detain", "detention", "custody"]),
     "missing": frozenset(["missing", "unaccounted"]),
+    # "temperatures of minus 17 degrees", "outside temperatures were minus 20"
+    "temperature": frozenset(["temperature", "degree", "celsius", "fahrenheit"]),
     "evacuated": frozenset(
         ["evacuate", "evacuation", "evacuee", "displace", "displaced", "homeless"]
     ),
