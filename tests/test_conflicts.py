@@ -332,6 +332,7 @@ def test_whether_it_happened() -> None:
     assert set(found) == {"negation"}
     for a, b in [
         ("No gun has been recovered in Vellin.", "The gun has not been recovered in Vellin."),
+        ("No-one has been injured in Vellin.", "The mayor said no-one had been injured in Vellin."),
         (
             "The mayor not only criticised the Vellin plan but also sued.",
             "The mayor criticised the Vellin plan.",

@@ -361,8 +361,10 @@ def negated(span: Any) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in _NEGATION for c in verb.children):
         return True
     for c in verb.children:
+        # "no gun", and "no-one" when the tagger splits it ("no" "-" "one")
         if c.dep_ in ("nsubj", "nsubjpass", "dobj") and (
-            c.lower_ in _NOBODY or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+            c.lower_ in _NOBODY
+            or any(d.dep_ in ("det", "compound") and d.lower_ == "no" for d in c.children)
         ):
             return True
     return verb.lower_ in _NEGATION
