@@ -273,6 +273,11 @@ def test_one_person_named_two_ways() -> None:
             "Brenn signed the harbour bill on Friday.",
             "Odo Brenn signed the harbour bill on Friday.",
         ),
+        # a short form of the same given name
+        (
+            "Trooper William Orrin said the Vellin road was closed.",
+            "Bill Orrin said the Vellin road was closed.",
+        ),
         # a description the tagger took into the name
         (
             "Comedian Ella Dorn hosted the Vellin gala on Friday.",
@@ -298,6 +303,11 @@ def test_another_doer_of_the_same_act() -> None:
         (
             "The Vellin terminal was closed by the coast guard on Sunday.",
             "The harbour council closed the Vellin terminal on Sunday.",
+        ),
+        # one body spelt the British and the American way
+        (
+            "The Organisation for Co-operation in Vellin sent eight observers to the vote.",
+            "The Organization for Cooperation in Vellin sent eight observers to the vote.",
         ),
         # an appositive names the same doer twice
         (

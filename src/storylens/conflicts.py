@@ -248,21 +248,74 @@ def _given(mention: NameMention) -> list[str]:
     return [w for w in words if len(w) > 1]
 
 
+# short forms of given names that do not begin as the full name does ("Bill" William)
+_SHORT_FORMS: dict[str, frozenset[str]] = {
+    "bill": frozenset(["william"]),
+    "billy": frozenset(["william"]),
+    "bob": frozenset(["robert"]),
+    "bobby": frozenset(["robert"]),
+    "dick": frozenset(["richard"]),
+    "rick": frozenset(["richard", "eric", "frederick"]),
+    "jim": frozenset(["james"]),
+    "jimmy": frozenset(["james"]),
+    "jack": frozenset(["john"]),
+    "ted": frozenset(["edward", "theodore"]),
+    "ned": frozenset(["edward"]),
+    "tony": frozenset(["anthony", "antony"]),
+    "chuck": frozenset(["charles"]),
+    "hank": frozenset(["henry"]),
+    "harry": frozenset(["henry", "harold"]),
+    "peggy": frozenset(["margaret"]),
+    "maggie": frozenset(["margaret"]),
+    "betty": frozenset(["elizabeth"]),
+    "beth": frozenset(["elizabeth"]),
+    "liz": frozenset(["elizabeth"]),
+    "mike": frozenset(["michael"]),
+    "dave": frozenset(["david"]),
+    "joe": frozenset(["joseph"]),
+    "larry": frozenset(["lawrence", "laurence"]),
+    "jerry": frozenset(["gerald", "jerome"]),
+    "steve": frozenset(["steven", "stephen"]),
+    "andy": frozenset(["andrew"]),
+    "kate": frozenset(["katherine", "catherine", "kathryn"]),
+    "sue": frozenset(["susan", "suzanne"]),
+    "peg": frozenset(["margaret"]),
+}
+
+
+def _one_given_name(x: str, y: str) -> bool:
+    """The same given name, or one a short form of the other ("J." / "John", "Bill" /
+    "William")."""
+    return (
+        x.startswith(y)
+        or y.startswith(x)
+        or y in _SHORT_FORMS.get(x, ())
+        or x in _SHORT_FORMS.get(y, ())
+    )
+
+
 def _given_names_differ(a: NameMention, b: NameMention) -> bool:
-    """No word before the surname of one is, or begins, a word of the other's ("Brendan" /
-    "Brenton A." differ; "Ella" / "Comedian Ella" and "J." / "John" do not)."""
+    """No word before the surname of one is, begins, or is a short form of a word of the
+    other's ("Brendan" / "Brenton A." differ; "Ella" / "Comedian Ella", "J." / "John" and
+    "Bill" / "William" do not)."""
     ga, gb = _given(a), _given(b)
     if not ga or not gb:
         return False
-    return not any(x == y or x.startswith(y) or y.startswith(x) for x in ga for y in gb)
+    return not any(_one_given_name(x, y) for x in ga for y in gb)
+
+
+def _spelling(name: str) -> str:
+    """A folded name with hyphens and British "-is-" spellings evened out
+    ("Co-operation" / "Cooperation", "Organisation" / "Organization")."""
+    return re.sub(r"is(ation|e|ed|ing)\b", r"iz\1", fold(name).replace("-", ""))
 
 
 def _same_doer(a: Statement, b: Statement) -> bool:
-    fa, fb = fold(a.actor or ""), fold(b.actor or "")
+    fa, fb = _spelling(a.actor or ""), _spelling(b.actor or "")
     if not fa or not fb or fa in fb or fb in fa:
         return True
     # an appositive or a second name for the same doer: each names the other
-    return fa in {fold(e) for e in b.entities} or fb in {fold(e) for e in a.entities}
+    return fa in {_spelling(e) for e in b.entities} or fb in {_spelling(e) for e in a.entities}
 
 
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its"])
