@@ -60,7 +60,7 @@ STAGE_VERSIONS: dict[str, str] = {
     "sources": "6",
     "entities": "1",
     "timex": "1",
-    "statements": "2",  # 2: number slots read nearest first
+    "statements": "2",  # 2: slots read nearest first, lengths and temperatures in units, "no-one"
 }
 
 Timer = Callable[[str, float], None]
