@@ -76,6 +76,23 @@ GRAPH_FEATURES: tuple[str, ...] = (
 )
 
 _RUNS = (1, 2, 3, 4, 6, 8, 12)
+# The stage-one features read off word and name sets, made pair by pair in this order
+# (pair_features' row tuple); the others are made over all pairs at once.
+_SET_FEATURES = (
+    "rare_overlap",
+    "word_jaccard",
+    "entity_jaccard",
+    "shared_entities",
+    "people_shared",
+    "people_disjoint",
+    "numbers_agree",
+    "numbers_same_slot",
+    "numbers_unrelated",
+    "same_verb",
+    "actor_same",
+    "actor_differ",
+    "shared_run",
+)
 
 
 def word_weights(statements: Sequence[Statement]) -> dict[str, float]:
@@ -215,7 +232,7 @@ def pair_features(story: Story, i: np.ndarray, j: np.ndarray) -> np.ndarray:
                 run,
             )
         )
-    out[:, col["rare_overlap"] : col["shared_run"] + 1] = np.array(rows, dtype=np.float64)
+    out[:, [col[name] for name in _SET_FEATURES]] = np.array(rows, dtype=np.float64)
     length = np.array([len(s.tokens) for s in st], dtype=np.float64)
     la, lb = length[i], length[j]
     short, long = np.minimum(la, lb), np.maximum(la, lb)
