@@ -395,3 +395,10 @@ def test_a_date_of_a_thing_does_not_date_the_act() -> None:
         "Mira Osk will host the Vellin awards again after hosting the 2027 ceremony.",
         "Mira Osk will host the Vellin awards again, following the 2031 ceremony.",
     )
+
+
+def test_a_page_stamp_is_no_date_of_the_news() -> None:
+    assert "date" not in _kinds(
+        "Posted July 20, 2031",
+        "Posted July 13, 2031",
+    )
