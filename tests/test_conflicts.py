@@ -369,36 +369,3 @@ def test_rules_only_see_pairs_of_two_articles() -> None:
     same = Pair(a, a, 0.9, {"a": "The storm killed 24 people in Vellin on Monday."}, {})
     assert all(rule(same) is None or kind != "number" for kind, rule in RULES)
     assert find_conflicts("f1", [(a, a, 0.9)], same.texts) == []
-
-
-def test_a_date_in_a_clause_of_its_own_does_not_date_the_act() -> None:
-    # a relative clause's date is the patrol's, not the rescue's
-    assert "date" not in _kinds(
-        "The Vellin coast guard rescued nine fishermen on the patrol that began in September.",
-        "The Vellin coast guard rescued nine fishermen in November, its captain said.",
-    )
-    # ... and an adverbial clause's is the closure's
-    assert "date" not in _kinds(
-        "The Vellin dairy was run by the council in 1985 until debts forced it to close in 2007.",
-        "The Vellin dairy was run by the council in 1985, its old managers said.",
-    )
-    # the act's own dates still disagree
-    found = _kinds(
-        "The Vellin coast guard rescued nine fishermen in September.",
-        "The Vellin coast guard rescued nine fishermen in November.",
-    )
-    assert found["date"] == ("September", "November")
-
-
-def test_a_date_of_a_thing_does_not_date_the_act() -> None:
-    assert "date" not in _kinds(
-        "Mira Osk will host the Vellin awards again after hosting the 2027 ceremony.",
-        "Mira Osk will host the Vellin awards again, following the 2031 ceremony.",
-    )
-
-
-def test_a_page_stamp_is_no_date_of_the_news() -> None:
-    assert "date" not in _kinds(
-        "Posted July 20, 2031",
-        "Posted July 13, 2031",
-    )

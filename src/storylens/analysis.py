@@ -60,9 +60,7 @@ STAGE_VERSIONS: dict[str, str] = {
     "sources": "6",
     "entities": "1",
     "timex": "1",
-    # 2: slots read nearest first, lengths and temperatures in units, "no-one";
-    # 3: event_times, the dates of the main verb's act
-    "statements": "3",
+    "statements": "2",  # 2: slots read nearest first, lengths and temperatures in units, "no-one"
 }
 
 Timer = Callable[[str, float], None]
@@ -360,7 +358,6 @@ def _statement(s: Statement) -> dict[str, Any]:
         "passive": int(s.passive),
         "reported": int(s.reported),
         "not_only": int(s.not_only),
-        "event_times": [[t.start, t.end] for t in s.event_times],
     }
     row.update((k, v) for k, v in optional.items() if v)
     return row
@@ -444,8 +441,6 @@ def _read_statement(
     start, end = (int(v) for v in row["span"])
     actor_span = row.get("actor_span")
     verb_span = row.get("verb_span")
-    times = tuple(t for t in timexes if start <= t.start and t.end <= end)
-    dating = {(int(a), int(b)) for a, b in row.get("event_times", ())}
     return Statement(
         id=f"{article.id}#{index + 1}",
         article=article.id,
@@ -478,8 +473,7 @@ def _read_statement(
         passive=bool(row.get("passive", 0)),
         reported=bool(row.get("reported", 0)),
         not_only=bool(row.get("not_only", 0)),
-        times=times,
-        event_times=tuple(t for t in times if (t.start, t.end) in dating),
+        times=tuple(t for t in timexes if start <= t.start and t.end <= end),
     )
 
 

@@ -13,10 +13,7 @@ pair and returns what it found or nothing (``RULES``, in this order):
   two different doers' acts, or a number in a modifier against a plain count
   ("two-goal games" / "9 goals");
 - ``date``: both date what they tell, and none of one side's dates can be the other's
-  ("in 1967" / "in 1957", "Thursday" / "Sunday"; "May 3" / "3 May" agree); only dates
-  of the main verb's act count (``Statement.event_times``: not "the patrol that began in
-  September", "the 2007 ceremony", "the rep confirmed on Friday"), and never a page's
-  stamp ("Posted July 20, 2009");
+  ("in 1967" / "in 1957", "Thursday" / "Sunday"; "May 3" / "3 May" agree);
 - ``name``: each names one person with the same surname but another given name
   ("Loretta Sanchez" / "Linda T. Sánchez"; not "Boehner" / "John A. Boehner", not
   "Comedian Ella Dorn" / "Ella Dorn");
@@ -191,23 +188,13 @@ _TOLD_ON = re.compile(
 )
 
 
-# "Posted July 20, 2009": the stamp of the page, not a date of the news
-_STAMP = re.compile(
-    r"^\W*(?:posted|published|updated|last updated|first published)\s*(?:on\s+|at\s+|:\s*)?$",
-    re.IGNORECASE,
-)
-
-
 def _dates(s: Statement) -> list[Timex]:
-    """The dates of the statement's own act (``event_times``: not of a clause or a thing
-    of their own), less the day of a telling."""
     return [
         t
-        for t in s.event_times
+        for t in s.times
         if t.type in ("DATE", "TIME")
         and t.value not in _VAGUE_TIMES
         and not _TOLD_ON.search(s.text[: max(0, t.start - s.start)])
-        and not _STAMP.match(s.text[: max(0, t.start - s.start)])
     ]
 
 

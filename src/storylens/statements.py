@@ -187,7 +187,6 @@ class Statement:
     reported: bool = False  # the main verb is what someone said ("X said it was ...")
     not_only: bool = False  # "not only ... but also": a negation that affirms
     times: tuple[Timex, ...] = ()  # time expressions in the statement (original offsets)
-    event_times: tuple[Timex, ...] = ()  # those of ``times`` that date the main verb's act
 
 
 @dataclass(frozen=True)
@@ -509,51 +508,6 @@ def _verb(clause: Any, norm: Normalized) -> tuple[tuple[int, int] | None, bool, 
     return (span.start, span.end), passive, reported, not_only
 
 
-# Where a date stops dating the main verb's act: on its way up the parse to the verb it
-# enters a clause of its own (relative, adverbial, complement: "the patrol that began in
-# September", "until it closed in 2007", "the rep confirmed on Friday"), or a noun
-_OWN_CLAUSE = frozenset(
-    ["relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "csubjpass", "parataxis", "appos"]
-)
-_NOMINAL = frozenset(["NOUN", "PROPN", "PRON", "NUM"])
-
-
-def _dates_act(first: int, last: int, verb: Any) -> bool:
-    """Whether the time expression on tokens ``first..last`` dates ``verb``'s act: its
-    path up the parse reaches the verb through no clause of its own (``_OWN_CLAUSE``) and
-    no noun (a date of a thing: "the 2007 ceremony", "Sunday's finale", "the lowest level
-    since April"); a conjoined verb is part of the act ("walked in Friday and shot")."""
-    doc = verb.doc
-    tok = next(
-        (t for t in doc[first : last + 1] if not first <= t.head.i <= last or t.head.i == t.i),
-        doc[last],
-    )
-    while tok.i != verb.i:  # spaCy makes a new Token on each access: compare indices
-        if tok.dep_ in _OWN_CLAUSE or tok.head.i == tok.i:
-            return False  # the root, not under the verb: "said Friday that it fell"
-        if tok.head.pos_ in _NOMINAL and tok.dep_ != "conj":
-            return False
-        tok = tok.head
-    return True
-
-
-def _event_times(clause: Any, norm: Normalized, times: Sequence[Timex]) -> tuple[Timex, ...]:
-    """The clause's time expressions that date its main verb's act (:func:`_dates_act`);
-    all of them when the main verb is outside the clause (a headline without one)."""
-    verb = main_verb(clause)
-    if not (clause.start <= verb.i < clause.end):
-        return tuple(times)
-    starts = [t.idx for t in clause]
-    out = []
-    for t in times:
-        lo, hi = norm.from_original(t.start), norm.from_original(t.end)
-        first = clause.start + max(0, bisect.bisect_right(starts, lo) - 1)
-        last = clause.start + max(0, bisect.bisect_left(starts, hi) - 1)
-        if first <= last and _dates_act(first, max(first, last), verb):
-            out.append(t)
-    return tuple(out)
-
-
 def statements_of(result: Analyzed, timexes: Sequence[Timex] | None = None) -> list[Statement]:
     """The statements of one analysed article, in text order (``timexes``: the article's
     time expressions, when already found)."""
@@ -605,7 +559,6 @@ def statements_of(result: Analyzed, timexes: Sequence[Timex] | None = None) -> l
             dates = dates_in(text_norm, s_char)
             share = sum(1 for i in range(s_char, e_char) if inside[i]) / max(1, e_char - s_char)
             verb_span, passive, reported, not_only = _verb(clause, norm)
-            times = tuple(t for t in timexes if span.start <= t.start and t.end <= span.end)
             out.append(
                 Statement(
                     id=f"{result.article.id}#{len(out) + 1}",
@@ -633,8 +586,7 @@ def statements_of(result: Analyzed, timexes: Sequence[Timex] | None = None) -> l
                     passive=passive,
                     reported=reported,
                     not_only=not_only,
-                    times=times,
-                    event_times=_event_times(clause, norm, times),
+                    times=tuple(t for t in timexes if span.start <= t.start and t.end <= span.end),
                 )
             )
     return out
