@@ -8,7 +8,8 @@ making the missing ones is :mod:`storylens.stored`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ def analysis_rows(store: Store, ids: Sequence[str]) -> dict[str, AnalysisRow]:
     t = schema.article_analyses.c
     out: dict[str, AnalysisRow] = {}
     with store.engine.connect() as conn:
-        for chunk in _chunks(list(ids)):
+        for chunk in id_chunks(list(ids)):
             rows = conn.execute(
                 select(t.article_id, t.format, t.versions, t.payload, t.vectors).where(
                     t.article_id.in_(chunk)
@@ -78,7 +79,7 @@ def stale_analyses(
     current: set[str] = set()
     wanted = dict(versions)
     with store.engine.connect() as conn:
-        for chunk in _chunks(list(ids)):
+        for chunk in id_chunks(list(ids)):
             rows = conn.execute(
                 select(t.article_id, t.format, t.versions).where(t.article_id.in_(chunk))
             )
@@ -92,12 +93,19 @@ def put_analyses(store: Store, rows: Sequence[Mapping[str, Any]]) -> None:
     """Write records in one transaction, replacing those the articles had."""
     if not rows:
         return
+    with write_errors(store, "analyses"), store.engine.begin() as conn:
+        write_analyses(conn, rows)
+
+
+@contextmanager
+def write_errors(store: Store, what: str) -> Iterator[None]:
+    """A failed write of rows tied to stored articles (``what``: "analyses") as a
+    :class:`StoreError` that says how to go on."""
     try:
-        with store.engine.begin() as conn:
-            write_analyses(conn, rows)
+        yield
     except IntegrityError as exc:
         raise StoreError(
-            f"could not store analyses in {store.name} ({exc.orig}): is every article "
+            f"could not store {what} in {store.name} ({exc.orig}): is every article "
             "still in the store? Run the command again"
         ) from exc
     except OperationalError as exc:
@@ -122,7 +130,7 @@ def _versions(text: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
+def id_chunks(ids: list[str], size: int = 500) -> list[list[str]]:
     """Id lists short enough for one IN (...) on every database."""
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
@@ -131,7 +139,9 @@ __all__ = [
     "AnalysisRow",
     "analysis_row",
     "analysis_rows",
+    "id_chunks",
     "put_analyses",
     "stale_analyses",
+    "write_errors",
     "write_analyses",
 ]

@@ -16,11 +16,9 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..errors import StoreError
 from . import schema
-from .analyses import _chunks
+from .analyses import id_chunks, write_errors
 from .store import Store, now
 
 NETWORK_KEY = "pair_reads.network"
@@ -39,7 +37,7 @@ def story_reads(store: Store, ids: Sequence[str], network: str) -> dict[str, flo
     with store.engine.connect() as conn:
         if _network(conn) != network:
             return {}
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in id_chunks(sorted(wanted)):
             rows = conn.execute(select(t.key, t.article_b, t.logit).where(t.article_a.in_(chunk)))
             out.update({r.key: float(r.logit) for r in rows if r.article_b in wanted})
     return out
@@ -56,32 +54,21 @@ def put_reads(store: Store, made: Mapping[str, tuple[str, str, float]], network:
         for k, (a, b, logit) in sorted(made.items())
     ]
     dialect = postgresql if store.engine.dialect.name == "postgresql" else sqlite
-    try:
-        with store.engine.begin() as conn:
-            found = _network(conn)
-            if found != network:
-                conn.execute(delete(schema.pair_reads))
-                m = schema.meta
-                if found is None:
-                    conn.execute(m.insert().values(key=NETWORK_KEY, value=network))
-                else:
-                    conn.execute(m.update().where(m.c.key == NETWORK_KEY).values(value=network))
-            for start in range(0, len(rows), 500):
-                conn.execute(
-                    dialect.insert(schema.pair_reads)
-                    .values(rows[start : start + 500])
-                    .on_conflict_do_nothing(index_elements=["key"])
-                )
-    except IntegrityError as exc:
-        raise StoreError(
-            f"could not store the cross-encoder's reads in {store.name} ({exc.orig}): is "
-            "every article still in the store? Run the command again"
-        ) from exc
-    except OperationalError as exc:
-        raise StoreError(
-            f"could not write to {store.name} ({exc.orig}); is the disk full, or the "
-            "database locked or gone? Run the command again"
-        ) from exc
+    with write_errors(store, "the cross-encoder's reads"), store.engine.begin() as conn:
+        found = _network(conn)
+        if found != network:
+            conn.execute(delete(schema.pair_reads))
+            m = schema.meta
+            if found is None:
+                conn.execute(m.insert().values(key=NETWORK_KEY, value=network))
+            else:
+                conn.execute(m.update().where(m.c.key == NETWORK_KEY).values(value=network))
+        for start in range(0, len(rows), 500):
+            conn.execute(
+                dialect.insert(schema.pair_reads)
+                .values(rows[start : start + 500])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
 
 
 __all__ = ["NETWORK_KEY", "put_reads", "story_reads"]
