@@ -78,6 +78,8 @@ from storylens.align.model import (  # noqa: E402
     READS_PER_STATEMENT,
     ClaimsModel,
     Stage,
+    logit,
+    on_line,
     write_claims_model,
 )
 from storylens.align.quotes import QUOTE_LINK_P, SAME_WORDS, quote_pairs  # noqa: E402
@@ -229,8 +231,7 @@ def fit_expected_cross(
         idx = pairs_in_band(p0, cosine, band, min_cosine)
         score = cross[d.group.name][idx]
         ok = np.isfinite(score)
-        q = np.clip(p0[idx][ok].astype(np.float64), 1e-6, 1 - 1e-6)
-        xs.append(np.log(q / (1 - q)))
+        xs.append(logit(p0[idx][ok]))
         ys.append(score[ok])
     x, y = np.concatenate(xs), np.concatenate(ys)
     slope, intercept = np.polyfit(x, y, 1)
@@ -279,8 +280,7 @@ def with_cross(
             unread = np.zeros(len(d.i), dtype=bool)
             unread[pairs_in_band(p0, cosine, band, min_cosine)] = True
             unread &= ~seen
-            q = np.clip(p0[unread].astype(np.float64), 1e-6, 1 - 1e-6)
-            value[unread] = expect[0] * np.log(q / (1 - q)) + expect[1]
+            value[unread] = on_line(p0[unread], expect)
             scored |= unread
         out.append(np.hstack([d.x, value[:, None], scored[:, None]]))
     return out, fill, read

@@ -83,6 +83,17 @@ class Stage:
         return cls(features, arrays[0], arrays[1], arrays[2], float(data["bias"]))  # type: ignore[arg-type]
 
 
+def logit(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)) in float64, with p kept inside (1e-6, 1 - 1e-6)."""
+    q = np.clip(p.astype(np.float64), 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def on_line(p0: np.ndarray, line: tuple[float, float]) -> np.ndarray:
+    """``slope * logit(p0) + intercept`` (float64): the ``cross_expect`` line at ``p0``."""
+    return line[0] * logit(p0) + line[1]
+
+
 @dataclass(frozen=True)
 class ClaimsModel:
     pairs: Stage  # stage one: PAIR_FEATURES
@@ -106,9 +117,7 @@ class ClaimsModel:
     def expected_cross(self, p0: np.ndarray) -> np.ndarray:
         """The logit the cross-encoder gives, on average, to pairs screened at ``p0``."""
         assert self.cross_expect is not None
-        slope, intercept = self.cross_expect
-        q = np.clip(p0.astype(np.float64), 1e-6, 1 - 1e-6)
-        return (slope * np.log(q / (1 - q)) + intercept).astype(np.float32)
+        return on_line(p0, self.cross_expect).astype(np.float32)
 
     @property
     def stage_one_features(self) -> tuple[str, ...]:
