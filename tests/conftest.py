@@ -60,3 +60,23 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def seeds_path() -> Path:
     return shared_path("data", "seeds", "articles.jsonl")
+
+
+@pytest.fixture
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The shipped cross-encoder in place, with the number of pairs of each call to it
+    appended to the list returned (for tests that a view reads what it should)."""
+    import numpy as np
+
+    import storylens.align.cross as cross
+
+    shipped = cross.load_cross_encoder()
+    asked: list[int] = []
+
+    class Counting:
+        def score(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+            asked.append(len(pairs))
+            return shipped.score(pairs)
+
+    monkeypatch.setattr(cross, "load_cross_encoder", lambda: Counting())
+    return asked

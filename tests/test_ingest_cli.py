@@ -222,23 +222,13 @@ def test_show_reads_the_stored_records_and_parses_nothing(
 
 
 def test_show_keeps_the_cross_encoders_reads_and_makes_them_once(
-    stored: tuple[Path, CliRunner], monkeypatch: pytest.MonkeyPatch
+    stored: tuple[Path, CliRunner], counted_reads: list[int]
 ) -> None:
     """The pairs a view reads with the cross-encoder are stored; the next view of the
     story (in any process) reads none again and says the same."""
     import sqlalchemy as sa
 
-    import storylens.align.cross as cross
-
-    shipped = cross.load_cross_encoder()
-    asked: list[int] = []
-
-    class Counting:
-        def score(self, pairs):  # type: ignore[no-untyped-def]
-            asked.append(len(pairs))
-            return shipped.score(pairs)
-
-    monkeypatch.setattr(cross, "load_cross_encoder", lambda: Counting())
+    asked = counted_reads
     db_file, runner = stored
     with open_store(db_file) as store, store.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM pair_reads"))

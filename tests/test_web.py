@@ -204,21 +204,11 @@ def test_cached_story_page_is_reused(client: TestClient) -> None:
 
 
 def test_a_new_catalog_reads_no_pair_an_earlier_view_read(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, counted_reads: list[int]
 ) -> None:
     """The cross-encoder's reads outlive the process's cache: a new Catalog (a restarted
     service) takes them from the store and gives the same report."""
-    import storylens.align.cross as cross
-
-    shipped = cross.load_cross_encoder()
-    asked: list[int] = []
-
-    class Counting:
-        def score(self, pairs):  # type: ignore[no-untyped-def]
-            asked.append(len(pairs))
-            return shipped.score(pairs)
-
-    monkeypatch.setattr(cross, "load_cross_encoder", lambda: Counting())
+    asked = counted_reads
     story_id = _story_id(client)
     store = client.app.state.catalog.store  # type: ignore[attr-defined]
     first = Catalog(store).report(story_id)  # the fixture's views may have read them all
