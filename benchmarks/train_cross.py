@@ -211,43 +211,10 @@ def main() -> int:
 
 def export(tok_model: object, path: Path) -> None:
     """The pair classifier as int8 ONNX: (input_ids, attention_mask, token_type_ids) -> logit."""
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnx_int8 import export_int8
 
     _, model = tok_model  # type: ignore[misc]
-
-    class Logit(torch.nn.Module):
-        """The classifier called by keyword: positional order differs across transformers."""
-
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).logits.squeeze(-1)
-
-    fp32 = path.with_suffix(".fp32.onnx")
-    ids = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        Logit(model).eval(),
-        (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-        str(fp32),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["logit"],
-        dynamic_axes={
-            **{
-                n: {0: "batch", 1: "tokens"}
-                for n in ("input_ids", "attention_mask", "token_type_ids")
-            },
-            "logit": {0: "batch"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
-    fp32.unlink()
+    export_int8(model, path, "logit", lambda out: out.logits.squeeze(-1), per_token=False)
 
 
 def final(args: argparse.Namespace, groups: dict[str, dict]) -> int:
