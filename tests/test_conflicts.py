@@ -193,9 +193,9 @@ def test_lengths_compare_across_units() -> None:
 
 def test_temperatures_are_one_slot_on_one_scale() -> None:
     assert _kinds(
-        "Firefighters fought the Vellin blaze in temperatures of minus 17 degrees.",
-        "Outside temperatures were minus 20 as firefighters fought the Vellin blaze.",
-    )["number"] == ("17", "20")
+        "Firefighters fought the Vellin blaze in temperatures of minus 12 degrees.",
+        "Outside temperatures were minus 15 as firefighters fought the Vellin blaze.",
+    )["number"] == ("12", "15")
     # a temperature restated on the other scale is one; two scales are not compared
     for a, b in [
         (

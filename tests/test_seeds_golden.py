@@ -144,7 +144,7 @@ def test_4_epoch_only_facts_are_unique_and_omitted_by_fox(
     assert fact["status"] == "unique"
     fox = next(o for o in story["omissions"] if o["article"] == "fox")
     if words.startswith("first"):
-        # Fox's "Sheinbaum has publicly stated her rejection of U.S. military assistance"
+        # Fox's sentence on the president's public rejection of U.S. military help
         # is near enough (p 0.35 with the claims model of this commit, the cross-encoder
         # reading both as about U.S. troops in Mexico) that the omission is said as
         # possible, not sure

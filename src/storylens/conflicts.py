@@ -104,11 +104,11 @@ def fold(name: str) -> str:
     return " ".join(plain.replace(".", "").lower().split())
 
 
-# "injuring 40, 15 of them on Qeshm": a part of a count the statement gives too
+# "injuring 30, 12 of them in Dorsa": a part of a count the statement gives too
 _PART_OF = re.compile(r"\s+of\s+(?:them|those|whom|which|these|the|her|his|their|its)\b", re.I)
 
 
-# "1,150 kilometers (700 miles)": the same length said again in other units
+# "900 kilometres (560 miles)": the same length said again in other units
 _RESTATED = re.compile(r"\s*[A-Za-z.-]*\s*\(\s*$")
 
 
@@ -124,7 +124,7 @@ def _same_slot(x: Number, n: Number) -> bool:
 def _counts(s: Statement, x: Number, texts: Mapping[str, str]) -> list[Number]:
     """The statement's counts of what ``x`` counts: the one whole count first, then its
     parts ("40 injured, 15 of them ..."); empty when it gives no single whole count. A
-    count restated in brackets ("1,150 kilometers (700 miles)") is one count."""
+    count restated in brackets ("900 kilometres (560 miles)") is one count."""
     text = texts[s.article]
     same: list[Number] = []
     for n in s.numbers:

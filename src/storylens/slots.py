@@ -7,7 +7,7 @@ describe the number itself ("12 arrested"), the noun an of-phrase hangs from ("a
 mother of 12", "a toll of 11"), then the noun it counts, the verb that noun is the
 object or subject of, and their modifiers, mapped onto a small table of classes;
 otherwise the counted noun's own lemma ("bridges", "troops"), or nothing. A verb
-coordinated with the number's own ("destroyed hundreds of buildings, killed one")
+coordinated with the number's own ("flattened dozens of barns, killed two")
 tells another count and lends it nothing.
 """
 
@@ -39,7 +39,7 @@ SLOT_CLASSES: dict[str, frozenset[str]] = {
     ),
     "arrests": frozenset(["arrest", "detain", "detention", "custody"]),
     "missing": frozenset(["missing", "unaccounted"]),
-    # "temperatures of minus 17 degrees", "outside temperatures were minus 20"
+    # "temperatures of minus 12 degrees", "outside temperatures were minus 15"
     "temperature": frozenset(["temperature", "degree", "celsius", "fahrenheit"]),
     "evacuated": frozenset(
         ["evacuate", "evacuation", "evacuee", "displace", "displaced", "homeless"]
@@ -47,7 +47,7 @@ SLOT_CLASSES: dict[str, frozenset[str]] = {
 }
 _NOUNISH = frozenset(("NOUN", "PROPN"))
 _NEAR = frozenset(("amod", "compound", "acomp", "oprd", "attr", "nmod", "advmod", "xcomp", "conj"))
-# around a verb, a coordinated verb is another clause ("destroyed hundreds, killed one")
+# around a verb, a coordinated verb is another clause ("flattened dozens, killed two")
 _NEAR_VERB = _NEAR - {"conj"}
 # what describes the number itself: "12 arrested", "five dead"
 _OWN = frozenset(("acl", "amod"))
