@@ -291,6 +291,22 @@ def test_jobs_2_prints_exactly_what_jobs_1_prints(
     assert "courier" in printed  # articles after the rejected records are there too
 
 
+def test_cluster_features_in_chunks_are_those_of_one_article_at_a_time(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cluster` featurises a chunk of articles together (spaCy's NER as one batch): the
+    stories are those of featurising each article alone."""
+    from storylens.cli import cluster as cluster_cli
+
+    runs = {}
+    for size in (1, 32):
+        monkeypatch.setattr(cluster_cli, "FEATURE_CHUNK", size)
+        runs[size] = CliRunner().invoke(cli, ["cluster", str(corpus), "--format", "jsonl"])
+    assert runs[1].exit_code == 1 and runs[32].exit_code == 1  # the rejected records
+    assert runs[1].stdout and runs[32].stdout == runs[1].stdout
+    assert len(runs[1].stdout.splitlines()) > 3
+
+
 def test_jobs_must_be_at_least_one(corpus: Path) -> None:
     result = CliRunner().invoke(cli, ["quotes", str(corpus), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs" in result.stderr
