@@ -241,6 +241,28 @@ def test_show_keeps_the_cross_encoders_reads_and_makes_them_once(
     assert asked == [] and again == first
 
 
+def test_ingest_prepare_reads_the_changed_stories_so_their_first_show_reads_nothing(
+    tmp_path: Path, counted_reads: list[int]
+) -> None:
+    """`ingest --prepare` compares the stories the run changed and keeps their pair reads:
+    the first `show` then reads none and says what a show of an unprepared store says;
+    a second run that adds nothing prepares nothing."""
+    runner = CliRunner()
+    plain, prepared = tmp_path / "plain.db", tmp_path / "prepared.db"
+    assert runner.invoke(cli, ["ingest", str(demo_corpus()), "--db", str(plain)]).exit_code == 0
+    assert counted_reads == []  # ingest alone reads no pairs
+    done = runner.invoke(cli, ["ingest", str(demo_corpus()), "--db", str(prepared), "--prepare"])
+    assert done.exit_code == 0, done.output
+    made = sum(counted_reads)
+    assert made > 0 and f"prepared 1 changed story ({made} new pair reads)" in done.stderr
+    counted_reads.clear()
+    first, _ = _show_json(runner, prepared)
+    assert counted_reads == []
+    assert first == _show_json(runner, plain)[0]
+    again = runner.invoke(cli, ["ingest", str(demo_corpus()), "--db", str(prepared), "--prepare"])
+    assert again.exit_code == 0 and "prepared 0 changed stories (0 new pair reads)" in again.stderr
+
+
 def test_show_analyses_and_stores_what_an_older_ingest_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,13 +11,15 @@ The cross-encoder's reads go the same way (:func:`storylens.store.reads.story_re
 in, the new ones back with :func:`save_reads`), so a view of a stored story reads only
 the pairs no view read before. :func:`stored_report` does it all in a row
 (``storylens show``); the web service runs :func:`report_from_analyses` in its report
-processes.
+processes; :func:`prepare_stories` does it at ingest (``ingest --prepare``) for the
+stories that changed, so that their first view is as quick as the next ones.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .align import ReadMemo
 from .align.cross import network_hash
@@ -109,6 +111,14 @@ def stored_report(
 
     A store that refuses the new records (another writer holding it past the busy
     timeout, a read-only file) costs the next report the same analysis, not this one."""
+    report, left_out, _ = _stored_report(store, articles, analysing)
+    return report, left_out
+
+
+def _stored_report(
+    store: Store, articles: Sequence[Article], analysing: Callable[[int], None] | None
+) -> tuple[StoryReport, list[Rejection], int]:
+    """:func:`stored_report`, and how many new pair reads it stored."""
     found, missing = stored_analyses(store, articles)
     if missing and analysing is not None:
         analysing(len(missing))
@@ -118,12 +128,51 @@ def stored_report(
         save_analyses(store, fresh)
     except StoreError as exc:
         log.warning("the %d new analyses were not stored: %s", len(fresh), exc)
-    else:
-        save_reads(store, made)
-    return report, left_out
+        return report, left_out, 0
+    save_reads(store, made)
+    return report, left_out, len(made)
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare_stories` did."""
+
+    stories: int = 0  # stories of two or more articles compared
+    reads: int = 0  # new cross-encoder pair reads stored
+    analysed: int = 0  # articles analysed because they had no current record
+    left_out: list[Rejection] = field(default_factory=list)
+
+
+def prepare_stories(
+    store: Store,
+    since: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Prepared:
+    """Compare now every story of two or more articles updated at or after ``since`` (an
+    ISO time, as the store writes them), keeping what a view of it would make: the
+    cross-encoder's reads of its claim pairs and the records it lacked. The first `show`
+    or web page of such a story then reads only what changed after (``storylens ingest
+    --prepare``). ``progress(done, total)`` is told after each story."""
+    done = Prepared()
+    todo = [s for s in store.stories(since=since) if s.size >= 2]
+
+    def analysing(n: int) -> None:
+        done.analysed += n
+
+    for k, story in enumerate(todo, 1):
+        _, left_out, made = _stored_report(store, store.story_articles(story.id), analysing)
+        done.stories += 1
+        done.reads += made
+        done.left_out.extend(left_out)
+        if progress is not None:
+            progress(k, len(todo))
+    return done
 
 
 __all__ = [
+    "Prepared",
+    "prepare_stories",
     "report_from_analyses",
     "save_analyses",
     "save_reads",
