@@ -146,3 +146,24 @@ def test_follow_once_ingests_into_the_store(server: str, tmp_path: Path) -> None
     with open_store(db) as store:
         titles = sorted(a.title or "" for a in store.articles())
     assert titles == ["Ferry back", "Ferry returns"]
+
+
+def test_follow_prepare_compares_the_stories_each_round_changed(
+    server: str, tmp_path: Path
+) -> None:
+    """`follow --prepare` keeps, after each round, what a first view of each changed story
+    would read; the count it prints is what the store holds."""
+    import re
+
+    db = tmp_path / "s.db"
+    args = ["follow", f"{server}/rss", "--db", str(db), "--once", "--delay", "0"]
+    result = CliRunner().invoke(cli, [*args, "--allow-private", "--prepare"])
+    assert result.exit_code == 1, result.output  # the missing page is a rejection
+    found = re.search(
+        r"prepared (\d+) changed stor(?:y|ies) \((\d+) new pair reads\)", result.stderr
+    )
+    assert found is not None, result.stderr
+    assert int(found.group(1)) == 1 and int(found.group(2)) > 0  # the two ferry articles
+    with open_store(db) as store:
+        assert int(found.group(1)) == sum(1 for s in store.stories() if s.size >= 2)
+        assert int(found.group(2)) == store.count("pair_reads")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import InputError
 from ..ingest import iter_inputs
 from ..model import Article, Rejection
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 R = TypeVar("R")
 
@@ -99,6 +102,36 @@ class Batch:
 
 def echo_rejection(rejection: Rejection) -> None:
     click.echo(f"rejected {rejection.origin}: {rejection.reason}: {rejection.detail}", err=True)
+
+
+PREPARE = click.option(
+    "--prepare/--no-prepare",
+    default=False,
+    show_default=True,
+    help="Also compare each story of two or more articles that changed, and store what the "
+    "comparison reads (the cross-encoder's claim pairs), so the first `show` or web page of "
+    "the story is as quick as the next ones. Costs that comparison's time here.",
+)
+
+
+def prepare_changed(store: Store, since: str, show: bool) -> list[Rejection]:
+    """``--prepare``: the stories changed at or after ``since`` compared and their reads
+    stored (:func:`storylens.stored.prepare_stories`), said on stderr; the articles a
+    comparison had to leave out come back, for the caller to report."""
+    from ..stored import prepare_stories
+
+    def tick(done: int, total: int) -> None:
+        click.echo(f"\rpreparing stories: {done} of {total}", err=True, nl=False)
+
+    prepared = prepare_stories(store, since, progress=tick if show else None)
+    if show and prepared.stories:
+        click.echo("", err=True)
+    click.echo(
+        f"prepared {prepared.stories} changed stor{'y' if prepared.stories == 1 else 'ies'} "
+        f"({prepared.reads} new pair reads)",
+        err=True,
+    )
+    return prepared.left_out
 
 
 def with_progress(items: Iterable[Any], show: bool | None, label: str) -> Iterator[Any]:

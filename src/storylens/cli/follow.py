@@ -8,6 +8,8 @@ import click
 
 from ..errors import InputError
 from ..store import ENV_DB, open_store
+from ..store.store import now
+from ._common import PREPARE, echo_rejection, prepare_changed
 
 
 @click.command("follow")
@@ -54,6 +56,7 @@ from ..store import ENV_DB, open_store
     show_default=True,
     help="Hosts fetched from at once (each host's requests still go one at a time).",
 )
+@PREPARE
 @click.pass_context
 def follow_command(
     ctx: click.Context,
@@ -66,6 +69,7 @@ def follow_command(
     timeout: float,
     delay: float,
     hosts: int,
+    prepare: bool,
 ) -> None:
     """Poll the feeds in FEEDS.opml or the feed URLs given, and ingest new articles.
 
@@ -103,6 +107,7 @@ def follow_command(
         ) as fetcher:
             while True:
                 total = IngestCounts()
+                started = now()
                 for polled in iter_polled_feeds(fetcher, feed_urls, seen, hosts=hosts):
                     # one feed at a time: its articles are stored, then its links and
                     # validators, so a run killed half-way asks for that feed again
@@ -118,6 +123,9 @@ def follow_command(
                     total.new += counts.new
                     total.duplicate += counts.duplicate
                     total.rejected += counts.rejected
+                if prepare:
+                    for rejection in prepare_changed(store, started, show=False):
+                        echo_rejection(rejection)
                 rejected += total.rejected
                 click.echo(
                     f"{len(feed_urls)} feed(s): {total.new} new, {total.duplicate} duplicate, "

@@ -16,12 +16,20 @@ from ..model import Report
 from ..report import RENDERERS
 from ..store import ENV_DB, open_store
 from ..store.store import now
-from ._common import INPUTS, JOBS, OUTPUT, PROGRESS, TableOutput, echo_rejection, echo_table
+from ._common import (
+    INPUTS,
+    JOBS,
+    OUTPUT,
+    PREPARE,
+    PROGRESS,
+    TableOutput,
+    echo_rejection,
+    echo_table,
+    prepare_changed,
+)
 
 if TYPE_CHECKING:
     from ..ingestion import IngestCounts
-    from ..store import Store
-    from ..stored import Prepared
 
 DB = click.option(
     "--db",
@@ -42,14 +50,7 @@ DB = click.option(
     "the articles are then analysed, and their analyses stored, the first time their story "
     "is shown.",
 )
-@click.option(
-    "--prepare/--no-prepare",
-    default=False,
-    show_default=True,
-    help="Also compare each story of two or more articles that this run changed, and store "
-    "what the comparison reads (the cross-encoder's claim pairs), so the first `show` or web "
-    "page of the story is as quick as the next ones. Costs ingest that comparison's time.",
-)
+@PREPARE
 @JOBS
 @PROGRESS
 @click.pass_context
@@ -96,32 +97,13 @@ def ingest_command(
         if show:
             click.echo("", err=True)
         if prepare:
-            prepared = _prepare(store, started, show)
-    if prepare:
-        click.echo(
-            f"prepared {prepared.stories} changed stor{'y' if prepared.stories == 1 else 'ies'} "
-            f"({prepared.reads} new pair reads)",
-            err=True,
-        )
-        counts.rejections.extend(prepared.left_out)
+            counts.rejections.extend(prepare_changed(store, started, show))
     for rejection in counts.rejections:
         echo_rejection(rejection)
     click.echo(f"{counts.new} new, {counts.duplicate} duplicate, {counts.rejected} rejected")
     if counts.analyzed:
         click.echo(f"{counts.analyzed} stored article(s) analysed again", err=True)
     ctx.exit(1 if counts.rejected else 0)
-
-
-def _prepare(store: Store, since: str, show: bool) -> Prepared:
-    from ..stored import prepare_stories
-
-    def tick(done: int, total: int) -> None:
-        click.echo(f"\rpreparing stories: {done} of {total}", err=True, nl=False)
-
-    prepared = prepare_stories(store, since, progress=tick if show else None)
-    if show and prepared.stories:
-        click.echo("", err=True)
-    return prepared
 
 
 @click.command()
