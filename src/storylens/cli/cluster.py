@@ -9,11 +9,11 @@ from ..isolate import cluster_isolated
 from ..model import Article
 from ._common import INPUTS, JOBS, OUTPUT, PROGRESS, Batch, TableOutput, echo_table, with_progress
 
-# Articles a worker featurises together: spaCy's NER runs them as one batch (the
-# embedder runs each text alone, so every row is the same as one at a time). On 96
-# ECB+ articles, one thread: 162 ms of CPU an article in chunks of 32 against 174-185
-# one at a time, identical features (a one-off timing of `featurize`; the same size as
-# ingest's PREPARE_CHUNK, measured there by benchmarks/prepare_chunk.py).
+# Articles a worker featurises together: spaCy's NER runs them as one batch, the embedder
+# each text alone, so every row is what it is one article at a time (the command's output
+# on ECB+ is byte-identical to featurising one at a time; tests/test_parallel.py checks
+# the stories). The size is ingest's PREPARE_CHUNK, measured there by
+# `python benchmarks/prepare_chunk.py` (-7.6% CPU an article in chunks of 32).
 FEATURE_CHUNK = 32
 
 
