@@ -263,6 +263,19 @@ def test_ingest_prepare_reads_the_changed_stories_so_their_first_show_reads_noth
     assert again.exit_code == 0 and "prepared 0 changed stories (0 new pair reads)" in again.stderr
 
 
+def test_ingest_no_analyze_prepare_analyses_the_changed_stories_articles(
+    tmp_path: Path,
+) -> None:
+    """With --no-analyze, --prepare makes the records the comparison needs and says so."""
+    db_file = tmp_path / "lean.db"
+    args = ["ingest", str(demo_corpus()), "--db", str(db_file), "--no-analyze", "--prepare"]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert "prepared 1 changed story (" in done.stderr
+    assert "; 4 article(s) analysed)" in done.stderr
+    assert len(_records(db_file)) == 4
+
+
 def test_show_analyses_and_stores_what_an_older_ingest_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -126,9 +126,10 @@ def prepare_changed(store: Store, since: str, show: bool) -> list[Rejection]:
     prepared = prepare_stories(store, since, progress=tick if show else None)
     if show and prepared.stories:
         click.echo("", err=True)
+    analysed = f"; {prepared.analysed} article(s) analysed" if prepared.analysed else ""
     click.echo(
         f"prepared {prepared.stories} changed stor{'y' if prepared.stories == 1 else 'ies'} "
-        f"({prepared.reads} new pair reads)",
+        f"({prepared.reads} new pair reads{analysed})",
         err=True,
     )
     return prepared.left_out
