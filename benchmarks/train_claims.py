@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from claims_data import ROOT, SHARED, Group, covers, iter_groups, labels, unit_pairs  # noqa: E402
 
 from storylens.align import (  # noqa: E402
+    READ_ORDERS,
     Match,
     Story,
     candidate_pairs,
@@ -246,11 +247,13 @@ def with_cross(
     min_cosine: float,
     per_statement: float = READS_PER_STATEMENT,
     expect: tuple[float, float] | None = None,
+    order: str = "likeliest",
 ) -> tuple[list[np.ndarray], float, int]:
     """Stage one's features with the cross-encoder's out-of-fold score (train_cross.py)
     where compare would read the pair (:func:`storylens.align.pairs_to_read`: the
     screening stage's out-of-fold probability in ``band``, cosine at least
-    ``min_cosine``, the likeliest first up to ``per_statement`` reads a statement); with
+    ``min_cosine``, in ``order`` (the likeliest first) up to ``per_statement`` reads a
+    statement); with
     ``expect``, the pairs in the band left unread take the logit that line expects at
     their screening probability (as compare does); the others get the fill value (the
     lowest score) and ``cross_scored`` 0.
@@ -267,7 +270,10 @@ def with_cross(
         # the pairs compare would read: the same rule, band, minimum cosine and budget
         cosine = d.x[:, PAIR_FEATURES.index("cosine")]
         seen = np.zeros(len(d.i), dtype=bool)
-        seen[pairs_to_read(p0, cosine, band, min_cosine, len(d.statements), per_statement)] = True
+        read_now = pairs_to_read(
+            p0, cosine, band, min_cosine, len(d.statements), per_statement, order
+        )
+        seen[read_now] = True
         if not np.isfinite(score[seen]).all():
             raise SystemExit(
                 f"--cross-oof has no score for pairs of {d.group.name} that compare would "
@@ -518,12 +524,23 @@ def main() -> int:
         help="with --cross-oof: the read budget compare applies (kept in the model file)",
     )
     ap.add_argument(
+        "--read-order",
+        choices=READ_ORDERS,
+        default="likeliest",
+        help="with --cross-oof and --no-write: which band pairs a binding budget reads first "
+        "(compare reads the likeliest; a model file does not record another order)",
+    )
+    ap.add_argument(
         "--no-expect",
         action="store_true",
         help="with --cross-oof: pairs in the band left unread take the fill value, as "
         "models before cross_expect did (for comparison)",
     )
     args = ap.parse_args()
+    if args.read_order != "likeliest" and not args.no_write:
+        ap.error(
+            "--read-order: compare reads the likeliest pairs first; try others with --no-write"
+        )
     log = _Tee(sys.stdout)
     sys.stdout = log
     root = SHARED / "data" / "claims_train"
@@ -595,7 +612,14 @@ def main() -> int:
                 f"+ {cross_expect[1]:.4f}"
             )
         x1, cross_fill, read = with_cross(
-            data, cross, p0, band, args.cross_min_cosine, args.reads_per_statement, cross_expect
+            data,
+            cross,
+            p0,
+            band,
+            args.cross_min_cosine,
+            args.reads_per_statement,
+            cross_expect,
+            args.read_order,
         )
         names1 = (*PAIR_FEATURES, *CROSS_FEATURES)
         statements = sum(len(d.statements) for d in data)

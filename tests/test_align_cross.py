@@ -176,6 +176,20 @@ def test_reads_are_bounded_per_statement_and_the_likeliest_go_first() -> None:
     assert len(low_cosine) == 0
 
 
+def test_a_binding_budget_can_read_the_least_sure_pairs_first_for_train_claims() -> None:
+    """The order train_claims.py --read-order can try: nearest 0.5 first; compare's
+    default stays the likeliest; an unknown order is refused."""
+    from storylens.align import pairs_to_read
+
+    p0 = np.array([0.95, 0.5, 0.2, 0.9, 0.6], dtype=np.float32)
+    cosine = np.full(5, 0.9, dtype=np.float32)
+    args = (p0, cosine, (0.1, 1.01), 0.3, 4, 0.5)  # a budget of 2 reads
+    assert list(pairs_to_read(*args)) == [0, 3]
+    assert list(pairs_to_read(*args, order="unsure")) == [1, 4]
+    with pytest.raises(ValueError, match="likeliest, unsure"):
+        pairs_to_read(*args, order="random")
+
+
 def test_pairs_the_budget_leaves_unread_take_the_expected_logit_not_the_fill(
     story: Story,
 ) -> None:
