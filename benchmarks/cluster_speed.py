@@ -254,7 +254,7 @@ def main() -> int:
         "command": "python benchmarks/cluster_speed.py " + " ".join(shown),
         "python": platform.python_version(),
         "machine": platform.machine(),
-        "note": "wall clock on a shared 2-core machine while other work ran: noisy",
+        "note": "wall clock on a shared 2-core machine: noisy",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "cluster_speed.json").write_text(
