@@ -133,7 +133,8 @@ def pairs_in_band(
 # Which band pairs a binding read budget reads first: "likeliest" (highest screening
 # probability; what compare does) or "unsure" (nearest 0.5), which train_claims.py can
 # try (--read-order). Out of fold on claims_train "unsure" did as well or better at every
-# budget, but on the check set it found 5-7 fewer same-claim pairs (stop 33's note).
+# budget, but with it in compare `python benchmarks/claims_eval.py --split claims` found 5-7
+# fewer same-claim pairs (131 and 133 of 371, against 138).
 READ_ORDERS = ("likeliest", "unsure")
 
 
